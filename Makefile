@@ -1,0 +1,37 @@
+# Two commands work on a fresh machine with only Python 3:
+#   make demo   -- the main job
+#   make test   -- the test suite
+# Both create .venv when it is missing, install the package (editable, with its dev extra)
+# and install Graphviz's `dot` program through apt when it is missing and apt is there.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: demo test dot clean
+
+demo: $(STAMP) dot
+	$(PY) examples/trask_3layer.py
+
+test: $(STAMP) dot
+	$(PY) -m pytest
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -m venv $(VENV) || { \
+	  echo "python3 -m venv failed; trying to install python3-venv through apt"; \
+	  $(MAKE) --no-print-directory apt-python-venv && $(PYTHON) -m venv $(VENV); }
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+# Graphviz's `dot` renders the graph pictures; the Python package alone cannot.
+dot:
+	@command -v dot >/dev/null 2>&1 || sh scripts/install-dot.sh
+
+apt-python-venv:
+	@SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq python3-venv
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis demo-output

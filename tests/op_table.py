@@ -1,0 +1,190 @@
+"""Every op the gradient tests cover, with the inputs that suit it.
+
+Each row: a name, a function of Tensors, a hypothesis strategy drawing the input arrays (and
+keyword options), and whether the op is smooth (so its second derivative is checked too).
+Domains keep clear of poles (log at 0, 1/x at 0) and kinks (relu and abs at 0, ties in max,
+the ends of clip) so that central differences are a fair oracle.
+"""
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+import tinygrad_edu as tg
+
+SMALL_SHAPES = hnp.array_shapes(min_dims=0, max_dims=3, min_side=1, max_side=4)
+
+
+def values(low, high):
+    """Floats in [low, high] on a 1/64 grid: distinct enough for central differences."""
+    return st.integers(int(low * 64), int(high * 64)).map(lambda i: i / 64.0)
+
+
+def away_from_zero(low, high):
+    """Floats with low <= |x| <= high and either sign."""
+    return st.one_of(values(low, high), values(-high, -low))
+
+
+def array(shape, elements, unique=False):
+    return hnp.arrays(np.float64, shape, elements=elements, unique=unique)
+
+
+@st.composite
+def unary(draw, elements=values(-2, 2), shapes=SMALL_SHAPES, unique=False):
+    return [draw(array(draw(shapes), elements, unique))], {}
+
+
+@st.composite
+def broadcast_pair(draw, first=values(-2, 2), second=values(-2, 2)):
+    """Two arrays whose shapes broadcast together, 0-d and size-1 axes included."""
+    shapes = draw(hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=3, max_side=3))
+    a, b = shapes.input_shapes
+    return [draw(array(a, first)), draw(array(b, second))], {}
+
+
+@st.composite
+def matmul_pair(draw):
+    """Operands for @: matrices, vectors on either side, and broadcast batch dimensions."""
+    n, k, m = draw(st.integers(1, 4)), draw(st.integers(1, 4)), draw(st.integers(1, 4))
+    batch = draw(hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=2, max_side=3))
+    a_vector, b_vector = draw(st.booleans()), draw(st.booleans())
+    a_shape = (k,) if a_vector else batch.input_shapes[0] + (n, k)
+    b_shape = (k,) if b_vector else batch.input_shapes[1] + (k, m)
+    return [draw(array(a_shape, values(-2, 2))), draw(array(b_shape, values(-2, 2)))], {}
+
+
+@st.composite
+def reduction(draw, unique=False):
+    shape = draw(hnp.array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=4))
+    axis = draw(st.one_of(st.none(), st.integers(-len(shape), len(shape) - 1),
+                          st.sets(st.integers(0, len(shape) - 1), min_size=1).map(tuple)))
+    keepdims = draw(st.booleans())
+    x = draw(array(shape, values(-4, 4), unique=unique))
+    return [x], {"axis": axis, "keepdims": keepdims}
+
+
+@st.composite
+def reshape_case(draw):
+    shape = draw(SMALL_SHAPES)
+    size = int(np.prod(shape))
+    divisors = [d for d in range(1, size + 1) if size % d == 0]
+    first = draw(st.sampled_from(divisors))
+    target = draw(st.sampled_from([(size,), (first, -1), (first, size // first, 1), ()] if size == 1 else
+                                  [(size,), (first, -1), (first, size // first, 1)]))
+    return [draw(array(shape, values(-2, 2)))], {"shape": target}
+
+
+@st.composite
+def transpose_case(draw):
+    shape = draw(hnp.array_shapes(min_dims=1, max_dims=4, max_side=3))
+    axes = draw(st.none() | st.permutations(range(len(shape))).map(tuple))
+    return [draw(array(shape, values(-2, 2)))], {"axes": axes}
+
+
+@st.composite
+def broadcast_case(draw):
+    shapes = draw(hnp.mutually_broadcastable_shapes(num_shapes=1, min_dims=0, max_dims=3, max_side=3))
+    return [draw(array(shapes.input_shapes[0], values(-2, 2)))], {"shape": shapes.result_shape}
+
+
+@st.composite
+def index_case(draw):
+    shape = draw(hnp.array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=4))
+    kind = draw(st.sampled_from(["basic", "integer", "mask"]))
+    if kind == "basic":
+        index = draw(hnp.basic_indices(shape, allow_newaxis=True, allow_ellipsis=True))
+    elif kind == "integer":  # may repeat elements: their gradients must add up
+        index = draw(hnp.integer_array_indices(shape, result_shape=hnp.array_shapes(min_dims=1, max_dims=2, max_side=4)))
+    else:
+        index = draw(hnp.arrays(bool, shape))
+    return [draw(array(shape, values(-2, 2)))], {"index": index}
+
+
+@st.composite
+def join_case(draw, stack=False):
+    shape = draw(hnp.array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=3))
+    count = draw(st.integers(1, 3))
+    axis = draw(st.integers(-len(shape) - stack, len(shape) - 1 + stack))
+    arrays = []
+    for _ in range(count):
+        s = list(shape)
+        if not stack:
+            s[axis] = draw(st.integers(1, 3))
+        arrays.append(draw(array(tuple(s), values(-2, 2))))
+    return arrays, {"axis": axis}
+
+
+@st.composite
+def where_case(draw):
+    (a, b), _ = draw(broadcast_pair())
+    condition = draw(hnp.arrays(bool, np.broadcast_shapes(a.shape, b.shape)))
+    return [a, b], {"condition": condition}
+
+
+@st.composite
+def clip_case(draw):
+    # keep every value at least 1/64 away from the ends -0.5 and 0.75, where clip has kinks
+    elements = values(-2, 2).filter(lambda v: abs(v + 0.5) > 0.01 and abs(v - 0.75) > 0.01)
+    return [draw(array(draw(SMALL_SHAPES), elements))], {}
+
+
+@st.composite
+def pow_const_case(draw):
+    exponent = draw(st.sampled_from([2, 3, -1, 0.5, 1.5, -2.5, 0]))
+    return [draw(array(draw(SMALL_SHAPES), values(0.25, 2)))], {"exponent": exponent}
+
+
+@dataclass
+class OpCase:
+    name: str
+    fn: Callable
+    inputs: st.SearchStrategy
+    smooth: bool = True
+    tolerance: dict = field(default_factory=dict)
+
+
+OPS = [
+    OpCase("add", lambda a, b: a + b, broadcast_pair()),
+    OpCase("sub", lambda a, b: a - b, broadcast_pair()),
+    OpCase("mul", lambda a, b: a * b, broadcast_pair()),
+    OpCase("div", lambda a, b: a / b, broadcast_pair(second=away_from_zero(0.5, 2))),
+    OpCase("neg", lambda a: -a, unary()),
+    OpCase("pow_tensor", lambda a, b: a**b, broadcast_pair(first=values(0.25, 2), second=values(-2, 2))),
+    OpCase("pow_const", lambda a, exponent: a**exponent, pow_const_case()),
+    OpCase("rpow", lambda a: 2.0**a, unary()),
+    OpCase("matmul", lambda a, b: a @ b, matmul_pair()),
+    OpCase("exp", lambda a: a.exp(), unary()),
+    OpCase("log", lambda a: a.log(), unary(values(0.1, 3))),
+    OpCase("sqrt", lambda a: a.sqrt(), unary(values(0.1, 3))),
+    OpCase("sin", lambda a: a.sin(), unary()),
+    OpCase("cos", lambda a: a.cos(), unary()),
+    OpCase("tanh", lambda a: a.tanh(), unary()),
+    OpCase("sigmoid", lambda a: a.sigmoid(), unary(values(-6, 6))),
+    OpCase("relu", lambda a: a.relu(), unary(away_from_zero(0.05, 2)), smooth=False),
+    OpCase("abs", lambda a: a.abs(), unary(away_from_zero(0.05, 2)), smooth=False),
+    OpCase("maximum", lambda a, b: a.maximum(b), broadcast_pair(away_from_zero(1, 2), values(-0.5, 0.5)), smooth=False),
+    OpCase("minimum", lambda a, b: a.minimum(b), broadcast_pair(away_from_zero(1, 2), values(-0.5, 0.5)), smooth=False),
+    OpCase("where", lambda a, b, condition: tg.where(condition, a, b), where_case(), smooth=False),
+    OpCase("clip", lambda a: a.clip(-0.5, 0.75), clip_case(), smooth=False),
+    OpCase("sum", lambda a, axis, keepdims: a.sum(axis=axis, keepdims=keepdims), reduction()),
+    OpCase("mean", lambda a, axis, keepdims: a.mean(axis=axis, keepdims=keepdims), reduction()),
+    OpCase("var", lambda a, axis, keepdims: a.var(axis=axis, keepdims=keepdims), reduction()),
+    OpCase("max", lambda a, axis, keepdims: a.max(axis=axis, keepdims=keepdims), reduction(unique=True), smooth=False),
+    OpCase("min", lambda a, axis, keepdims: a.min(axis=axis, keepdims=keepdims), reduction(unique=True), smooth=False),
+    OpCase("softmax", lambda a: a.softmax(axis=-1), unary(shapes=hnp.array_shapes(min_dims=1, max_dims=3, max_side=4))),
+    OpCase("log_softmax", lambda a: a.log_softmax(axis=-1), unary(shapes=hnp.array_shapes(min_dims=1, max_dims=3, max_side=4))),
+    OpCase("reshape", lambda a, shape: a.reshape(shape), reshape_case()),
+    OpCase("flatten", lambda a: a.flatten(), unary()),
+    OpCase("transpose", lambda a, axes: a.transpose(axes) if axes else a.transpose(), transpose_case()),
+    OpCase("T", lambda a: a.T, unary()),
+    OpCase("broadcast_to", lambda a, shape: a.broadcast_to(shape), broadcast_case()),
+    OpCase("getitem", lambda a, index: a[index], index_case()),
+    OpCase("concatenate", lambda *xs, axis: tg.concatenate(xs, axis=axis), join_case()),
+    OpCase("stack", lambda *xs, axis: tg.stack(xs, axis=axis), join_case(stack=True)),
+    OpCase("dot", lambda a, b: a.dot(b), matmul_pair()),
+]
+
+OPS_BY_NAME = {case.name: case for case in OPS}
+SMOOTH_OPS = [case for case in OPS if case.smooth]

@@ -1,0 +1,31 @@
+"""tinygrad_edu: a small, clear reverse-mode autodiff framework on NumPy.
+
+>>> import tinygrad_edu as tg
+>>> a = tg.tensor(2.0, requires_grad=True)
+>>> b = tg.tensor(-3.0, requires_grad=True)
+>>> c = a * b + b ** 2     # c = ab + b^2
+>>> c.backward()
+>>> a.grad.item(), b.grad.item()   # dc/da = b, dc/db = a + 2b
+(-3.0, -4.0)
+"""
+import numpy as _np
+
+from . import autograd, ops
+from .autograd import explain_grad
+from .creation import arange, eye, full, linspace, ones, ones_like, rand, randn, tensor, zeros, zeros_like
+from .function import Function, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .numpy_api import *  # noqa: F401,F403 - exp, log, sum, ... as free functions
+from .numpy_api import __all__ as _numpy_api_names
+from .tensor import Tensor, as_tensor, concatenate, stack, where
+
+float32 = _np.float32
+float64 = _np.float64
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Tensor", "tensor", "as_tensor", "zeros", "ones", "full", "zeros_like", "ones_like", "randn",
+    "rand", "arange", "linspace", "eye", "where", "concatenate", "stack",
+    "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled", "explain_grad",
+    "Function", "autograd", "ops", "float32", "float64",
+] + [n for n in _numpy_api_names if n not in ("where", "concatenate", "stack")]

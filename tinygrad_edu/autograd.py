@@ -1,0 +1,313 @@
+"""The backward engine: reverse-mode automatic differentiation over the recorded graph.
+
+The graph is made of `Function` nodes; each knows the input Tensors it was applied to
+(``node.parents``). Backward does three things:
+
+1. ``topological_order``: list every node reachable from the output, each after all the nodes
+   that use its result (iteratively -- a 100,000-op chain must not hit Python's recursion limit);
+2. walk that list from the output down, asking each node for its inputs' gradients (the chain
+   rule) and adding up the contributions that reach the same tensor (a tensor used twice gets
+   both);
+3. leave the totals in the leaves' ``.grad`` (``backward``) or hand them back (``grad``).
+
+Broadcasting is undone here, in one place (`unbroadcast`), so no op has to think about it.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .function import Function, grad_mode, shape_str
+
+__all__ = ["backward", "grad", "unbroadcast", "topological_order", "explain_grad", "graph_inputs"]
+
+
+def unbroadcast(grad, shape):
+    """Sum ``grad`` down to ``shape``: the adjoint of NumPy broadcasting.
+
+    An input of shape (3,) added to a (4, 3) matrix was used 4 times, once per row, so its
+    gradient is the sum of the 4 rows' gradients.
+
+    >>> import tinygrad_edu as tg
+    >>> unbroadcast(tg.ones((4, 3)), (3,)).tolist()
+    [4.0, 4.0, 4.0]
+    """
+    if grad.shape == shape:
+        return grad
+    extra = grad.ndim - len(shape)
+    axes = tuple(range(extra)) + tuple(
+        extra + i for i, n in enumerate(shape) if n == 1 and grad.shape[extra + i] != 1
+    )
+    if axes:
+        grad = grad.sum(axis=axes, keepdims=True)
+    return grad.reshape(shape)
+
+
+def graph_inputs(node: Function):
+    """What a node's inputs lead to: the input Tensors, or after freeing, their nodes and leaves.
+
+    This is the one documented way for code outside the engine (drawing, tracing) to walk a graph.
+    """
+    return node.parents if node.parents is not None else node.edges
+
+
+def _parent_nodes(node):
+    inputs = node.parents if node.parents is not None else ()
+    return [p.grad_fn for p in inputs if p.grad_fn is not None]
+
+
+def topological_order(roots) -> list[Function]:
+    """Every node reachable from ``roots`` (Functions), outputs first, each before its inputs.
+
+    Iterative depth-first search: a post-order (inputs before users) reversed.
+    """
+    order, visited = [], set()
+    for root in roots:
+        if root is None or root in visited:
+            continue
+        visited.add(root)
+        stack = [(root, iter(_parent_nodes(root)))]
+        while stack:
+            node, pending = stack[-1]
+            for parent in pending:
+                if parent not in visited:
+                    visited.add(parent)
+                    stack.append((parent, iter(_parent_nodes(parent))))
+                    break
+            else:
+                stack.pop()
+                order.append(node)
+    order.reverse()
+    return order
+
+
+def _freed_error(node):
+    return RuntimeError(
+        f"backward: the graph through '{node.describe()}' was already freed by an earlier "
+        "backward(). Call the first backward(retain_graph=True) to go through the same graph "
+        "twice, or recompute the forward pass."
+    )
+
+
+def _root_gradient(tensor, gradient, position):
+    from .tensor import Tensor, as_tensor
+
+    if not tensor.requires_grad:
+        raise RuntimeError(
+            f"backward: output {position} does not require grad, so there is no graph to "
+            f"differentiate. {explain_grad(tensor)}"
+        )
+    if gradient is None:
+        if tensor.data.size != 1:
+            raise RuntimeError(
+                f"backward: the output has shape {shape_str(tensor.shape)}; backward() without "
+                "gradient= needs a single number. Reduce it first (out.sum() or out.mean()), or "
+                "pass gradient= a tensor of the same shape (tg.ones_like(out) for the sum)."
+            )
+        return Tensor._make(np.ones_like(tensor.data), False, None, "constant")
+    gradient = as_tensor(gradient, like=tensor)
+    if gradient.shape != tensor.shape:
+        raise RuntimeError(
+            f"backward: gradient= has shape {shape_str(gradient.shape)} but the output has shape "
+            f"{shape_str(tensor.shape)}; they must be equal."
+        )
+    return gradient
+
+
+def _run(roots, root_grads, create_graph, retain_graph, wanted=None):
+    """The engine. Returns the total gradient of every leaf reached (or of ``wanted`` tensors).
+
+    ``wanted`` (used by `grad`) maps id(tensor) -> tensor for the tensors whose gradients are
+    asked for; then leaves are not touched, and only nodes that lead to a wanted tensor run.
+    """
+    leaf_grads = {}  # id(leaf) -> [leaf, summed gradient]
+    node_grads = {}  # node -> summed gradient of its output
+    wanted_nodes = {}
+    for root, g in zip(roots, root_grads):
+        if root.grad_fn is None:
+            _add(leaf_grads, id(root), root, g)
+        else:
+            node_grads[root.grad_fn] = node_grads[root.grad_fn] + g if root.grad_fn in node_grads else g
+    order = topological_order(r.grad_fn for r in roots)
+    if wanted is not None:
+        wanted_nodes = {t.grad_fn: t for t in wanted.values() if t.grad_fn is not None}
+        order = _prune(order, wanted, wanted_nodes)
+
+    previous_mode = grad_mode.enabled
+    grad_mode.enabled = create_graph  # backward formulas are recorded only for create_graph
+    try:
+        for node in order:
+            g = node_grads.pop(node, None)
+            if g is None:
+                continue
+            if node.parents is None:
+                raise _freed_error(node)
+            if node.hooks:
+                for hook in node.hooks:
+                    changed = hook(g)
+                    g = g if changed is None else changed
+            if node.retained is not None:
+                owner = node.retained()
+                if owner is not None:
+                    owner._grad = g
+            if node in wanted_nodes:
+                _add(leaf_grads, id(wanted_nodes[node]), wanted_nodes[node], g)
+            input_grads = node.backward(g)
+            for parent, pg in zip(node.parents, input_grads):
+                if pg is None or not parent.requires_grad:
+                    continue
+                if pg.shape != parent.shape:
+                    pg = unbroadcast(pg, parent.shape)
+                parent_node = parent.grad_fn
+                if parent_node is None:
+                    _add(leaf_grads, id(parent), parent, pg)
+                elif parent_node in node_grads:
+                    node_grads[parent_node] = node_grads[parent_node] + pg
+                else:
+                    node_grads[parent_node] = pg
+            if not retain_graph:
+                node.release()
+    finally:
+        grad_mode.enabled = previous_mode
+    return leaf_grads
+
+
+def _add(totals, key, tensor, g):
+    if key in totals:
+        totals[key][1] = totals[key][1] + g
+    else:
+        totals[key] = [tensor, g]
+
+
+def _prune(order, wanted, wanted_nodes):
+    """Keep only the nodes from which some wanted tensor can be reached (saves work in `grad`)."""
+    useful = set()
+    for node in reversed(order):  # inputs before users
+        if node in wanted_nodes:
+            useful.add(node)
+            continue
+        for p in node.parents or ():
+            if id(p) in wanted or (p.grad_fn is not None and p.grad_fn in useful):
+                useful.add(node)
+                break
+    return [node for node in order if node in useful]
+
+
+def _as_sequence(x):
+    return list(x) if isinstance(x, (list, tuple)) else [x]
+
+
+def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False):
+    """Accumulate d(tensors)/d(leaf) into every leaf's ``.grad`` (what ``t.backward()`` calls).
+
+    >>> import tinygrad_edu as tg
+    >>> x = tg.tensor(3.0, requires_grad=True)
+    >>> tg.autograd.backward(x * x)
+    >>> x.grad.item()
+    6.0
+    """
+    from .tensor import Tensor
+
+    roots = _as_sequence(tensors)
+    given = _as_sequence(grad_tensors) if grad_tensors is not None else [None] * len(roots)
+    if len(given) != len(roots):
+        raise ValueError(f"backward: {len(roots)} outputs but {len(given)} gradients were given")
+    root_grads = [_root_gradient(t, g, i) for i, (t, g) in enumerate(zip(roots, given))]
+    retain = create_graph if retain_graph is None else retain_graph
+    totals = _run(roots, root_grads, create_graph, retain)
+    for leaf, g in totals.values():
+        if leaf._hooks:
+            for hook in leaf._hooks:
+                changed = hook(g)
+                g = g if changed is None else changed
+        if not create_graph and g.requires_grad:
+            g = g.detach()
+        if leaf._grad is None:
+            leaf._grad = g if g.grad_fn is not None or g.data is not leaf.data else Tensor(g.data)
+        else:
+            leaf._grad = leaf._grad + g
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, allow_unused=False):
+    """Return d(outputs)/d(inputs) as a tuple, without touching any ``.grad``.
+
+    With ``create_graph=True`` the results are themselves differentiable, so derivatives nest:
+
+    >>> import tinygrad_edu as tg
+    >>> x = tg.tensor(2.0, requires_grad=True)
+    >>> (dy,) = tg.autograd.grad(x ** 3, x, create_graph=True)   # 3x^2 = 12
+    >>> (d2y,) = tg.autograd.grad(dy, x)                          # 6x = 12
+    >>> dy.item(), d2y.item()
+    (12.0, 12.0)
+    """
+    roots = _as_sequence(outputs)
+    targets = _as_sequence(inputs)
+    given = _as_sequence(grad_outputs) if grad_outputs is not None else [None] * len(roots)
+    if len(given) != len(roots):
+        raise ValueError(f"grad: {len(roots)} outputs but {len(given)} grad_outputs were given")
+    for i, t in enumerate(targets):
+        if not t.requires_grad:
+            raise RuntimeError(
+                f"grad: input {i} (shape {shape_str(t.shape)}) does not require grad, so no "
+                f"gradient can be taken with respect to it. {explain_grad(t)}"
+            )
+    root_grads = [_root_gradient(t, g, i) for i, (t, g) in enumerate(zip(roots, given))]
+    retain = create_graph if retain_graph is None else retain_graph
+    wanted = {id(t): t for t in targets}
+    totals = _run(roots, root_grads, create_graph, retain, wanted=wanted)
+    results = []
+    for i, t in enumerate(targets):
+        entry = totals.get(id(t))
+        if entry is None:
+            if not allow_unused:
+                raise RuntimeError(
+                    f"grad: input {i} (shape {shape_str(t.shape)}) was not used to compute the "
+                    "outputs, so its gradient is undefined. Pass allow_unused=True to get None."
+                )
+            results.append(None)
+            continue
+        g = entry[1]
+        results.append(g if create_graph or not g.requires_grad else g.detach())
+    return tuple(results)
+
+
+def explain_grad(t) -> str:
+    """Say in one or two sentences why ``t.grad`` is what it is (usually: why it is None).
+
+    >>> import tinygrad_edu as tg
+    >>> x = tg.tensor([1.0, 2.0])
+    >>> print(tg.explain_grad(x))  # doctest: +ELLIPSIS
+    This tensor was created with requires_grad=False...
+    """
+    if t._grad is not None:
+        return "This tensor's .grad is set: it holds the gradient accumulated by backward()."
+    if not t.requires_grad:
+        origin = t._origin
+        if origin == "no_grad":
+            return (
+                "This tensor was computed while recording was off (inside tg.no_grad()), so no "
+                "graph connects it to its inputs. Compute it outside the no_grad block."
+            )
+        if origin == "detach":
+            return (
+                "This tensor came from .detach(), which cuts it out of the graph on purpose. "
+                "Use the original tensor if you want gradients to flow."
+            )
+        if origin == "constant":
+            return (
+                "This tensor was computed only from tensors that do not require grad, so it is "
+                "a constant. Create the inputs you want gradients for with requires_grad=True."
+            )
+        return (
+            "This tensor was created with requires_grad=False, so autograd does not track it. "
+            "Create it with requires_grad=True or call .requires_grad_()."
+        )
+    if t.grad_fn is not None:
+        return (
+            f"This tensor is an intermediate result (made by '{t.grad_fn.describe()}'); its "
+            "gradient is passed on to its inputs and not kept. Call .retain_grad() on it before "
+            "backward() to keep it, or ask for it with tg.autograd.grad(output, tensor)."
+        )
+    return (
+        "This leaf requires grad, but no backward() has reached it yet: call backward() on an "
+        "output computed from it (or the gradient was cleared with zero_grad() / .grad = None)."
+    )

@@ -1,0 +1,66 @@
+"""Ways to make tensors: from data, filled with a constant, random, ranges, identity.
+
+Random helpers draw from NumPy's global generator, so ``np.random.seed(1)`` before them
+reproduces the tutorials' draws exactly.
+"""
+import numpy as np
+
+from .tensor import Tensor, _check_can_require_grad, _shape_arg
+
+_DEFAULT = np.float64
+
+
+def _from_array(array, requires_grad, name=None):
+    _check_can_require_grad(array, requires_grad)
+    t = Tensor._make(array, bool(requires_grad))
+    t.name = name
+    return t
+
+
+def tensor(data, requires_grad=False, dtype=None, name=None) -> Tensor:
+    """Same as ``Tensor(...)``: ``tg.tensor([1.0, 2.0], requires_grad=True)``."""
+    return Tensor(data, requires_grad=requires_grad, dtype=dtype, name=name)
+
+
+def zeros(*shape, dtype=_DEFAULT, requires_grad=False) -> Tensor:
+    """``tg.zeros(2, 3)`` or ``tg.zeros((2, 3))``."""
+    return _from_array(np.zeros(_shape_arg(shape), dtype=dtype), requires_grad)
+
+
+def ones(*shape, dtype=_DEFAULT, requires_grad=False) -> Tensor:
+    return _from_array(np.ones(_shape_arg(shape), dtype=dtype), requires_grad)
+
+
+def full(shape, fill_value, dtype=_DEFAULT, requires_grad=False) -> Tensor:
+    return _from_array(np.full(_shape_arg((shape,)), fill_value, dtype=dtype), requires_grad)
+
+
+def zeros_like(t, dtype=None, requires_grad=False) -> Tensor:
+    return _from_array(np.zeros_like(np.asarray(t), dtype=dtype), requires_grad)
+
+
+def ones_like(t, dtype=None, requires_grad=False) -> Tensor:
+    return _from_array(np.ones_like(np.asarray(t), dtype=dtype), requires_grad)
+
+
+def randn(*shape, dtype=_DEFAULT, requires_grad=False) -> Tensor:
+    """Standard normal draws from NumPy's global generator (``np.random.randn``)."""
+    return _from_array(np.asarray(np.random.randn(*_shape_arg(shape)), dtype=dtype), requires_grad)
+
+
+def rand(*shape, dtype=_DEFAULT, requires_grad=False) -> Tensor:
+    """Uniform draws in [0, 1) from NumPy's global generator (``np.random.rand``)."""
+    return _from_array(np.asarray(np.random.rand(*_shape_arg(shape)), dtype=dtype), requires_grad)
+
+
+def arange(start, stop=None, step=1, dtype=_DEFAULT, requires_grad=False) -> Tensor:
+    """``np.arange`` as a float64 tensor by default: ``tg.arange(5)``, ``tg.arange(0, 1, 0.25)``."""
+    return _from_array(np.arange(start, stop, step, dtype=dtype), requires_grad)
+
+
+def linspace(start, stop, num=50, dtype=_DEFAULT, requires_grad=False) -> Tensor:
+    return _from_array(np.linspace(start, stop, num, dtype=dtype), requires_grad)
+
+
+def eye(n, m=None, dtype=_DEFAULT, requires_grad=False) -> Tensor:
+    return _from_array(np.eye(n, m, dtype=dtype), requires_grad)

@@ -1,0 +1,48 @@
+"""Matrix multiplication, with NumPy's rules for 1-D operands and batched (N-D) stacks."""
+import numpy as np
+
+from ..function import Function, shape_str
+
+
+class Matmul(Function):
+    name = "matmul"
+
+    def forward(self, a, b):
+        if a.ndim == 0 or b.ndim == 0:
+            raise ValueError("matmul needs at least 1-D operands; use * to multiply by a scalar")
+        inner_a, inner_b = a.shape[-1], b.shape[0] if b.ndim == 1 else b.shape[-2]
+        if inner_a != inner_b:
+            raise ValueError(
+                f"inner dimensions differ ({inner_a} vs {inner_b}): the last axis of the left "
+                f"operand must match the {'only' if b.ndim == 1 else 'second-to-last'} axis of "
+                f"the right one"
+            )
+        return np.matmul(a, b)
+
+    def explain_failure(self, inputs, error):
+        a, b = inputs
+        hint = ""
+        if a.ndim >= 1 and b.ndim == 2 and a.shape[-1] == b.shape[-1]:
+            hint = " Did you mean a @ b.T?"
+        elif a.ndim == 2 and b.ndim >= 1 and a.shape[-2] == (b.shape[0] if b.ndim == 1 else b.shape[-2]):
+            hint = " Did you mean a.T @ b?"
+        return f"matmul: shapes {shape_str(a.shape)} @ {shape_str(b.shape)} do not align: {error}.{hint}"
+
+    def backward(self, grad):
+        a, b = self.parents
+        # Treat 1-D operands as a row (left) or a column (right) matrix, as NumPy does, so one
+        # pair of formulas covers every case: dA = G B^T and dB = A^T G.
+        a2 = a if a.ndim > 1 else a.reshape((1, a.shape[0]))
+        b2 = b if b.ndim > 1 else b.reshape((b.shape[0], 1))
+        batch = np.broadcast_shapes(a2.shape[:-2], b2.shape[:-2])
+        g2 = grad.reshape(batch + (a2.shape[-2], b2.shape[-1]))
+        grad_a = grad_b = None
+        if a.requires_grad:
+            grad_a = g2 @ b2.swapaxes(-1, -2)
+            if a.ndim == 1:
+                grad_a = grad_a.reshape(grad_a.shape[:-2] + grad_a.shape[-1:])
+        if b.requires_grad:
+            grad_b = a2.swapaxes(-1, -2) @ g2
+            if b.ndim == 1:
+                grad_b = grad_b.reshape(grad_b.shape[:-1])
+        return grad_a, grad_b  # batch dimensions are summed away by the engine's unbroadcast

@@ -1,0 +1,118 @@
+"""Elementwise functions of one input: exp, log, sin, cos, tanh, sigmoid, relu, abs.
+
+Where the derivative is easiest to write from the output (exp, tanh, sigmoid), forward saves
+the output and backward reads it back with ``self.output()``.
+"""
+import functools
+
+import numpy as np
+
+from ..function import Function
+
+
+def _constant(array):
+    """Wrap a mask or sign array that backward multiplies by; it carries no gradient."""
+    from ..tensor import Tensor
+
+    return Tensor._make(array, False, None, "constant")
+
+
+class Exp(Function):
+    name = "exp"
+
+    def forward(self, x):
+        out = np.exp(x)
+        self.save_for_backward(out)
+        return out
+
+    def backward(self, grad):
+        return (grad * self.output(),)  # (e^x)' = e^x
+
+
+class Log(Function):
+    name = "log"
+
+    def forward(self, x):
+        return np.log(x)
+
+    def backward(self, grad):
+        return (grad / self.parents[0],)  # (ln x)' = 1/x
+
+
+class Sin(Function):
+    name = "sin"
+
+    def forward(self, x):
+        return np.sin(x)
+
+    def backward(self, grad):
+        return (grad * self.parents[0].cos(),)
+
+
+class Cos(Function):
+    name = "cos"
+
+    def forward(self, x):
+        return np.cos(x)
+
+    def backward(self, grad):
+        return (grad * -self.parents[0].sin(),)
+
+
+class Tanh(Function):
+    name = "tanh"
+
+    def forward(self, x):
+        out = np.tanh(x)
+        self.save_for_backward(out)
+        return out
+
+    def backward(self, grad):
+        t = self.output()
+        return (grad * (1.0 - t * t),)  # tanh' = 1 - tanh^2
+
+
+class Sigmoid(Function):
+    name = "sigmoid"
+
+    def forward(self, x):
+        # 1/(1+e^-x) is accurate for every x; only e^-x overflows (with a warning) for very
+        # negative x (x < -709 in float64), where the answer is 0 to working precision anyway.
+        # Clamping the exponent (at 708 for float64, 87 for float32) keeps the same bits as the
+        # textbook formula everywhere else -- the tutorials' printed numbers depend on that --
+        # and avoids the warning.
+        out = 1.0 / (1.0 + np.exp(np.minimum(-x, _largest_safe_exponent(x.dtype))))
+        self.save_for_backward(out)
+        return out
+
+    def backward(self, grad):
+        s = self.output()
+        return (grad * (s * (1.0 - s)),)  # sigma' = sigma (1 - sigma)
+
+
+@functools.lru_cache(maxsize=None)
+def _largest_safe_exponent(dtype):
+    """Just below ln(largest float) of the dtype: e^limit does not overflow (709 for float64)."""
+    return float(np.floor(np.log(np.finfo(dtype).max))) - 1.0
+
+
+class Relu(Function):
+    name = "relu"
+
+    def forward(self, x):
+        self.save_for_backward(x > 0)  # relu'(0) = 0 by convention, as in PyTorch
+        return np.maximum(x, 0.0).astype(x.dtype, copy=False)
+
+    def backward(self, grad):
+        return (grad * _constant(self.saved[0]),)
+
+
+class Abs(Function):
+    name = "abs"
+
+    def forward(self, x):
+        self.save_for_backward(np.sign(x))  # abs'(0) = 0, as in PyTorch
+        return np.abs(x)
+
+    def backward(self, grad):
+        return (grad * _constant(self.saved[0]),)

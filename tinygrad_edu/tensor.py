@@ -1,0 +1,604 @@
+"""`Tensor`: a NumPy array that remembers how it was computed.
+
+Every operator and method here is a thin call into a primitive op (`tinygrad_edu.ops`) or a
+short composition of them (sub-classes of nothing: ``mean`` is ``sum / n``). The op records a
+node in the graph when some input requires grad and recording is on; ``backward()`` then walks
+that graph (`tinygrad_edu.autograd`).
+
+>>> import tinygrad_edu as tg
+>>> x = tg.tensor([1.0, 2.0, 3.0], requires_grad=True)
+>>> y = (x * x).sum()          # y = x1^2 + x2^2 + x3^2
+>>> y.backward()
+>>> x.grad                     # dy/dx = 2x
+Tensor([2., 4., 6.])
+"""
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from . import ops
+from .function import grad_mode, shape_str
+
+_DEFAULT_DTYPE = np.float64
+
+
+def _to_array(data, dtype=None) -> np.ndarray:
+    """Convert user data to an array we own: float64 unless floats of another width were given."""
+    if isinstance(data, Tensor):
+        data = data.data
+    try:
+        array = np.array(data, dtype=dtype)  # always a copy: a Tensor never aliases the caller's array
+    except ValueError as error:
+        raise ValueError(
+            f"Tensor: cannot make an array from {type(data).__name__} data ({error}). Nested "
+            "lists must be rectangular: every row the same length."
+        ) from None
+    except TypeError as error:
+        raise TypeError(f"Tensor: cannot make an array from {type(data).__name__} data: {error}") from None
+    kind = array.dtype.kind
+    if kind in "iu" and dtype is None:
+        return array.astype(_DEFAULT_DTYPE)
+    if kind in "fbiu":
+        return array
+    what = {"c": "complex numbers", "U": "strings", "S": "bytes", "O": "Python objects"}.get(kind, str(array.dtype))
+    raise TypeError(
+        f"Tensor: data of {what} (dtype {array.dtype}) is not supported; give real numbers "
+        "(a list, a NumPy array of floats or ints, or a Python number)."
+    )
+
+
+def _check_can_require_grad(array, flag):
+    if flag and array.dtype.kind != "f":
+        raise TypeError(
+            f"Tensor: only floating-point tensors can require grad, but this one has dtype "
+            f"{array.dtype}. Drop dtype= or use dtype=np.float64."
+        )
+
+
+class Tensor:
+    """An n-dimensional array with automatic differentiation.
+
+    ``Tensor(data, requires_grad=False, dtype=None, name=None)``: ``data`` is a number, a
+    (nested) list or an array; it is copied. The dtype is float64 unless the data is a floating
+    array of another width (float32 stays float32), booleans, or ``dtype=`` says otherwise.
+
+    >>> import tinygrad_edu as tg
+    >>> w = tg.Tensor([[1, 2], [3, 4]], requires_grad=True, name="w")
+    >>> w.shape, w.dtype
+    ((2, 2), dtype('float64'))
+    """
+
+    __slots__ = ("data", "requires_grad", "grad_fn", "_grad", "name", "_version", "_hooks", "_origin", "__weakref__")
+    __array_ufunc__ = None  # make `ndarray + Tensor` call Tensor.__radd__ (and keep the graph)
+
+    def __init__(self, data, requires_grad=False, dtype=None, name=None):
+        array = _to_array(data, dtype)
+        _check_can_require_grad(array, requires_grad)
+        self.data = array
+        self.requires_grad = bool(requires_grad)
+        self.grad_fn = None
+        self._grad = None
+        self.name = name
+        self._version = 0
+        self._hooks = None
+        self._origin = None
+
+    @classmethod
+    def _make(cls, data, requires_grad=False, grad_fn=None, origin=None):
+        """Fast internal constructor for arrays the engine made itself: no checks, no copy."""
+        t = object.__new__(Tensor)
+        t.data = data
+        t.requires_grad = requires_grad
+        t.grad_fn = grad_fn
+        t._grad = None
+        t.name = None
+        t._version = 0
+        t._hooks = None
+        t._origin = origin
+        return t
+
+    # ------------------------------------------------------------------ array attributes
+    @property
+    def shape(self) -> tuple:
+        return self.data.shape
+
+    @property
+    def ndim(self) -> int:
+        return self.data.ndim
+
+    @property
+    def size(self) -> int:
+        """Number of elements (NumPy's ``size``)."""
+        return self.data.size
+
+    @property
+    def dtype(self):
+        return self.data.dtype
+
+    @property
+    def T(self) -> Tensor:
+        """All axes reversed, as NumPy's ``.T`` (the matrix transpose for 2-D)."""
+        return ops.Transpose.apply(self, axes=None)
+
+    def numpy(self) -> np.ndarray:
+        """The underlying array (shared, not copied: writing to it changes the tensor)."""
+        return self.data
+
+    def __array__(self, dtype=None, copy=None):
+        if dtype is not None and dtype != self.data.dtype:
+            return self.data.astype(dtype)
+        return self.data.copy() if copy else self.data
+
+    def item(self):
+        """The single number in a one-element tensor, as a Python float (or bool/int)."""
+        if self.data.size != 1:
+            raise ValueError(
+                f"item(): the tensor has shape {shape_str(self.shape)} ({self.data.size} "
+                "elements); item() needs exactly one. Index it or reduce it first (t.sum())."
+            )
+        return self.data.item()
+
+    def tolist(self):
+        return self.data.tolist()
+
+    def __len__(self):
+        if self.ndim == 0:
+            raise TypeError("len() of a 0-d tensor (a single number) is undefined")
+        return self.data.shape[0]
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self)))
+
+    def __bool__(self):
+        if self.data.size != 1:
+            raise ValueError(
+                f"The truth value of a tensor with {self.data.size} elements is ambiguous; "
+                "use t.any() or t.all()."
+            )
+        return bool(self.data)
+
+    def __float__(self):
+        return float(self.item())
+
+    def __repr__(self):
+        body = np.array2string(self.data, separator=", ", prefix="Tensor(")
+        extras = []
+        if self.dtype != _DEFAULT_DTYPE:
+            extras.append(f"dtype={self.dtype}")
+        if self.requires_grad:
+            extras.append("requires_grad=True")
+        if self.grad_fn is not None:
+            extras.append(f"grad_fn=<{self.grad_fn.describe()}>")
+        if self.name:
+            extras.append(f"name={self.name!r}")
+        return f"Tensor({body}{''.join(', ' + e for e in extras)})"
+
+    __hash__ = object.__hash__  # identity hash, although == is elementwise (as in PyTorch)
+
+    # ------------------------------------------------------------------ autograd
+    @property
+    def grad(self):
+        """The gradient accumulated by ``backward()`` (a Tensor), or None.
+
+        None has a reason; ``tg.explain_grad(t)`` says which one.
+        """
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        if value is not None:
+            value = as_tensor(value, like=self)
+            if value.shape != self.shape:
+                raise ValueError(
+                    f"grad: assigned a gradient of shape {shape_str(value.shape)} to a tensor "
+                    f"of shape {shape_str(self.shape)}; the shapes must be equal."
+                )
+        self._grad = value
+
+    def zero_grad(self):
+        """Forget the accumulated gradient (sets ``.grad`` to None)."""
+        self._grad = None
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for tensors not made by a recorded op (the ones whose ``.grad`` gets filled)."""
+        return self.grad_fn is None
+
+    def backward(self, gradient=None, retain_graph=None, create_graph=False):
+        """Accumulate the gradient of this tensor into the ``.grad`` of every leaf it depends on.
+
+        ``gradient`` is required when the tensor holds more than one number (it is the
+        vector in the vector-Jacobian product). The graph is freed afterwards unless
+        ``retain_graph=True``; ``create_graph=True`` records the backward computation itself so
+        that the gradients can be differentiated again.
+        """
+        from .autograd import backward
+
+        backward([self], None if gradient is None else [gradient], retain_graph, create_graph)
+
+    def detach(self) -> Tensor:
+        """The same values (shared memory), cut out of the graph: no gradient flows through."""
+        return Tensor._make(self.data, False, None, "detach")
+
+    def requires_grad_(self, requires_grad=True) -> Tensor:
+        """Turn gradient tracking on (or off) for a leaf, in place; returns the tensor."""
+        if self.grad_fn is not None and not requires_grad:
+            raise RuntimeError(
+                "requires_grad_(False) on a tensor computed by an op: use .detach() to get a "
+                "copy outside the graph."
+            )
+        _check_can_require_grad(self.data, requires_grad)
+        self.requires_grad = bool(requires_grad)
+        return self
+
+    def retain_grad(self) -> Tensor:
+        """Keep this intermediate tensor's gradient in ``.grad`` during backward (leaves always do)."""
+        import weakref
+
+        if not self.requires_grad:
+            raise RuntimeError("retain_grad() on a tensor that does not require grad. " + _explain(self))
+        if self.grad_fn is not None:
+            self.grad_fn.retained = weakref.ref(self)
+        return self
+
+    def register_hook(self, hook):
+        """Call ``hook(grad)`` when this tensor's gradient is computed; a returned Tensor replaces it.
+
+        Returns a handle whose ``remove()`` unregisters the hook.
+
+        >>> import tinygrad_edu as tg
+        >>> x = tg.tensor(2.0, requires_grad=True)
+        >>> handle = x.register_hook(lambda g: g * 10)
+        >>> (x * 3).backward()
+        >>> x.grad.item()
+        30.0
+        """
+        if not self.requires_grad:
+            raise RuntimeError("register_hook() on a tensor that does not require grad. " + _explain(self))
+        if self.grad_fn is not None:
+            if self.grad_fn.hooks is None:
+                self.grad_fn.hooks = []
+            hooks = self.grad_fn.hooks
+        else:
+            if self._hooks is None:
+                self._hooks = []
+            hooks = self._hooks
+        hooks.append(hook)
+        return _HookHandle(hooks, hook)
+
+    # ------------------------------------------------------------------ arithmetic
+    def __add__(self, other):
+        return ops.Add.apply(self, other if isinstance(other, Tensor) else as_tensor(other, self))
+
+    def __radd__(self, other):
+        return ops.Add.apply(as_tensor(other, self), self)
+
+    def __sub__(self, other):
+        return ops.Sub.apply(self, other if isinstance(other, Tensor) else as_tensor(other, self))
+
+    def __rsub__(self, other):
+        return ops.Sub.apply(as_tensor(other, self), self)
+
+    def __mul__(self, other):
+        return ops.Mul.apply(self, other if isinstance(other, Tensor) else as_tensor(other, self))
+
+    def __rmul__(self, other):
+        return ops.Mul.apply(as_tensor(other, self), self)
+
+    def __truediv__(self, other):
+        return ops.Div.apply(self, other if isinstance(other, Tensor) else as_tensor(other, self))
+
+    def __rtruediv__(self, other):
+        return ops.Div.apply(as_tensor(other, self), self)
+
+    def __neg__(self):
+        return ops.Neg.apply(self)
+
+    def __pos__(self):
+        return self
+
+    def __pow__(self, exponent):
+        if isinstance(exponent, numbers.Real) and not isinstance(exponent, bool):
+            return ops.PowConst.apply(self, exponent=exponent)
+        return ops.Pow.apply(self, exponent if isinstance(exponent, Tensor) else as_tensor(exponent, self))
+
+    def __rpow__(self, base):
+        return ops.Pow.apply(as_tensor(base, self), self)
+
+    def __matmul__(self, other):
+        return ops.Matmul.apply(self, other if isinstance(other, Tensor) else as_tensor(other, self))
+
+    def __rmatmul__(self, other):
+        return ops.Matmul.apply(as_tensor(other, self), self)
+
+    def matmul(self, other) -> Tensor:
+        """Matrix product, with NumPy's rules for 1-D and batched operands (same as ``@``)."""
+        return self @ other
+
+    def dot(self, other) -> Tensor:
+        """NumPy's ``dot``: a product for 0-d, ``@`` for 1-D and 2-D, and for N-D a sum over
+        the last axis of ``self`` and the second-to-last of ``other``."""
+        other = other if isinstance(other, Tensor) else as_tensor(other, self)
+        if self.ndim == 0 or other.ndim == 0:
+            return self * other
+        if other.ndim <= 2:
+            return self @ other
+        # move other's contracted axis to the front, flatten the rest, then restore the shape
+        axes = (other.ndim - 2,) + tuple(i for i in range(other.ndim) if i != other.ndim - 2)
+        flat = other.transpose(axes).reshape(other.shape[-2], -1)
+        return (self @ flat).reshape(self.shape[:-1] + other.shape[:-2] + other.shape[-1:])
+
+    # in-place updates: see _update_in_place for the rules
+    def __iadd__(self, other):
+        return self._update_in_place("+=", other, np.add, Tensor.__add__)
+
+    def __isub__(self, other):
+        return self._update_in_place("-=", other, np.subtract, Tensor.__sub__)
+
+    def __imul__(self, other):
+        return self._update_in_place("*=", other, np.multiply, Tensor.__mul__)
+
+    def __itruediv__(self, other):
+        return self._update_in_place("/=", other, np.true_divide, Tensor.__truediv__)
+
+    def _update_in_place(self, symbol, other, ufunc, out_of_place):
+        """``a += b`` and friends.
+
+        * recording, and ``a`` is a leaf that requires grad: refused -- changing a parameter's
+          values behind autograd's back would make its gradients wrong; update it under
+          ``tg.no_grad()`` (the ``w -= lr * w.grad`` idiom);
+        * recording, and the update involves the graph: ``a = a + b``, a new node, so loops in
+          micrograd's style (``total += w * x``) keep their gradients;
+        * otherwise: the array is updated in place and the tensor's version is bumped.
+        """
+        other = other if isinstance(other, Tensor) else as_tensor(other, self)
+        if grad_mode.enabled and (self.requires_grad or other.requires_grad):
+            if self.grad_fn is None and self.requires_grad:
+                raise RuntimeError(
+                    f"'{symbol}' would change a leaf tensor that requires grad (shape "
+                    f"{shape_str(self.shape)}) while autograd is recording. Update parameters "
+                    f"inside 'with tg.no_grad():', e.g. w -= lr * w.grad, or write w = w {symbol[0]} ... "
+                    "to make a new tensor."
+                )
+            return out_of_place(self, other)
+        try:
+            ufunc(self.data, other.data, out=self.data, casting="same_kind")
+        except ValueError:
+            raise ValueError(
+                f"'{symbol}': cannot update a tensor of shape {shape_str(self.shape)} in place "
+                f"with a value of shape {shape_str(other.shape)}; the result must keep the "
+                "shape of the left side. Write a = a + b for a broadcast result."
+            ) from None
+        except TypeError:
+            raise TypeError(
+                f"'{symbol}': cannot update a {self.dtype} tensor in place with {other.dtype} "
+                "values; convert one of them first."
+            ) from None
+        self._version += 1
+        return self
+
+    # ------------------------------------------------------------------ comparisons (no gradient)
+    def _compare(self, other, ufunc):
+        other_data = other.data if isinstance(other, Tensor) else other
+        return Tensor._make(ufunc(self.data, other_data), False, None, "constant")
+
+    def __lt__(self, other):
+        return self._compare(other, np.less)
+
+    def __le__(self, other):
+        return self._compare(other, np.less_equal)
+
+    def __gt__(self, other):
+        return self._compare(other, np.greater)
+
+    def __ge__(self, other):
+        return self._compare(other, np.greater_equal)
+
+    def __eq__(self, other):
+        return self._compare(other, np.equal)
+
+    def __ne__(self, other):
+        return self._compare(other, np.not_equal)
+
+    def any(self, axis=None, keepdims=False) -> Tensor:
+        return Tensor._make(np.any(self.data, axis=axis, keepdims=keepdims), False, None, "constant")
+
+    def all(self, axis=None, keepdims=False) -> Tensor:
+        return Tensor._make(np.all(self.data, axis=axis, keepdims=keepdims), False, None, "constant")
+
+    def argmax(self, axis=None, keepdims=False) -> Tensor:
+        """Index of the largest element (no gradient), as NumPy's ``argmax``."""
+        return Tensor._make(np.argmax(self.data, axis=axis, keepdims=keepdims), False, None, "constant")
+
+    def argmin(self, axis=None, keepdims=False) -> Tensor:
+        return Tensor._make(np.argmin(self.data, axis=axis, keepdims=keepdims), False, None, "constant")
+
+    # ------------------------------------------------------------------ elementwise functions
+    def exp(self) -> Tensor:
+        return ops.Exp.apply(self)
+
+    def log(self) -> Tensor:
+        """Natural logarithm. ``log(0) = -inf`` and its gradient there is ``inf`` (1/x)."""
+        return ops.Log.apply(self)
+
+    def sqrt(self) -> Tensor:
+        """Square root, as ``x ** 0.5``; its gradient at 0 is ``inf`` (1 / (2 sqrt(x)))."""
+        return self**0.5
+
+    def sin(self) -> Tensor:
+        return ops.Sin.apply(self)
+
+    def cos(self) -> Tensor:
+        return ops.Cos.apply(self)
+
+    def tanh(self) -> Tensor:
+        return ops.Tanh.apply(self)
+
+    def sigmoid(self) -> Tensor:
+        """1 / (1 + e^-x), finite and warning-free for any x."""
+        return ops.Sigmoid.apply(self)
+
+    def relu(self) -> Tensor:
+        """max(x, 0); its gradient at exactly 0 is 0."""
+        return ops.Relu.apply(self)
+
+    def abs(self) -> Tensor:
+        """|x|; its gradient at exactly 0 is 0."""
+        return ops.Abs.apply(self)
+
+    __abs__ = abs
+
+    def maximum(self, other) -> Tensor:
+        """Elementwise larger of two tensors; at a tie both get half the gradient."""
+        return ops.Maximum.apply(self, other if isinstance(other, Tensor) else as_tensor(other, self))
+
+    def minimum(self, other) -> Tensor:
+        return ops.Minimum.apply(self, other if isinstance(other, Tensor) else as_tensor(other, self))
+
+    def clip(self, min=None, max=None) -> Tensor:  # noqa: A002 - NumPy's and PyTorch's names
+        """Clamp into [min, max] (either may be None); the gradient passes inside, ends included."""
+        if min is None and max is None:
+            raise ValueError("clip: give min=, max= or both")
+        return ops.Clip.apply(self, low=min, high=max)
+
+    # ------------------------------------------------------------------ reductions
+    def sum(self, axis=None, keepdims=False) -> Tensor:
+        return ops.Sum.apply(self, axis=_axis(axis), keepdims=keepdims)
+
+    def mean(self, axis=None, keepdims=False) -> Tensor:
+        total = self.sum(axis, keepdims)
+        return total / (self.data.size // max(total.data.size, 1))
+
+    def var(self, axis=None, keepdims=False, ddof=0) -> Tensor:
+        """Variance as NumPy computes it: mean squared deviation, divided by n - ddof."""
+        centered = self - self.mean(axis, keepdims=True)
+        total = (centered * centered).sum(axis, keepdims)
+        count = self.data.size // max(total.data.size, 1)
+        return total / (count - ddof)
+
+    def max(self, axis=None, keepdims=False) -> Tensor:
+        """Largest element(s); tied elements share the gradient equally."""
+        return ops.Max.apply(self, axis=_axis(axis), keepdims=keepdims)
+
+    def min(self, axis=None, keepdims=False) -> Tensor:
+        return ops.Min.apply(self, axis=_axis(axis), keepdims=keepdims)
+
+    def softmax(self, axis=-1) -> Tensor:
+        """e^x / sum(e^x) along ``axis``; shifted by the max first so e^x cannot overflow."""
+        shifted = self - self.max(axis, keepdims=True).detach()  # softmax(x - c) = softmax(x)
+        e = shifted.exp()
+        return e / e.sum(axis, keepdims=True)
+
+    def log_softmax(self, axis=-1) -> Tensor:
+        """x - log(sum(e^x)) along ``axis``, computed with the log-sum-exp trick (no overflow)."""
+        shifted = self - self.max(axis, keepdims=True).detach()
+        return shifted - shifted.exp().sum(axis, keepdims=True).log()
+
+    # ------------------------------------------------------------------ shape
+    def reshape(self, *shape) -> Tensor:
+        """New shape with the same elements; ``reshape(2, 3)`` and ``reshape((2, 3))`` both work."""
+        shape = _shape_arg(shape)
+        if shape == self.data.shape:
+            return self
+        return ops.Reshape.apply(self, shape=shape)
+
+    def flatten(self, start_axis=0, end_axis=-1) -> Tensor:
+        """Merge axes ``start_axis..end_axis`` into one (all of them by default, as NumPy)."""
+        if self.ndim == 0:
+            return self.reshape(1)
+        start, end = start_axis % self.ndim, end_axis % self.ndim
+        return self.reshape(self.shape[:start] + (-1,) + self.shape[end + 1 :])
+
+    def transpose(self, *axes) -> Tensor:
+        """Permute axes (all reversed when none are given), as NumPy's ``transpose``."""
+        axes = None if axes in ((), (None,)) else _shape_arg(axes)
+        if axes is not None and len(axes) != self.ndim:
+            raise ValueError(
+                f"transpose: got {len(axes)} axes {axes} for a tensor with {self.ndim} dimensions"
+            )
+        return ops.Transpose.apply(self, axes=axes)
+
+    def swapaxes(self, axis1, axis2) -> Tensor:
+        axes = list(range(self.ndim))
+        axes[axis1], axes[axis2] = axes[axis2], axes[axis1]
+        return self.transpose(tuple(axes))
+
+    def broadcast_to(self, shape) -> Tensor:
+        shape = tuple(shape)
+        if shape == self.data.shape:
+            return self
+        return ops.BroadcastTo.apply(self, shape=shape)
+
+    def __getitem__(self, index) -> Tensor:
+        """NumPy indexing: ints, slices, None, ``...``, integer arrays (repeats allowed), boolean masks."""
+        from .ops.movement import plain_index
+
+        return ops.GetItem.apply(self, index=plain_index(index))
+
+
+class _HookHandle:
+    def __init__(self, hooks, hook):
+        self._hooks, self._hook = hooks, hook
+
+    def remove(self):
+        if self._hook in self._hooks:
+            self._hooks.remove(self._hook)
+
+
+def _explain(t):
+    from .autograd import explain_grad
+
+    return explain_grad(t)
+
+
+def _axis(axis):
+    """NumPy accepts an int, a tuple, or None for ``axis``; lists become tuples."""
+    return tuple(axis) if isinstance(axis, list) else axis
+
+
+def _shape_arg(args) -> tuple:
+    if len(args) == 1 and isinstance(args[0], (tuple, list)):
+        return tuple(args[0])
+    return tuple(args)
+
+
+def as_tensor(value, like=None) -> Tensor:
+    """``value`` as a Tensor that needs no gradient; Python numbers take ``like``'s float dtype."""
+    if isinstance(value, Tensor):
+        return value
+    if like is not None and isinstance(value, (int, float)) and like.data.dtype.kind == "f":
+        return Tensor._make(np.array(value, dtype=like.data.dtype), False, None, "constant")
+    return Tensor._make(_to_array(value), False, None, "constant")
+
+
+def where(condition, a, b) -> Tensor:
+    """``a`` where ``condition`` is true, else ``b`` (NumPy broadcasting). Gradients flow to a and b.
+
+    >>> import tinygrad_edu as tg
+    >>> x = tg.tensor([-1.0, 2.0], requires_grad=True)
+    >>> tg.where(x > 0, x, 0.0)
+    Tensor([0., 2.], requires_grad=True, grad_fn=<where>)
+    """
+    condition = np.asarray(condition.data if isinstance(condition, Tensor) else condition)
+    if condition.dtype != bool:
+        condition = condition.astype(bool)
+    ref = a if isinstance(a, Tensor) else b if isinstance(b, Tensor) else None
+    return ops.Where.apply(as_tensor(a, ref), as_tensor(b, ref), condition=condition)
+
+
+def concatenate(tensors, axis=0) -> Tensor:
+    """Join tensors along an existing axis (``np.concatenate``)."""
+    tensors = [as_tensor(t) for t in tensors]
+    if not tensors:
+        raise ValueError("concatenate: needs at least one tensor")
+    return ops.Concatenate.apply(*tensors, axis=axis)
+
+
+def stack(tensors, axis=0) -> Tensor:
+    """Join same-shaped tensors along a new axis (``np.stack``)."""
+    tensors = [as_tensor(t) for t in tensors]
+    if not tensors:
+        raise ValueError("stack: needs at least one tensor")
+    return ops.Stack.apply(*tensors, axis=axis)
