@@ -148,7 +148,7 @@ def _run(roots, root_grads, create_graph, retain_graph, wanted=None):
             if node.retained is not None:
                 owner = node.retained()
                 if owner is not None:
-                    owner._grad = g
+                    owner._grad = g if owner._grad is None else owner._grad + g
             if node in wanted_nodes:
                 _add(leaf_grads, id(wanted_nodes[node]), wanted_nodes[node], g)
             input_grads = node.backward(g)
@@ -219,12 +219,10 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False):
             for hook in leaf._hooks:
                 changed = hook(g)
                 g = g if changed is None else changed
-        if not create_graph and g.requires_grad:
-            g = g.detach()
-        if leaf._grad is None:
-            leaf._grad = g if g.grad_fn is not None or g.data is not leaf.data else Tensor(g.data)
-        else:
-            leaf._grad = leaf._grad + g
+        if not create_graph:
+            # a Tensor of its own per leaf (add's backward hands the same one to both inputs)
+            g = Tensor._make(g.data, False, None, "constant")
+        leaf._grad = g if leaf._grad is None else leaf._grad + g
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, allow_unused=False):

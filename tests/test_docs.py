@@ -1,0 +1,34 @@
+"""Every Python code block in README.md and docs/*.md runs, in order, one namespace per file.
+
+A block whose first line is ``# no-test`` is skipped (for shell sessions shown as Python).
+When a block is followed by an ``output`` block, what the code prints must equal it.
+"""
+import contextlib
+import io
+import pathlib
+import re
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+FILES = [ROOT / "README.md"] + sorted((ROOT / "docs").glob("*.md"))
+BLOCK = re.compile(r"```(python|output)\n(.*?)```", re.S)
+
+
+def blocks(path):
+    return [(kind, body) for kind, body in BLOCK.findall(path.read_text())]
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
+def test_code_blocks_run(path, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # files the docs write land in a scratch folder
+    namespace = {"__name__": f"docs_{path.stem}"}
+    found = blocks(path)
+    for i, (kind, body) in enumerate(found):
+        if kind != "python" or body.startswith("# no-test"):
+            continue
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):
+            exec(compile(body, f"{path.name}[block {i}]", "exec"), namespace)
+        if i + 1 < len(found) and found[i + 1][0] == "output":
+            assert printed.getvalue().strip() == found[i + 1][1].strip(), f"{path.name} block {i}"

@@ -1,0 +1,265 @@
+"""Regression tests for the classic bugs of home-made autodiff engines, and the autograd API."""
+import gc
+import threading
+import weakref
+
+import numpy as np
+import pytest
+
+import tinygrad_edu as tg
+
+
+def test_reused_node_gets_both_contributions():
+    a = tg.tensor(3.0, requires_grad=True)
+    b = a + a  # b = 2a
+    c = b * b  # c = 4a^2, dc/da = 8a
+    c.backward()
+    assert a.grad.item() == 24.0
+
+
+def test_diamond():
+    x = tg.tensor(2.0, requires_grad=True)
+    left, right = x * 3, x.exp()
+    y = left * right  # 3x e^x -> 3e^x + 3x e^x
+    y.backward()
+    assert x.grad.item() == pytest.approx(3 * np.exp(2) + 6 * np.exp(2))
+
+
+def test_gradients_accumulate_across_backward_calls():
+    w = tg.tensor([1.0, -2.0], requires_grad=True)
+    for _ in range(3):
+        (w * w).sum().backward()
+    np.testing.assert_array_equal(w.grad.data, 3 * 2 * w.data)
+    w.grad = None
+    (w * 5).sum().backward()
+    np.testing.assert_array_equal(w.grad.data, [5.0, 5.0])
+
+
+def test_backward_twice_without_retain_graph_names_retain_graph():
+    x = tg.tensor(1.0, requires_grad=True)
+    y = (x * x).exp()
+    y.backward()
+    with pytest.raises(RuntimeError, match="retain_graph=True"):
+        y.backward()
+
+
+def test_backward_twice_with_retain_graph_accumulates():
+    x = tg.tensor(1.5, requires_grad=True)
+    y = x.sin() * x
+    y.backward(retain_graph=True)
+    first = x.grad.item()
+    y.backward()
+    assert x.grad.item() == pytest.approx(2 * first)
+
+
+def test_chain_of_100000_nodes_needs_no_recursion():
+    x = tg.tensor(1.0, requires_grad=True)
+    y = x
+    for _ in range(100_000):
+        y = y * 1.0 + 0.0  # 200,000 nodes
+    y.backward()
+    assert x.grad.item() == 1.0
+
+
+def test_relu_gradient_at_zero_is_zero():
+    x = tg.tensor([-1.0, 0.0, 2.0], requires_grad=True)
+    x.relu().sum().backward()
+    assert x.grad.tolist() == [0.0, 0.0, 1.0]
+
+
+def test_abs_gradient_at_zero_is_zero():
+    x = tg.tensor([-1.0, 0.0, 2.0], requires_grad=True)
+    x.abs().sum().backward()
+    assert x.grad.tolist() == [-1.0, 0.0, 1.0]
+
+
+def test_max_ties_share_the_gradient():
+    x = tg.tensor([[1.0, 5.0, 5.0], [2.0, 2.0, 2.0]], requires_grad=True)
+    x.max(axis=1).sum().backward()
+    np.testing.assert_allclose(x.grad.data, [[0, 0.5, 0.5], [1 / 3, 1 / 3, 1 / 3]])
+    y = tg.tensor([3.0, 3.0], requires_grad=True)
+    y.max().backward()
+    assert y.grad.tolist() == [0.5, 0.5]
+
+
+def test_maximum_tie_splits_evenly():
+    a = tg.tensor([1.0, 2.0], requires_grad=True)
+    b = tg.tensor([1.0, 0.0], requires_grad=True)
+    a.maximum(b).sum().backward()
+    assert a.grad.tolist() == [0.5, 1.0] and b.grad.tolist() == [0.5, 0.0]
+
+
+def test_integer_index_with_repeats_adds_up():
+    x = tg.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    x[[0, 0, 2, 0]].sum().backward()
+    assert x.grad.tolist() == [3.0, 0.0, 1.0]
+
+
+def test_boolean_mask_index():
+    x = tg.tensor([1.0, -2.0, 3.0], requires_grad=True)
+    (x[x > 0] * 2).sum().backward()
+    assert x.grad.tolist() == [2.0, 0.0, 2.0]
+
+
+def test_broadcast_gradient_is_summed_back_to_input_shape():
+    w = tg.tensor(np.ones((4, 3)), requires_grad=True)
+    b = tg.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    c = tg.tensor(np.ones((4, 1)), requires_grad=True)
+    (w * b + c).sum().backward()
+    assert b.grad.tolist() == [4.0, 4.0, 4.0]
+    assert c.grad.shape == (4, 1) and c.grad.tolist() == [[3.0]] * 4
+
+
+def test_no_grad_context_and_decorator():
+    w = tg.tensor(1.0, requires_grad=True)
+    with tg.no_grad():
+        assert not (w * 2).requires_grad
+        with tg.enable_grad():
+            assert (w * 2).requires_grad
+    assert (w * 2).requires_grad
+
+    @tg.no_grad()
+    def predict(x):
+        return x * w
+
+    assert not predict(tg.tensor(1.0)).requires_grad
+    assert tg.is_grad_enabled()
+
+
+def test_grad_mode_is_thread_local():
+    seen = {}
+
+    def other_thread():
+        seen["enabled"] = tg.is_grad_enabled()
+
+    with tg.no_grad():
+        t = threading.Thread(target=other_thread)
+        t.start()
+        t.join()
+    assert seen["enabled"] is True
+
+
+def test_detach_and_requires_grad_():
+    x = tg.tensor([1.0, 2.0], requires_grad=True)
+    d = (x * 2).detach()
+    assert not d.requires_grad and d.is_leaf
+    y = tg.tensor([1.0]).requires_grad_()
+    assert y.requires_grad
+    (y * 3).sum().backward()
+    assert y.grad.tolist() == [3.0]
+
+
+def test_is_leaf_and_retain_grad():
+    x = tg.tensor([1.0, 2.0], requires_grad=True)
+    h = x * 3
+    h.retain_grad()
+    out = (h * h).sum()
+    out.backward()
+    assert x.is_leaf and not h.is_leaf
+    assert h.grad.tolist() == [6.0, 12.0]
+    assert x.grad.tolist() == [18.0, 36.0]
+
+
+def test_register_hook_on_leaf_and_intermediate_and_remove():
+    x = tg.tensor(2.0, requires_grad=True)
+    seen = []
+    h = x * x
+    h.register_hook(lambda g: seen.append(g.item()))
+    handle = x.register_hook(lambda g: g * 0.5)
+    (h * 3).backward()
+    assert seen == [3.0]
+    assert x.grad.item() == 6.0  # 3 * 2x = 12, halved by the hook
+    handle.remove()
+    x.grad = None
+    (x * x * 3).backward()
+    assert x.grad.item() == 12.0
+
+
+def test_autograd_grad_does_not_touch_dot_grad_and_handles_unused():
+    x = tg.tensor(2.0, requires_grad=True)
+    z = tg.tensor(1.0, requires_grad=True)
+    y = x**2
+    (gx,) = tg.autograd.grad(y, x, retain_graph=True)
+    assert gx.item() == 4.0 and x.grad is None
+    with pytest.raises(RuntimeError, match="allow_unused=True"):
+        tg.autograd.grad(y, [x, z], retain_graph=True)
+    gx, gz = tg.autograd.grad(y, [x, z], allow_unused=True)
+    assert gz is None and gx.item() == 4.0
+
+
+def test_autograd_grad_wrt_intermediate():
+    x = tg.tensor(3.0, requires_grad=True)
+    h = x * 2
+    y = h * h
+    (gh,) = tg.autograd.grad(y, h)
+    assert gh.item() == 12.0
+
+
+def test_backward_with_gradient_argument_is_a_vector_jacobian_product():
+    x = tg.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    y = x * x
+    y.backward(gradient=[1.0, 0.0, 2.0])
+    assert x.grad.tolist() == [2.0, 0.0, 12.0]
+
+
+def test_leaf_gradients_are_separate_objects():
+    a = tg.tensor([1.0], requires_grad=True)
+    b = tg.tensor([2.0], requires_grad=True)
+    (a + b).sum().backward()
+    assert a.grad is not b.grad
+
+
+def test_saved_arrays_and_intermediates_are_released_after_backward():
+    x = tg.tensor(np.ones(1000), requires_grad=True)
+    h = x.exp()
+    node = h.grad_fn
+    saved_array = weakref.ref(node.saved[0])
+    intermediate = weakref.ref(h)
+    y = (h * 2).sum()
+    del h
+    y.backward()
+    gc.collect()
+    assert intermediate() is None, "the intermediate tensor is still referenced after backward()"
+    assert saved_array() is None, "exp's saved output is still referenced after backward()"
+    assert node.saved == () and node.parents is None
+
+
+def test_retain_graph_keeps_saved_arrays():
+    x = tg.tensor(np.ones(3), requires_grad=True)
+    y = x.exp().sum()
+    y.backward(retain_graph=True)
+    assert y.grad_fn.parents is not None
+
+
+def test_graph_structure_survives_backward_for_walkers():
+    x = tg.tensor(1.0, requires_grad=True)
+    y = (x * 2).exp()
+    y.backward()
+    order = tg.autograd.topological_order([y.grad_fn])
+    assert [n.name for n in order] == ["exp"]  # freed: inputs are no longer walked through
+    assert tg.autograd.graph_inputs(y.grad_fn)[0].name == "mul"
+
+
+def test_in_place_update_of_leaf_under_no_grad_bumps_version():
+    w = tg.tensor([1.0, 2.0], requires_grad=True)
+    (w * w).sum().backward()
+    with tg.no_grad():
+        w -= 0.1 * w.grad
+    np.testing.assert_allclose(w.data, [0.8, 1.6])
+    assert w._version == 1 and w.is_leaf and w.requires_grad
+
+
+def test_in_place_on_recorded_tensor_makes_a_new_node():
+    w = tg.tensor(2.0, requires_grad=True)
+    total = tg.tensor(0.0)
+    for x in [1.0, 2.0, 3.0]:
+        total += w * x  # micrograd style
+    assert total.grad_fn is not None
+    total.backward()
+    assert w.grad.item() == 6.0
+
+
+def test_in_place_on_leaf_requiring_grad_while_recording_is_refused():
+    w = tg.tensor(2.0, requires_grad=True)
+    with pytest.raises(RuntimeError, match="no_grad"):
+        w += 1.0

@@ -1,0 +1,143 @@
+"""Every error the core raises names the op, the shapes and the fix."""
+import numpy as np
+import pytest
+
+import tinygrad_edu as tg
+
+
+def test_matmul_shape_mismatch_names_both_shapes_and_suggests_transpose():
+    a = tg.ones(2, 3)
+    with pytest.raises(ValueError) as info:
+        a @ a
+    message = str(info.value)
+    assert "matmul" in message and "(2, 3) @ (2, 3)" in message and "a @ b.T" in message
+
+
+def test_matmul_of_a_scalar_says_use_star():
+    with pytest.raises(ValueError, match=r"use \* to multiply by a scalar"):
+        tg.tensor(2.0) @ tg.ones(2)
+
+
+def test_broadcast_mismatch_names_op_shapes_and_fix():
+    with pytest.raises(ValueError) as info:
+        tg.ones(2, 3) + tg.ones(4)
+    message = str(info.value)
+    assert message.startswith("add:") and "(2, 3)" in message and "(4,)" in message
+    assert "reshape" in message
+
+
+def test_non_scalar_backward_names_the_shape():
+    x = tg.ones(2, 3, requires_grad=True)
+    with pytest.raises(RuntimeError) as info:
+        (x * 2).backward()
+    message = str(info.value)
+    assert "(2, 3)" in message and "gradient=" in message and ".sum()" in message
+
+
+def test_gradient_argument_of_wrong_shape():
+    x = tg.ones(2, requires_grad=True)
+    with pytest.raises(RuntimeError, match=r"gradient= has shape \(3,\) but the output has shape \(2,\)"):
+        (x * 2).backward(gradient=np.ones(3))
+
+
+def test_backward_through_freed_graph_names_retain_graph():
+    x = tg.tensor(2.0, requires_grad=True)
+    y = x * x
+    y.backward()
+    with pytest.raises(RuntimeError, match=r"already freed.*retain_graph=True"):
+        y.backward()
+
+
+def test_backward_on_constant_explains_why():
+    with pytest.raises(RuntimeError, match="does not require grad.*requires_grad=True"):
+        (tg.ones(2) * 2).sum().backward()
+
+
+@pytest.mark.parametrize(
+    "make, reason",
+    [
+        (lambda: tg.tensor([1.0]), "created with requires_grad=False"),
+        (lambda: tg.tensor([1.0], requires_grad=True).detach(), "detach"),
+        (lambda: tg.tensor([1.0]) * 2, "constant"),
+        (lambda: tg.tensor([1.0], requires_grad=True), "no backward"),
+        (lambda: tg.tensor([1.0], requires_grad=True) * 2, "retain_grad"),
+    ],
+)
+def test_explain_grad_gives_the_reason(make, reason):
+    assert reason in tg.explain_grad(make())
+
+
+def test_explain_grad_no_grad_block():
+    w = tg.tensor([1.0], requires_grad=True)
+    with tg.no_grad():
+        y = w * 2
+    assert "no_grad" in tg.explain_grad(y)
+
+
+def test_ragged_list_is_a_clear_error():
+    with pytest.raises(ValueError, match="rectangular"):
+        tg.tensor([[1.0, 2.0], [3.0]])
+
+
+@pytest.mark.parametrize("data, what", [([1 + 2j], "complex"), (["a"], "strings"), ([object()], "Python objects")])
+def test_unsupported_data_types(data, what):
+    with pytest.raises(TypeError, match=what):
+        tg.tensor(data)
+
+
+def test_integer_tensor_cannot_require_grad():
+    with pytest.raises(TypeError, match="only floating-point"):
+        tg.tensor([1, 2], dtype=np.int64, requires_grad=True)
+
+
+def test_item_of_many_elements():
+    with pytest.raises(ValueError, match=r"item\(\).*\(2, 2\)"):
+        tg.ones(2, 2).item()
+
+
+def test_ambiguous_truth_value():
+    with pytest.raises(ValueError, match="ambiguous"):
+        bool(tg.ones(3) > 0)
+
+
+def test_in_place_shape_change_is_refused():
+    t = tg.ones(3)
+    with pytest.raises(ValueError, match=r"'\+=': cannot update a tensor of shape \(3,\)"):
+        t += tg.ones(2, 3)
+
+
+def test_reshape_to_wrong_size():
+    with pytest.raises(ValueError, match=r"reshape: cannot apply to inputs of shapes \(2, 3\).*number of elements"):
+        tg.ones(2, 3).reshape(4, 2)
+
+
+def test_reduction_axis_out_of_range():
+    with pytest.raises(ValueError, match="axis 2 is out of range"):
+        tg.ones(2, 3).sum(axis=2)
+
+
+def test_float_index_tensor_is_refused_with_fix():
+    with pytest.raises(TypeError, match="integers or booleans.*dtype=np.int64"):
+        tg.ones(3)[tg.tensor([0.0, 1.0])]
+
+
+def test_grad_of_input_that_does_not_require_grad():
+    x = tg.tensor(1.0)
+    with pytest.raises(RuntimeError, match="does not require grad"):
+        tg.autograd.grad(x * 2, x)
+
+
+def test_assigning_grad_of_wrong_shape():
+    x = tg.ones(3, requires_grad=True)
+    with pytest.raises(ValueError, match=r"shape \(2,\) to a tensor of shape \(3,\)"):
+        x.grad = np.ones(2)
+
+
+def test_transpose_with_wrong_number_of_axes():
+    with pytest.raises(ValueError, match="transpose: got 1 axes"):
+        tg.ones(2, 3).transpose(0)
+
+
+def test_clip_needs_a_bound():
+    with pytest.raises(ValueError, match="clip: give min=, max= or both"):
+        tg.ones(2).clip()
