@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from .function import Function, grad_mode, shape_str
+from .tensor import Tensor, as_tensor
 
 __all__ = ["backward", "grad", "unbroadcast", "topological_order", "explain_grad", "graph_inputs"]
 
@@ -89,8 +90,6 @@ def _freed_error(node):
 
 
 def _root_gradient(tensor, gradient, position):
-    from .tensor import Tensor, as_tensor
-
     if not tensor.requires_grad:
         raise RuntimeError(
             f"backward: output {position} does not require grad, so there is no graph to "
@@ -205,8 +204,6 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False):
     >>> x.grad.item()
     6.0
     """
-    from .tensor import Tensor
-
     roots = _as_sequence(tensors)
     given = _as_sequence(grad_tensors) if grad_tensors is not None else [None] * len(roots)
     if len(given) != len(roots):

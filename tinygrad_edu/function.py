@@ -18,6 +18,9 @@ import functools
 import threading
 
 
+Tensor = None  # the Tensor class; tensor.py fills this in when it is imported (it imports us)
+
+
 class _GradMode(threading.local):
     """Per-thread switches: one thread's ``no_grad`` block must not affect another's."""
 
@@ -133,8 +136,6 @@ class Function:
         When the gradient's graph is being recorded (``create_graph=True``) the returned
         Tensor is linked to this node, so formulas such as ``exp' = exp`` stay differentiable.
         """
-        from .tensor import Tensor
-
         if grad_mode.enabled:
             return Tensor._make(self.saved[0], True, self)
         return Tensor._make(self.saved[0], False, None)
@@ -163,8 +164,6 @@ class Function:
     @classmethod
     def apply(cls, *inputs, **options):
         """Run the op on Tensors and record it when some input requires grad."""
-        from .tensor import Tensor
-
         node = cls()
         try:
             out = node.forward(*[t.data for t in inputs], **options)

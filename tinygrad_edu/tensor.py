@@ -18,7 +18,7 @@ import numbers
 
 import numpy as np
 
-from . import ops
+from . import function, ops
 from .function import grad_mode, shape_str
 
 _DEFAULT_DTYPE = np.float64
@@ -536,6 +536,9 @@ class Tensor:
         from .ops.movement import plain_index
 
         return ops.GetItem.apply(self, index=plain_index(index))
+
+
+function.Tensor = Tensor  # ops build their outputs with Tensor._make
 
 
 class _HookHandle:

@@ -7,6 +7,7 @@ scatter-add, broadcast <-> sum).
 """
 import numpy as np
 
+from .. import autograd, function
 from ..function import Function
 
 
@@ -46,17 +47,13 @@ class BroadcastTo(Function):
         return np.array(np.broadcast_to(x, shape))
 
     def backward(self, grad):
-        from ..autograd import unbroadcast
-
-        return (unbroadcast(grad, self.input_shape),)
+        return (autograd.unbroadcast(grad, self.input_shape),)
 
 
 def plain_index(index):
     """Turn Tensors and lists inside an index into NumPy arrays, so NumPy reads them as arrays."""
-    from ..tensor import Tensor
-
     def convert(part):
-        if isinstance(part, Tensor):
+        if isinstance(part, function.Tensor):
             part = part.data
         elif isinstance(part, list):
             part = np.asarray(part)

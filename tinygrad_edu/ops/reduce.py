@@ -2,6 +2,7 @@
 import numpy as np
 
 from ..function import Function
+from .unary import _constant
 
 
 def kept_shape(shape, axis):
@@ -61,8 +62,6 @@ class Max(Function):
         return describe_axis(self.name, self.axis, self.keepdims)
 
     def backward(self, grad):
-        from .unary import _constant
-
         share = _constant(self.saved[0].astype(grad.dtype, copy=False))
         return (grad.reshape(self.kept_shape) * share,)
 

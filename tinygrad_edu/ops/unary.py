@@ -7,14 +7,13 @@ import functools
 
 import numpy as np
 
+from .. import function
 from ..function import Function
 
 
 def _constant(array):
     """Wrap a mask or sign array that backward multiplies by; it carries no gradient."""
-    from ..tensor import Tensor
-
-    return Tensor._make(array, False, None, "constant")
+    return function.Tensor._make(array, False, None, "constant")
 
 
 class Exp(Function):
