@@ -162,6 +162,7 @@ OPS = [
     OpCase("cos", lambda a: a.cos(), unary()),
     OpCase("tanh", lambda a: a.tanh(), unary()),
     OpCase("sigmoid", lambda a: a.sigmoid(), unary(values(-6, 6))),
+    OpCase("softplus", lambda a: a.softplus(), unary(values(-6, 6))),
     OpCase("relu", lambda a: a.relu(), unary(away_from_zero(0.05, 2)), smooth=False),
     OpCase("abs", lambda a: a.abs(), unary(away_from_zero(0.05, 2)), smooth=False),
     OpCase("maximum", lambda a, b: a.maximum(b), broadcast_pair(away_from_zero(1, 2), values(-0.5, 0.5)), smooth=False),

@@ -18,6 +18,10 @@ from .numpy_api import *  # noqa: F401,F403 - exp, log, sum, ... as free functio
 from .numpy_api import __all__ as _numpy_api_names
 from .tensor import Tensor, as_tensor, concatenate, stack, where
 
+from . import data, nn, optim  # noqa: E402 - they build on Tensor
+from .serialization import load, save  # noqa: E402
+from .training import History, fit  # noqa: E402
+
 float32 = _np.float32
 float64 = _np.float64
 
@@ -28,4 +32,5 @@ __all__ = [
     "rand", "arange", "linspace", "eye", "where", "concatenate", "stack",
     "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled", "explain_grad",
     "Function", "autograd", "ops", "float32", "float64",
+    "nn", "optim", "data", "save", "load", "fit", "History",
 ] + [n for n in _numpy_api_names if n not in ("where", "concatenate", "stack")]

@@ -16,7 +16,7 @@ def _method_as_function(method_name):
 
 
 _NAMES = [
-    "exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "abs",
+    "exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "softplus", "relu", "abs",
     "maximum", "minimum", "clip", "sum", "mean", "var", "max", "min", "argmax", "argmin",
     "softmax", "log_softmax", "reshape", "transpose", "flatten", "swapaxes", "broadcast_to",
     "matmul", "dot",

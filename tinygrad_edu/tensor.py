@@ -440,6 +440,10 @@ class Tensor:
         """1 / (1 + e^-x), finite and warning-free for any x."""
         return ops.Sigmoid.apply(self)
 
+    def softplus(self) -> Tensor:
+        """log(1 + e^x), a smooth relu; finite for any x. Its derivative is sigmoid(x)."""
+        return ops.Softplus.apply(self)
+
     def relu(self) -> Tensor:
         """max(x, 0); its gradient at exactly 0 is 0."""
         return ops.Relu.apply(self)

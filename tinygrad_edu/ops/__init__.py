@@ -9,11 +9,11 @@ from .linalg import Matmul
 from .movement import BroadcastTo, Concatenate, GetItem, Reshape, ScatterAdd, Stack, Transpose
 from .reduce import Max, Min, Sum
 from .selection import Clip, Maximum, Minimum, Where
-from .unary import Abs, Cos, Exp, Log, Relu, Sigmoid, Sin, Tanh
+from .unary import Abs, Cos, Exp, Log, Relu, Sigmoid, Sin, Softplus, Tanh
 
 __all__ = [
     "Add", "Sub", "Mul", "Div", "Neg", "Pow", "PowConst", "Matmul",
     "BroadcastTo", "Concatenate", "GetItem", "Reshape", "ScatterAdd", "Stack", "Transpose",
     "Max", "Min", "Sum", "Clip", "Maximum", "Minimum", "Where",
-    "Abs", "Cos", "Exp", "Log", "Relu", "Sigmoid", "Sin", "Tanh",
+    "Abs", "Cos", "Exp", "Log", "Relu", "Sigmoid", "Sin", "Softplus", "Tanh",
 ]

@@ -89,6 +89,18 @@ class Sigmoid(Function):
         return (grad * (s * (1.0 - s)),)  # sigma' = sigma (1 - sigma)
 
 
+class Softplus(Function):
+    """log(1 + e^x), computed as NumPy's logaddexp(0, x): no overflow for any x."""
+
+    name = "softplus"
+
+    def forward(self, x):
+        return np.logaddexp(0.0, x)
+
+    def backward(self, grad):
+        return (grad * self.parents[0].sigmoid(),)  # softplus' = sigmoid
+
+
 @functools.lru_cache(maxsize=None)
 def _largest_safe_exponent(dtype):
     """Just below ln(largest float) of the dtype: e^limit does not overflow (709 for float64)."""

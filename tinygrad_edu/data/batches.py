@@ -1,0 +1,29 @@
+"""Mini-batches: split (inputs, targets) into batches, shuffled with a seed if asked."""
+import numpy as np
+
+
+def batches(inputs, targets, batch_size=None, shuffle=False, seed=None):
+    """Yield (inputs, targets) batches of ``batch_size`` rows (the last may be smaller).
+
+    ``batch_size=None`` yields the whole set once. ``shuffle=True`` permutes the rows with
+    ``np.random.default_rng(seed)`` -- its own generator, so it never disturbs the global one
+    the tutorials' initialisers draw from.
+
+    >>> import numpy as np
+    >>> [x.tolist() for x, _ in batches(np.arange(5), np.arange(5), batch_size=2)]
+    [[0, 1], [2, 3], [4]]
+    """
+    inputs, targets = np.asarray(inputs), np.asarray(targets)
+    if len(inputs) != len(targets):
+        raise ValueError(f"batches: {len(inputs)} inputs but {len(targets)} targets")
+    n = len(inputs)
+    size = n if batch_size is None else int(batch_size)
+    if size <= 0:
+        raise ValueError(f"batches: batch_size must be positive, got {batch_size}")
+    order = np.random.default_rng(seed).permutation(n) if shuffle else None
+    for start in range(0, n, size):
+        if order is None:
+            yield inputs[start : start + size], targets[start : start + size]
+        else:
+            rows = order[start : start + size]
+            yield inputs[rows], targets[rows]

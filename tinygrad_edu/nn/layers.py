@@ -1,0 +1,151 @@
+"""Layers: `Linear`, `Sequential`, `MLP`, and activation modules."""
+import numpy as np
+
+from ..function import shape_str
+from ..tensor import Tensor
+from . import init as initialisers
+from .module import Module, Parameter
+
+
+class Linear(Module):
+    """``y = x @ weight + bias`` with ``weight`` of shape (in_features, out_features).
+
+    ``init`` names an initialiser from `tinygrad_edu.nn.init` (``"trask"``, ``"rashid"``, ...)
+    or is a function (fan_in, fan_out) -> array; ``weight=``/``bias=`` give explicit values
+    (``bias=False`` leaves the bias out). Biases start at zero unless given.
+
+    >>> import numpy as np, tinygrad_edu as tg
+    >>> layer = tg.nn.Linear(2, 1, weight=[[2.0], [3.0]], bias=[1.0])
+    >>> layer(tg.tensor([[1.0, 1.0]])).tolist()
+    [[6.0]]
+    """
+
+    def __init__(self, in_features, out_features, bias=True, init="xavier", weight=None):
+        super().__init__()
+        self.in_features, self.out_features = in_features, out_features
+        if weight is None:
+            weight = initialisers.get(init)(in_features, out_features)
+        weight = Parameter(weight)
+        if weight.shape != (in_features, out_features):
+            raise ValueError(
+                f"Linear: weight has shape {shape_str(weight.shape)}, expected "
+                f"({in_features}, {out_features}) = (in_features, out_features)"
+            )
+        self.weight = weight
+        if bias is True:
+            self.bias = Parameter(np.zeros(out_features))
+        elif bias is False or bias is None:
+            self.bias = None
+        else:
+            self.bias = Parameter(bias)
+            if self.bias.shape != (out_features,):
+                raise ValueError(f"Linear: bias has shape {shape_str(self.bias.shape)}, expected ({out_features},)")
+
+    def forward(self, x):
+        x = x if isinstance(x, Tensor) else Tensor(x)
+        out = x @ self.weight
+        return out if self.bias is None else out + self.bias
+
+    def extra_repr(self):
+        return f"{self.in_features}, {self.out_features}, bias={self.bias is not None}"
+
+
+class Sigmoid(Module):
+    def forward(self, x):
+        return x.sigmoid()
+
+
+class ReLU(Module):
+    def forward(self, x):
+        return x.relu()
+
+
+class Tanh(Module):
+    def forward(self, x):
+        return x.tanh()
+
+
+class Softmax(Module):
+    def __init__(self, axis=-1):
+        super().__init__()
+        self.axis = axis
+
+    def forward(self, x):
+        return x.softmax(axis=self.axis)
+
+    def extra_repr(self):
+        return f"axis={self.axis}"
+
+
+class Identity(Module):
+    def forward(self, x):
+        return x
+
+
+ACTIVATIONS = {"sigmoid": Sigmoid, "relu": ReLU, "tanh": Tanh, "softmax": Softmax, None: None, "identity": None, "linear": None}
+
+
+def activation(name):
+    """An activation module from its name (``"sigmoid"``, ``"relu"``, ``"tanh"``, ``"softmax"``),
+    None for none, or a Module given as is."""
+    if isinstance(name, Module):
+        return name
+    try:
+        cls = ACTIVATIONS[name]
+    except (KeyError, TypeError):
+        raise ValueError(f"unknown activation {name!r}; choose one of sigmoid, relu, tanh, softmax, or None") from None
+    return cls() if cls is not None else None
+
+
+class Sequential(Module):
+    """Apply modules one after another: ``Sequential(Linear(2, 4), Tanh(), Linear(4, 1))``."""
+
+    def __init__(self, *layers):
+        super().__init__()
+        self.layers = list(layers)
+
+    def forward(self, x):
+        for layer in self.layers:
+            x = layer(x)
+        return x
+
+    def __getitem__(self, i):
+        return self.layers[i]
+
+    def __len__(self):
+        return len(self.layers)
+
+
+class MLP(Sequential):
+    """A multilayer perceptron: ``MLP([3, 4, 1])`` is Linear(3,4), sigmoid, Linear(4,1).
+
+    ``activation`` follows every hidden layer, ``output_activation`` (default None) the last
+    one. ``init`` and ``bias`` are passed to every `Linear`; layers are built (and their
+    weights drawn) in order, first layer first, as the tutorials draw them.
+
+    >>> import numpy as np, tinygrad_edu as tg
+    >>> np.random.seed(1)
+    >>> net = tg.nn.MLP([3, 4, 1], activation="sigmoid", output_activation="sigmoid", bias=False, init="trask")
+    >>> net(tg.ones(2, 3)).shape
+    (2, 1)
+    """
+
+    def __init__(self, sizes, activation="sigmoid", output_activation=None, bias=True, init="xavier"):
+        if len(sizes) < 2:
+            raise ValueError(f"MLP: sizes needs at least an input and an output size, got {list(sizes)}")
+        _activation(activation), _activation(output_activation)  # reject unknown names up front
+        layers = []
+        for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+            layers.append(Linear(n_in, n_out, bias=bias, init=init))
+            last = i == len(sizes) - 2
+            act = _activation(output_activation if last else activation)
+            if act is not None:
+                layers.append(act)
+        super().__init__(*layers)
+        self.sizes = list(sizes)
+
+    def extra_repr(self):
+        return f"sizes={self.sizes}"
+
+
+_activation = activation

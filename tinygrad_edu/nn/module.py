@@ -1,0 +1,156 @@
+"""`Module` (a container of parameters and sub-modules) and `Parameter` (a Tensor to learn).
+
+Parameters are found by walking a module's attributes in the order they were assigned, so
+``named_parameters()`` gives stable dotted names (``"layers.0.weight"``) that the graph
+drawings use as labels and that ``state_dict()`` uses as keys.
+"""
+from collections import OrderedDict
+
+import numpy as np
+
+from ..function import shape_str
+from ..tensor import Tensor, _to_array
+
+
+class Parameter(Tensor):
+    """A Tensor that requires grad and that a `Module` lists in ``parameters()``.
+
+    >>> import tinygrad_edu as tg
+    >>> w = tg.nn.Parameter([[1.0, 2.0]])
+    >>> w.requires_grad, w.is_leaf
+    (True, True)
+    """
+
+    __slots__ = ()
+
+    def __init__(self, data, requires_grad=True, dtype=None, name=None):
+        super().__init__(data, requires_grad=requires_grad, dtype=dtype, name=name)
+
+    def __repr__(self):
+        return "Parameter" + super().__repr__()[len("Tensor"):]
+
+
+class Module:
+    """Base class of layers and models: subclass it, assign Parameters and Modules as attributes,
+    and write ``forward``. Calling the module calls ``forward``.
+
+    >>> import tinygrad_edu as tg
+    >>> class Affine(tg.nn.Module):
+    ...     def __init__(self):
+    ...         super().__init__()
+    ...         self.w = tg.nn.Parameter([2.0])
+    ...         self.b = tg.nn.Parameter([1.0])
+    ...     def forward(self, x):
+    ...         return x * self.w + self.b
+    >>> model = Affine()
+    >>> model(tg.tensor([3.0])).tolist(), [name for name, _ in model.named_parameters()]
+    ([7.0], ['w', 'b'])
+    """
+
+    training = True  # a class default, so a subclass that forgets super().__init__() still works
+
+    def __init__(self):
+        self.training = True
+
+    def forward(self, *args, **kwargs):
+        raise NotImplementedError(f"{type(self).__name__} must define forward()")
+
+    def __call__(self, *args, **kwargs):
+        return self.forward(*args, **kwargs)
+
+    # -- the tree of modules and parameters ----------------------------------------------
+    def named_children(self):
+        for name, value in vars(self).items():
+            if isinstance(value, Module):
+                yield name, value
+            elif isinstance(value, (list, tuple)):
+                for i, item in enumerate(value):
+                    if isinstance(item, Module):
+                        yield f"{name}.{i}", item
+
+    def named_modules(self, prefix=""):
+        yield prefix, self
+        for name, child in self.named_children():
+            yield from child.named_modules(f"{prefix}.{name}" if prefix else name)
+
+    def named_parameters(self, prefix=""):
+        """(dotted name, Parameter) pairs, in the order the attributes were assigned."""
+        seen = set()
+        for module_name, module in self.named_modules(prefix):
+            for name, value in vars(module).items():
+                items = [(name, value)]
+                if isinstance(value, (list, tuple)):
+                    items = [(f"{name}.{i}", v) for i, v in enumerate(value)]
+                for item_name, item in items:
+                    if isinstance(item, Parameter) and id(item) not in seen:
+                        seen.add(id(item))
+                        yield (f"{module_name}.{item_name}" if module_name else item_name), item
+
+    def parameters(self):
+        return [p for _, p in self.named_parameters()]
+
+    def modules(self):
+        return [m for _, m in self.named_modules()]
+
+    def zero_grad(self):
+        """Clear every parameter's ``.grad`` (sets it to None, as PyTorch does by default)."""
+        for p in self.parameters():
+            p.grad = None
+
+    def train(self, mode=True):
+        for m in self.modules():
+            m.training = mode
+        return self
+
+    def eval(self):
+        return self.train(False)
+
+    # -- saving and loading --------------------------------------------------------------
+    def state_dict(self):
+        """Parameter name -> a copy of its array."""
+        return OrderedDict((name, p.data.copy()) for name, p in self.named_parameters())
+
+    def load_state_dict(self, state, strict=True):
+        """Copy arrays into the parameters. Every key and shape is checked before anything
+        changes, so on an error the module is left exactly as it was."""
+        own = dict(self.named_parameters())
+        arrays = {}
+        for name, value in state.items():
+            if name not in own:
+                if strict:
+                    raise KeyError(f"load_state_dict: unexpected key '{name}'; this model has {sorted(own)}")
+                continue
+            array = _to_array(value.data if isinstance(value, Tensor) else value)
+            if array.shape != own[name].shape:
+                raise ValueError(
+                    f"load_state_dict: '{name}' has shape {shape_str(array.shape)} in the state "
+                    f"but {shape_str(own[name].shape)} in the model"
+                )
+            arrays[name] = array
+        missing = [name for name in own if name not in arrays]
+        if strict and missing:
+            raise KeyError(f"load_state_dict: missing keys {missing}")
+        for name, array in arrays.items():
+            param = own[name]
+            param.data = array.astype(param.dtype, copy=False)
+            param._version += 1
+        return self
+
+    # -- display -------------------------------------------------------------------------
+    def extra_repr(self) -> str:
+        return ""
+
+    def __repr__(self):
+        children = list(self.named_children())
+        head = f"{type(self).__name__}({self.extra_repr()}"
+        if not children:
+            return head + ")"
+        lines = [head]
+        for name, child in children:
+            body = repr(child).replace("\n", "\n  ")
+            lines.append(f"  ({name}): {body}")
+        return "\n".join(lines) + "\n)"
+
+
+def count_parameters(module) -> int:
+    return int(sum(np.prod(p.shape) for p in module.parameters()))
