@@ -19,8 +19,13 @@ from .numpy_api import __all__ as _numpy_api_names
 from .tensor import Tensor, as_tensor, concatenate, stack, where
 
 from . import data, nn, optim  # noqa: E402 - they build on Tensor
+from .functional import grad, hessian, jacobian, value_and_grad  # noqa: E402
+from .calculus import derivative, derivatives, tangent_line, taylor  # noqa: E402
+from .gradcheck import GradientReport, check_against, check_formula, gradcheck, gradgradcheck  # noqa: E402
 from .serialization import load, save  # noqa: E402
 from .training import History, fit  # noqa: E402
+from . import viz  # noqa: E402
+from .viz.trace import trace  # noqa: E402
 
 float32 = _np.float32
 float64 = _np.float64
@@ -33,4 +38,7 @@ __all__ = [
     "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled", "explain_grad",
     "Function", "autograd", "ops", "float32", "float64",
     "nn", "optim", "data", "save", "load", "fit", "History",
+    "grad", "value_and_grad", "jacobian", "hessian",
+    "gradcheck", "gradgradcheck", "check_formula", "check_against", "GradientReport",
+    "derivative", "derivatives", "tangent_line", "taylor", "trace", "viz",
 ] + [n for n in _numpy_api_names if n not in ("where", "concatenate", "stack")]

@@ -1,0 +1,88 @@
+"""derivative, taylor, tangent_line, the plots and the trace."""
+import math
+import xml.etree.ElementTree as ET
+
+import numpy as np
+import pytest
+
+import tinygrad_edu as tg
+
+
+@pytest.mark.parametrize("n, expected", [(1, np.cos), (2, lambda x: -np.sin(x)), (3, lambda x: -np.cos(x)), (4, np.sin)])
+def test_derivatives_of_sin(n, expected):
+    x = np.linspace(-3, 3, 7)
+    np.testing.assert_allclose(tg.derivative(tg.sin, n)(x), expected(x), atol=1e-12)
+
+
+def test_derivative_of_scalar_returns_float_and_n_zero_is_f():
+    assert isinstance(tg.derivative(tg.exp)(0.0), float)
+    assert tg.derivative(lambda x: x**2, 0)(3.0) == 9.0
+    assert tg.derivative(lambda x: x**2, 5)(3.0) == 0.0
+
+
+def test_taylor_of_exp_has_coefficients_one_over_k_factorial():
+    p = tg.taylor(tg.exp, 0.0, 5)
+    np.testing.assert_allclose(p.coefficients, [1 / math.factorial(k) for k in range(6)], rtol=1e-14)
+    assert p(0.5) == pytest.approx(sum(0.5**k / math.factorial(k) for k in range(6)))
+    assert p.order == 5
+
+
+def test_taylor_around_other_point_and_str():
+    p = tg.taylor(lambda x: x**3, 1.0, 3)
+    np.testing.assert_allclose(p.coefficients, [1, 3, 3, 1])
+    assert str(p) == "1 + 3 (x - 1) + 3 (x - 1)^2 + 1 (x - 1)^3"
+    assert p(2.5) == pytest.approx(2.5**3)
+
+
+def test_tangent_line():
+    line = tg.tangent_line(lambda x: x.sin(), 0.0)
+    assert (line.slope, line.intercept) == (1.0, 0.0)
+    np.testing.assert_allclose(line([1.0, 2.0]), [1.0, 2.0])
+
+
+def test_derivative_rejects_non_pointwise_functions():
+    with pytest.raises(ValueError, match="point by point"):
+        tg.derivative(lambda x: x.sum())(np.ones(3))
+
+
+@pytest.mark.parametrize("suffix", ["png", "svg"])
+def test_plot_helpers_write_images(tmp_path, suffix):
+    paths = [tmp_path / f"{name}.{suffix}" for name in ("derivatives", "tangent", "taylor")]
+    tg.viz.plot_derivatives(lambda x: x.sin() * x, (-4, 4), k=3, path=paths[0])
+    tg.viz.plot_tangent(lambda x: x**3 - 2 * x, 1.2, path=paths[1])
+    tg.viz.plot_taylor(tg.cos, 0.0, (2, 4, 6), (-6, 6), path=paths[2])
+    for path in paths:
+        data = path.read_bytes()
+        assert len(data) > 5000
+        if suffix == "png":
+            assert data.startswith(b"\x89PNG")
+        else:
+            assert ET.fromstring(data).tag.endswith("svg")
+
+
+def test_trace_lists_forward_and_backward():
+    w = tg.tensor([[0.5], [-1.0]], requires_grad=True, name="w")
+    x = tg.tensor([[1.0, 2.0]], name="x")
+    loss = (x @ w).sigmoid().sum()
+    text = tg.trace(loss, backward=True)
+    lines = text.splitlines()
+    assert lines[:5] == [
+        "forward",
+        "  %0 = x                 (1, 2)",
+        "  %1 = w                 (2, 1)  requires_grad",
+        "  %2 = matmul(%0, %1)    (1, 1)",
+        "  %3 = sigmoid(%2)       (1, 1)",
+    ]
+    assert lines[6] == "backward: d %4 / d w"
+    # sigmoid' = s (1 - s), read back from the forward's saved output %3; then x^T @ (...)
+    assert "  %8 = sub(%7, %3)       (1, 1)" in lines and "  %9 = mul(%3, %8)       (1, 1)" in lines
+    assert lines[-2].startswith("  %11 = matmul(%5, %10)") and lines[-1] == "  d w = %11"
+    assert "requires_grad" not in tg.trace(x * 2)
+
+
+def test_trace_of_freed_graph_says_why():
+    w = tg.tensor(1.0, requires_grad=True)
+    y = (w * 2).exp()
+    y.backward()
+    with pytest.raises(ValueError, match="freed by backward"):
+        tg.trace(y)

@@ -1,0 +1,147 @@
+"""JAX-style function transforms: `grad`, `value_and_grad`, `jacobian`, `hessian`.
+
+They take a function and return a function. Arguments may be Python numbers, NumPy arrays or
+Tensors; results are Tensors. Transforms nest: ``grad(grad(f))`` is the second derivative,
+because an inner transform that receives a tensor which requires grad (the outer transform's
+input) records its own backward pass (``create_graph=True``), so the outer one can
+differentiate through it.
+
+>>> import tinygrad_edu as tg
+>>> f = lambda x: x ** 3
+>>> tg.grad(f)(2.0).item(), tg.grad(tg.grad(f))(2.0).item(), tg.grad(tg.grad(tg.grad(f)))(2.0).item()
+(12.0, 12.0, 6.0)
+"""
+import numpy as np
+
+from . import autograd
+from .function import shape_str
+from .tensor import Tensor, _to_array, stack
+
+
+def _prepare(args, argnums, who):
+    """Make numbers Tensors, and the differentiated arguments Tensors that require grad.
+
+    Returns the new argument list, the differentiated tensors, and whether the caller is itself
+    being differentiated (then the result must keep its graph).
+    """
+    args = [Tensor(a) if _is_numeric(a) else a for a in args]  # so x.exp() works on every number
+    nested = False
+    for i in argnums:
+        if i >= len(args) or i < -len(args):
+            raise ValueError(f"{who}: argnums={i} but the function was called with {len(args)} arguments")
+        x = args[i]
+        if isinstance(x, Tensor) and x.requires_grad:
+            nested = True  # already tracked by an outer transform (or by the user): keep it
+        else:
+            array = _to_array(x)
+            if array.dtype.kind != "f":
+                raise TypeError(f"{who}: argument {i} must hold floats to be differentiated, got {array.dtype}")
+            args[i] = Tensor(array, requires_grad=True)
+    return args, [args[i] for i in argnums], nested
+
+
+def _is_numeric(value):
+    return (isinstance(value, (int, float, np.ndarray, np.number)) and not isinstance(value, bool)
+            and np.asarray(value).dtype.kind in "iuf")
+
+
+def _argnums(argnums):
+    return (argnums,) if isinstance(argnums, int) else tuple(argnums)
+
+
+def _as_output(value):
+    return value if isinstance(value, Tensor) else Tensor(value)
+
+
+def _gradients(output, inputs, nested, grad_output=None):
+    """d output / d inputs, with zeros (not None) for inputs the output does not depend on."""
+    if not output.requires_grad:  # a constant: every derivative is zero
+        return [Tensor._make(np.zeros_like(x.data), False, None, "constant") for x in inputs]
+    grads = autograd.grad(output, inputs, grad_outputs=grad_output, retain_graph=True,
+                          create_graph=nested, allow_unused=True)
+    return [g if g is not None else Tensor._make(np.zeros_like(x.data), False, None, "constant")
+            for g, x in zip(grads, inputs)]
+
+
+def value_and_grad(f, argnums=0):
+    """``value_and_grad(f)(*args)`` returns ``(f(*args), df/dargs)``; f must return one number.
+
+    >>> import tinygrad_edu as tg
+    >>> value, slope = tg.value_and_grad(lambda x: x.sin())(0.0)
+    >>> value.item(), slope.item()
+    (0.0, 1.0)
+    """
+    numbers = _argnums(argnums)
+
+    def value_and_grad_f(*args, **kwargs):
+        args, inputs, nested = _prepare(args, numbers, "grad")
+        output = _as_output(f(*args, **kwargs))
+        if output.data.size != 1:
+            raise ValueError(
+                f"grad: the function must return a single number, but it returned shape "
+                f"{shape_str(output.shape)}. Reduce it (.sum(), .mean()) or use tg.jacobian."
+            )
+        grads = _gradients(output, inputs, nested)
+        if not nested:
+            output = output.detach()
+        return output, (grads[0] if isinstance(argnums, int) else tuple(grads))
+
+    value_and_grad_f.__name__ = f"value_and_grad({getattr(f, '__name__', 'f')})"
+    return value_and_grad_f
+
+
+def grad(f, argnums=0):
+    """``grad(f)`` is the function x -> df/dx; with a tuple ``argnums``, a tuple of gradients.
+
+    >>> import tinygrad_edu as tg
+    >>> tg.grad(lambda x, y: x * y, argnums=(0, 1))(3.0, 4.0)
+    (Tensor(4.), Tensor(3.))
+    """
+    both = value_and_grad(f, argnums)
+
+    def grad_f(*args, **kwargs):
+        return both(*args, **kwargs)[1]
+
+    grad_f.__name__ = f"grad({getattr(f, '__name__', 'f')})"
+    return grad_f
+
+
+def jacobian(f, argnums=0):
+    """``jacobian(f)(x)`` has shape ``f(x).shape + x.shape``: entry [i, j] is d f_i / d x_j.
+
+    Built one output element at a time with reverse mode.
+
+    >>> import tinygrad_edu as tg
+    >>> tg.jacobian(lambda x: x * x)([1.0, 2.0]).tolist()
+    [[2.0, 0.0], [0.0, 4.0]]
+    """
+    numbers = _argnums(argnums)
+
+    def jacobian_f(*args, **kwargs):
+        args, inputs, nested = _prepare(args, numbers, "jacobian")
+        output = _as_output(f(*args, **kwargs))
+        per_input = [[] for _ in inputs]
+        for index in np.ndindex(output.shape):
+            selector = np.zeros(output.shape, dtype=output.dtype)
+            selector[index] = 1.0
+            for rows, g in zip(per_input, _gradients(output, inputs, nested, Tensor(selector))):
+                rows.append(g)
+        results = []
+        for rows, x in zip(per_input, inputs):
+            jac = stack(rows, axis=0).reshape(output.shape + x.shape)
+            results.append(jac if nested else jac.detach())
+        return results[0] if isinstance(argnums, int) else tuple(results)
+
+    jacobian_f.__name__ = f"jacobian({getattr(f, '__name__', 'f')})"
+    return jacobian_f
+
+
+def hessian(f, argnums=0):
+    """``hessian(f)(x)`` is the matrix of second derivatives, ``jacobian(grad(f))``.
+
+    >>> import numpy as np, tinygrad_edu as tg
+    >>> A = np.array([[1.0, 2.0], [0.0, 3.0]])
+    >>> tg.hessian(lambda x: x @ tg.tensor(A) @ x)([1.0, 1.0]).tolist()   # A + A^T
+    [[2.0, 2.0], [2.0, 6.0]]
+    """
+    return jacobian(grad(f, argnums), argnums)
