@@ -1,19 +1,9 @@
 """Trask's networks on autodiff reproduce the tutorial's printed numbers, and equal the
 hand-written NumPy loop run in the same process bit for bit."""
-import importlib.util
-import pathlib
-
 import numpy as np
 import pytest
 
-EXAMPLES = pathlib.Path(__file__).resolve().parent.parent / "examples"
-
-
-def load(name):
-    spec = importlib.util.spec_from_file_location(name, EXAMPLES / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from .examples_loader import load
 
 
 # The tutorial's printout (Python 3, NumPy). The last one or two of the 17 digits depend on

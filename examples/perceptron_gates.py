@@ -1,0 +1,75 @@
+"""Perceptron gates: AND, NAND and OR from one weighted sum and a threshold, and the
+activation functions step, sigmoid and ReLU (drawn with their derivatives, by autodiff).
+
+A perceptron outputs 1 when w1*x1 + w2*x2 > theta. Moving theta to the other side as a bias
+b = -theta gives the form networks use: output 1 when w.x + b > 0.
+
+The tutorial shows that the same weights (0.5, 0.5) make OR with theta = 0.4 and AND with
+theta = 0.7; NAND is AND with every sign flipped.
+
+Run: python examples/perceptron_gates.py [output.png]
+"""
+import sys
+
+import numpy as np
+
+import tinygrad_edu as tg
+
+GATES = {  # (w1, w2, theta): output 1 when w1*x1 + w2*x2 > theta
+    "AND": (0.5, 0.5, 0.7),
+    "NAND": (-0.5, -0.5, -0.7),
+    "OR": (0.5, 0.5, 0.4),
+}
+INPUTS = [(0, 0), (1, 0), (0, 1), (1, 1)]
+
+
+def gate_with_threshold(name, x1, x2):
+    w1, w2, theta = GATES[name]
+    return 1 if x1 * w1 + x2 * w2 > theta else 0
+
+
+def gate_with_bias(name, x1, x2):
+    """The same gate with a bias: step(w . x + b), b = -theta, on Tensors."""
+    w1, w2, theta = GATES[name]
+    weighted = tg.tensor([x1, x2]) @ tg.tensor([w1, w2]) + (-theta)
+    return int((weighted > 0).item())
+
+
+def step(x):
+    return (x > 0) * 1.0
+
+
+def plot_activations(path):
+    """Step, sigmoid and ReLU with the derivatives autodiff gives (step's is 0 almost everywhere)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    x = np.arange(-5.0, 5.0, 0.01)
+    figure = Figure(figsize=(10, 3.4), dpi=100)
+    FigureCanvasAgg(figure)
+    for i, (name, f) in enumerate([("step", lambda t: t * 0 + step(t)), ("sigmoid", tg.sigmoid), ("ReLU", tg.relu)]):
+        ax = figure.add_subplot(1, 3, i + 1)
+        values, slopes = tg.derivatives(f, x, 1)
+        ax.plot(x, values, linewidth=2.2, label=name)
+        ax.plot(x, slopes, "--", label=f"{name}' (autodiff)")
+        ax.set_title(name)
+        ax.set_ylim(-0.1, 1.1 if name != "ReLU" else 5)
+        ax.grid(True, alpha=0.3)
+        ax.legend(fontsize=8, loc="upper left")
+    figure.tight_layout()
+    figure.savefig(path)
+
+
+def main(argv=()):
+    for name in GATES:
+        print(name)
+        for x1, x2 in INPUTS:
+            assert gate_with_threshold(name, x1, x2) == gate_with_bias(name, x1, x2)
+            print(f"  {x1} {x2} -> {gate_with_threshold(name, x1, x2)}")
+    path = argv[0] if argv else "activations.png"
+    plot_activations(path)
+    print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
