@@ -43,22 +43,6 @@ def train(iterations=1500, seed=3):
     return losses, output.data
 
 
-def plot_loss(losses, path):
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    figure = Figure(figsize=(6.5, 4), dpi=100)
-    FigureCanvasAgg(figure)
-    ax = figure.add_subplot(1, 1, 1)
-    ax.plot(np.arange(1, len(losses) + 1), losses, linewidth=2)
-    ax.set_xlabel("iteration")
-    ax.set_ylabel("sum of squared errors")
-    ax.set_title("Loy's network: loss per iteration")
-    ax.grid(True, alpha=0.3)
-    figure.tight_layout()
-    figure.savefig(path)
-
-
 def main(argv=()):
     losses, output = train()
     print("Final prediction (after 1500 iterations):")
@@ -66,7 +50,7 @@ def main(argv=()):
     print("Actual:")
     print(y)
     path = argv[0] if argv else "loy_loss.png"
-    plot_loss(losses, path)
+    tg.viz.plot_loss(losses, path, title="Loy's network: sum of squared errors per iteration", log_scale=False)
     print(f"wrote {path}")
 
 

@@ -39,27 +39,6 @@ def step(x):
     return (x > 0) * 1.0
 
 
-def plot_activations(path):
-    """Step, sigmoid and ReLU with the derivatives autodiff gives (step's is 0 almost everywhere)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    x = np.arange(-5.0, 5.0, 0.01)
-    figure = Figure(figsize=(10, 3.4), dpi=100)
-    FigureCanvasAgg(figure)
-    for i, (name, f) in enumerate([("step", lambda t: t * 0 + step(t)), ("sigmoid", tg.sigmoid), ("ReLU", tg.relu)]):
-        ax = figure.add_subplot(1, 3, i + 1)
-        values, slopes = tg.derivatives(f, x, 1)
-        ax.plot(x, values, linewidth=2.2, label=name)
-        ax.plot(x, slopes, "--", label=f"{name}' (autodiff)")
-        ax.set_title(name)
-        ax.set_ylim(-0.1, 1.1 if name != "ReLU" else 5)
-        ax.grid(True, alpha=0.3)
-        ax.legend(fontsize=8, loc="upper left")
-    figure.tight_layout()
-    figure.savefig(path)
-
-
 def main(argv=()):
     for name in GATES:
         print(name)
@@ -67,7 +46,8 @@ def main(argv=()):
             assert gate_with_threshold(name, x1, x2) == gate_with_bias(name, x1, x2)
             print(f"  {x1} {x2} -> {gate_with_threshold(name, x1, x2)}")
     path = argv[0] if argv else "activations.png"
-    plot_activations(path)
+    # step, sigmoid and ReLU with the derivatives autodiff gives (step's is 0 almost everywhere)
+    tg.viz.plot_activations({"step": lambda t: t * 0 + step(t), "sigmoid": tg.sigmoid, "ReLU": tg.relu}, path=path)
     print(f"wrote {path}")
 
 

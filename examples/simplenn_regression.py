@@ -49,27 +49,12 @@ def train(epochs=2000, lr=0.001, surface=None, log=print):
 
 def plot_surfaces(model, surface, path):
     """True and predicted surfaces side by side, on the tutorial's grid."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
     grid = surface if surface.grid_shape else tg.data.simplenn_surface()
     raw = grid.inputs * grid.inputs_std + grid.inputs_mean
     X, Y = raw[:, 0].reshape(grid.grid_shape), raw[:, 1].reshape(grid.grid_shape)
-    Z = grid.denormalise(grid.outputs).reshape(grid.grid_shape)
     with tg.no_grad():
-        Z_pred = grid.denormalise(model(grid.inputs).data.ravel()).reshape(grid.grid_shape)
-    figure = Figure(figsize=(12, 5), dpi=100)
-    FigureCanvasAgg(figure)
-    levels = np.linspace(Z.min(), Z.max(), 30)
-    for i, (values, title) in enumerate([(Z, "True function"), (Z_pred, "Model prediction")]):
-        ax = figure.add_subplot(1, 2, i + 1)
-        contour = ax.contourf(X, Y, values, levels=levels, cmap="viridis", extend="both")
-        figure.colorbar(contour, ax=ax, label="function value")
-        ax.set_title(title)
-        ax.set_xlabel("x")
-        ax.set_ylabel("y")
-    figure.tight_layout()
-    figure.savefig(path)
+        predicted = grid.denormalise(model(grid.inputs).data.ravel()).reshape(grid.grid_shape)
+    tg.viz.plot_surfaces(X, Y, grid.denormalise(grid.outputs).reshape(grid.grid_shape), predicted, path)
 
 
 def main(argv=()):

@@ -25,6 +25,7 @@ from .gradcheck import GradientReport, check_against, check_formula, gradcheck, 
 from .serialization import load, save  # noqa: E402
 from .training import History, fit  # noqa: E402
 from . import viz  # noqa: E402
+from .viz.graph import draw_graph  # noqa: E402
 from .viz.trace import trace  # noqa: E402
 
 float32 = _np.float32
@@ -40,5 +41,5 @@ __all__ = [
     "nn", "optim", "data", "save", "load", "fit", "History",
     "grad", "value_and_grad", "jacobian", "hessian",
     "gradcheck", "gradgradcheck", "check_formula", "check_against", "GradientReport",
-    "derivative", "derivatives", "tangent_line", "taylor", "trace", "viz",
+    "derivative", "derivatives", "tangent_line", "taylor", "trace", "viz", "draw_graph",
 ] + [n for n in _numpy_api_names if n not in ("where", "concatenate", "stack")]

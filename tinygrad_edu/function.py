@@ -25,6 +25,7 @@ class _GradMode(threading.local):
     """Per-thread switches: one thread's ``no_grad`` block must not affect another's."""
 
     enabled = True
+    module = None  # the innermost Module being called; recorded nodes remember it (for drawings)
 
 
 grad_mode = _GradMode()
@@ -105,10 +106,11 @@ class Function:
     * ``parents`` -- the input Tensors, in call order (``None`` once the graph is freed);
     * ``edges`` -- after freeing, what each input led to: its ``grad_fn`` or the leaf Tensor;
     * ``name`` -- the op's short name (``"mul"``, ``"matmul"``);
-    * ``describe()`` -- the name with the op's options (``"sum(axis=1)"``).
+    * ``describe()`` -- the name with the op's options (``"sum(axis=1)"``);
+    * ``module`` -- the innermost `Module` whose forward recorded the node, or None.
     """
 
-    __slots__ = ("parents", "saved", "edges", "hooks", "retained", "__dict__", "__weakref__")
+    __slots__ = ("parents", "saved", "edges", "hooks", "retained", "module", "__dict__", "__weakref__")
     name = "function"
 
     def __init__(self):
@@ -117,6 +119,7 @@ class Function:
         self.edges = None
         self.hooks = None  # gradient hooks registered on this node's output tensor
         self.retained = None  # weakref to the output tensor when it asked for retain_grad()
+        self.module = None  # the Module whose forward recorded this node, if any
 
     # -- to be written by each op ---------------------------------------------------------
     def forward(self, *arrays, **options):  # pragma: no cover - abstract
@@ -173,6 +176,7 @@ class Function:
             for t in inputs:
                 if t.requires_grad:
                     node.parents = inputs
+                    node.module = grad_mode.module
                     return Tensor._make(out, True, node)
             return Tensor._make(out, False, None, "constant")
         return Tensor._make(out, False, None, "no_grad")

@@ -8,7 +8,7 @@ from collections import OrderedDict
 
 import numpy as np
 
-from ..function import shape_str
+from ..function import grad_mode, shape_str
 from ..tensor import Tensor, _to_array
 
 
@@ -56,7 +56,13 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} must define forward()")
 
     def __call__(self, *args, **kwargs):
-        return self.forward(*args, **kwargs)
+        # remember which module is running, so the graph drawing can box each module's ops
+        outer = grad_mode.module
+        grad_mode.module = self
+        try:
+            return self.forward(*args, **kwargs)
+        finally:
+            grad_mode.module = outer
 
     # -- the tree of modules and parameters ----------------------------------------------
     def named_children(self):

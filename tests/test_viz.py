@@ -1,0 +1,170 @@
+"""Graph drawings, step-by-step backward, gradient inspection and the training plots."""
+import os
+import pathlib
+import re
+import shutil
+import xml.etree.ElementTree as ET
+
+import numpy as np
+import pytest
+
+import tinygrad_edu as tg
+
+GOLDEN = pathlib.Path(__file__).with_name("golden_small_graph.dot")
+needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot is not installed")
+
+
+def small_expression():
+    a = tg.tensor(2.0, requires_grad=True, name="a")
+    b = tg.tensor(-3.0, requires_grad=True, name="b")
+    return a * b + b
+
+
+def test_golden_dot_text_with_values_grads_names_and_colours():
+    """c = a*b + b at a=2, b=-3: c = -9, dc/da = b = -3, dc/db = a + 1 = 3; parameters blue
+    (deepest: the largest |grad|), the output orange, the intermediate grey at 1/3 strength."""
+    assert tg.draw_graph(small_expression()).source == GOLDEN.read_text()
+
+
+def test_dot_text_is_deterministic_across_runs():
+    assert tg.draw_graph(small_expression()).source == tg.draw_graph(small_expression()).source
+
+
+def test_drawing_does_not_touch_grad_and_works_after_backward_with_retain_graph():
+    a = tg.tensor(2.0, requires_grad=True, name="a")
+    c = (a * a).exp()
+    tg.draw_graph(c)
+    assert a.grad is None
+    c.backward(retain_graph=True)
+    assert "grad 218.4" in tg.draw_graph(c).source  # 2a e^(a^2) = 4 e^4
+
+
+def test_freed_graph_draws_what_is_left_and_says_why():
+    a = tg.tensor(2.0, requires_grad=True)
+    c = (a * a).exp()
+    c.backward()
+    source = tg.draw_graph(c).source
+    assert "freed by backward()" in source
+
+
+def test_parameter_names_from_a_module_and_module_clusters():
+    np.random.seed(0)
+    model = tg.nn.MLP([3, 4, 1], output_activation="sigmoid")
+    loss = tg.nn.mse_loss(model(np.ones((2, 3))), np.zeros((2, 1)))
+    source = tg.draw_graph(loss, params=model, collapse="module").source
+    for name in ["layers.0.weight", "layers.0.bias", "layers.2.weight"]:
+        assert f"<b>{name}</b>" in source
+    assert "subgraph cluster_0" in source and 'label="layers.0"' in source and 'label="layers.3"' in source
+
+
+def test_show_saved_and_nan_nodes_are_red():
+    x = tg.tensor([-1.0, 4.0], requires_grad=True, name="x")
+    with np.errstate(invalid="ignore"):  # NumPy warns about sqrt(-1); the drawing must show it
+        y = x.sqrt().exp()
+        source = tg.draw_graph(y.sum(), show_saved=True).source
+    assert "fillcolor=\"#ff6b6b\"" in source  # sqrt(-1) is NaN
+    assert "exp\\nsaved: (2,)" in source
+
+
+def test_graph_of_a_gradient_draws_like_any_graph():
+    x = tg.tensor(1.5, requires_grad=True, name="x")
+    (dy,) = tg.autograd.grad(x.sin() * x, x, create_graph=True)
+    source = tg.draw_graph(dy).source
+    assert "label=cos" in source and "label=mul" in source
+
+
+def test_five_thousand_node_chain_draws_within_max_nodes():
+    x = tg.tensor(1.0, requires_grad=True, name="x")
+    y = x
+    for _ in range(5000):
+        y = y * 1.0001
+    graph = tg.draw_graph(y, max_nodes=50)
+    tensors = re.findall(r"^\tt\d+ \[", graph.source, re.M)
+    assert len(tensors) == 50
+    # 5,001 results plus 5,000 constants (the 1.0001s): 10,001 tensors, 50 drawn
+    assert "... 9951 more tensors" in graph.source
+
+
+@needs_dot
+def test_svg_rendering_parses_and_contains_the_op_labels(tmp_path):
+    path = tg.draw_graph(small_expression()).render(tmp_path / "graph", format="svg", cleanup=True)
+    root = ET.parse(path).getroot()
+    text = "".join(root.itertext())
+    assert root.tag.endswith("svg") and "mul" in text and "add" in text and "grad 3" in text
+
+
+def test_missing_dot_gives_install_hints(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))  # a folder without dot
+    graph = tg.draw_graph(small_expression())
+    assert graph.source.startswith("digraph")  # the DOT text needs no dot
+    with pytest.raises(tg.viz.GraphvizNotFound) as info:
+        graph.render(tmp_path / "g", format="svg")
+    message = str(info.value)
+    assert "apt-get install graphviz" in message and "brew install graphviz" in message and "conda" in message
+    with pytest.raises(tg.viz.GraphvizNotFound):
+        graph.pipe(format="svg")
+
+
+def trask_loss():
+    X, y = tg.data.trask_xor()
+    np.random.seed(1)
+    model = tg.nn.MLP([3, 4, 1], activation="sigmoid", output_activation="sigmoid", bias=False, init="trask")
+    return 0.5 * tg.nn.sse_loss(model(X), y), model
+
+
+def test_backward_steps_one_frame_per_non_leaf_node():
+    loss, model = trask_loss()
+    non_leaf = [t for t in tg.viz.tensors_in_order([loss]) if t.grad_fn is not None]
+    steps = list(tg.viz.backward_steps(loss, params=model))
+    assert len(steps) == len(non_leaf) == 8
+    assert [name for _, name, _ in steps] == ["mul", "sum", "mul", "sub", "sigmoid", "matmul", "sigmoid", "matmul"]
+    unknown = [graph.source.count("grad ?") for _, _, graph in steps]
+    assert unknown == sorted(unknown, reverse=True) and unknown[0] > 0 and unknown[-1] == 0
+
+
+@needs_dot
+def test_save_steps_writes_every_frame_and_a_self_contained_page(tmp_path):
+    loss, model = trask_loss()
+    page = tg.viz.save_steps(loss, tmp_path, params=model)
+    svgs = sorted(tmp_path.glob("step_*.svg"))
+    assert len(svgs) == 8
+    text = page.read_text()
+    assert text.count('<div class="frame"') == 8 and text.count("<svg") == 8
+    assert "Previous" in text and "Next" in text
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", text), "the page must not load anything"
+    assert "<link" not in text and "<script src" not in text
+
+
+def test_grad_stats_reports_dead_relus_and_missing_grads():
+    model = tg.nn.Sequential(tg.nn.Linear(3, 4, weight=np.ones((3, 4)), bias=np.full(4, -100.0)), tg.nn.ReLU(),
+                             tg.nn.Linear(4, 1, bias=[1.0]))
+    unused = tg.nn.Parameter([1.0, 2.0], name="unused")
+    tg.nn.mse_loss(model(np.ones((5, 3))), np.zeros((5, 1))).backward()
+    stats = tg.viz.grad_stats(model, lr=0.1)
+    by_name = {s.name: s for s in stats}
+    assert by_name["layers.0.weight"].zero_fraction == 1.0  # every ReLU is dead: nothing flows back
+    assert by_name["layers.2.weight"].zero_fraction == 1.0  # its inputs are all zero
+    assert by_name["layers.2.bias"].zero_fraction == 0.0
+    table = str(tg.viz.grad_stats({"unused": unused, "bias": model.layers[2].bias}))
+    assert "no grad" in table and "bias" in table
+
+
+def test_training_plots_and_grad_flow_write_images(tmp_path):
+    X, y = tg.data.xor_gate()
+    np.random.seed(0)
+    model = tg.nn.MLP([2, 4, 1], activation="tanh", output_activation="sigmoid")
+    recorder = tg.viz.GradientRecorder(model)
+    history = tg.fit(model, tg.nn.mse_loss, tg.optim.Adam(model, lr=0.05), (X, y), epochs=300,
+                     callback=recorder, verbose=False)
+    files = {
+        "loss.png": lambda p: tg.viz.plot_loss(history, p),
+        "boundary.png": lambda p: tg.viz.plot_decision_boundary(model, X, y, p),
+        "flow.png": lambda p: tg.viz.plot_grad_flow(model, p),
+        "norms.png": lambda p: recorder.plot(p),
+        "activations.png": lambda p: tg.viz.plot_activations({"sigmoid": tg.sigmoid, "tanh": tg.tanh}, path=p),
+        "surfaces.svg": lambda p: tg.viz.plot_surfaces(*np.meshgrid([0, 1], [0, 1]), np.eye(2), np.eye(2) * 0.9, p),
+    }
+    for name, draw in files.items():
+        draw(tmp_path / name)
+        assert (tmp_path / name).stat().st_size > 5000, name
+    assert len(recorder.history) == 300
