@@ -36,7 +36,7 @@ _PAGE = """<!DOCTYPE html>
 <style>
 body {{ font-family: Helvetica, Arial, sans-serif; margin: 1.5em; color: #222; }}
 .frame {{ display: none; }} .frame.shown {{ display: block; }}
-.frame svg {{ max-width: 100%; height: auto; }}
+.frame {{ overflow-x: auto; }} .frame svg {{ max-width: 100%; height: auto; }}
 button {{ font-size: 1.1em; padding: 0.3em 1em; margin-right: 0.5em; }}
 #caption {{ margin-left: 1em; font-weight: bold; }}
 </style></head><body>
@@ -65,12 +65,16 @@ show(0);
 """
 
 
-def save_steps(loss, directory, params=None, title="Backpropagation, step by step", **draw_options):
-    """Write step_000.svg, step_001.svg, ... and index.html into ``directory``; returns the page's path."""
+def save_steps(loss, directory, params=None, title="Backpropagation, step by step", rankdir="TB", **draw_options):
+    """Write step_000.svg, step_001.svg, ... and index.html into ``directory``; returns the page's path.
+
+    The page lays the graph out top to bottom (``rankdir="TB"``), which fits a browser window
+    and keeps the labels readable; pass ``rankdir="LR"`` for left to right.
+    """
     directory = pathlib.Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     frames = []
-    steps = list(backward_steps(loss, params=params, **draw_options))
+    steps = list(backward_steps(loss, params=params, rankdir=rankdir, **draw_options))
     for step, name, graph in steps:
         svg = graph.pipe(format="svg").decode("utf-8")
         (directory / f"step_{step:03d}.svg").write_text(svg)
