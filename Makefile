@@ -12,7 +12,7 @@ STAMP := $(VENV)/.installed-stamp
 .PHONY: demo test dot clean
 
 demo: $(STAMP) dot
-	$(PY) examples/trask_3layer.py
+	$(PY) -m tinygrad_edu demo
 
 test: $(STAMP) dot
 	$(PY) -m pytest

@@ -42,6 +42,21 @@ def train(steps=60_000, report_every=10_000, seed=1, log=print):
     return syn0, syn1, l2
 
 
+def hand_derived_gradients(X, y, syn0, syn1):
+    """Trask's backward pass, as gradients of E = 0.5 * sum((y - l2)^2) (minus his "+=" steps)."""
+    l1 = 1 / (1 + np.exp(-np.dot(X, syn0)))
+    l2 = 1 / (1 + np.exp(-np.dot(l1, syn1)))
+    l2_delta = (y - l2) * (l2 * (1 - l2))
+    l1_delta = l2_delta.dot(syn1.T) * (l1 * (1 - l1))
+    return -X.T.dot(l1_delta), -l1.T.dot(l2_delta)
+
+
+def loss_of(X, y, syn0, syn1):
+    """The same E on Tensors, for autodiff."""
+    l2 = ((tg.tensor(X) @ syn0).sigmoid() @ syn1).sigmoid()
+    return 0.5 * ((tg.tensor(y) - l2) ** 2).sum()
+
+
 def main():
     _, _, l2 = train()
     print("Output after training")

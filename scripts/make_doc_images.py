@@ -45,6 +45,15 @@ def xor_mlp(epochs=0):
     return model, X, y, history, recorder
 
 
+def reverse_mode_images():
+    for step, name, graph in tg.viz.backward_steps(neuron()):
+        if step in (0, 2, 4):
+            graph.render(IMAGES / f"neuron_step_{step}", format="png", cleanup=True)
+    a = tg.tensor(3.0, requires_grad=True, name="a")
+    b = a + a
+    tg.draw_graph(b * b).render(IMAGES / "reused_node", format="png", cleanup=True)
+
+
 def visualization_images():
     tg.draw_graph(neuron()).render(IMAGES / "neuron_graph", format="png", cleanup=True)
     tg.draw_graph(trask()).render(IMAGES / "trask_graph", format="png", cleanup=True)
@@ -65,6 +74,7 @@ def visualization_images():
 def main():
     IMAGES.mkdir(parents=True, exist_ok=True)
     visualization_images()
+    reverse_mode_images()
     tg.viz.plot_derivatives(lambda x: x.sin() * x, (-4, 4), k=2, path=IMAGES / "derivatives.png", name="f")
     tg.viz.plot_tangent(lambda x: x**3 - 2 * x, 1.2, (-2.5, 2.5), path=IMAGES / "tangent.png")
     tg.viz.plot_taylor(tg.cos, 0.0, (2, 4, 6, 8), (-6, 6), path=IMAGES / "taylor.png", name="cos")

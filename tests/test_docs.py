@@ -32,3 +32,22 @@ def test_code_blocks_run(path, tmp_path, monkeypatch):
             exec(compile(body, f"{path.name}[block {i}]", "exec"), namespace)
         if i + 1 < len(found) and found[i + 1][0] == "output":
             assert printed.getvalue().strip() == found[i + 1][1].strip(), f"{path.name} block {i}"
+
+
+def test_api_reference_is_current_and_complete():
+    """docs/api.md is what scripts/make_api_docs.py writes, and every public name is described."""
+    import subprocess
+    import sys
+
+    script = ROOT / "scripts" / "make_api_docs.py"
+    result = subprocess.run([sys.executable, str(script), "--check"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    text = (ROOT / "docs" / "api.md").read_text()
+    assert "*(no description)*" not in text
+    import tinygrad_edu as tg
+
+    import inspect
+
+    for name in tg.__all__:
+        is_module = inspect.ismodule(getattr(tg, name))
+        assert (f"## `tg.{name}`" if is_module else f"`tg.{name}") in text, name

@@ -10,6 +10,8 @@ from hypothesis import strategies as st
 
 import tinygrad_edu as tg
 
+from .examples_loader import load
+
 TOL = dict(atol=1e-10, rtol=1e-10)
 sizes = st.integers(1, 6)
 seeds = st.integers(0, 2**31 - 1)
@@ -35,18 +37,9 @@ def test_trask_l1_delta(seed, batch, n_in, n_hidden):
     np.random.seed(seed % 2**32)
     syn0, syn1 = 2 * np.random.random((n_in, n_hidden)) - 1, 2 * np.random.random((n_hidden, 1)) - 1
 
-    def loss(w0, w1):
-        l2 = ((tg.tensor(X) @ w0).sigmoid() @ w1).sigmoid()
-        return 0.5 * ((y - l2) ** 2).sum()
-
-    def trask(w0, w1):
-        l1 = sigmoid(X.dot(w0))
-        l2 = sigmoid(l1.dot(w1))
-        l2_delta = (y - l2) * (l2 * (1 - l2))
-        l1_delta = l2_delta.dot(w1.T) * (l1 * (1 - l1))
-        return -X.T.dot(l1_delta), -l1.T.dot(l2_delta)
-
-    report = tg.check_formula(loss, [syn0, syn1], trask, **TOL)
+    trask = load("trask_3layer")  # the formula lives beside the network it explains
+    report = tg.check_formula(lambda a, b: trask.loss_of(X, y, a, b), [syn0, syn1],
+                              lambda a, b: trask.hand_derived_gradients(X, y, a, b), **TOL)
     assert report, str(report)
 
 

@@ -24,7 +24,7 @@ from .calculus import derivative, derivatives, tangent_line, taylor  # noqa: E40
 from .gradcheck import GradientReport, check_against, check_formula, gradcheck, gradgradcheck  # noqa: E402
 from .serialization import load, save  # noqa: E402
 from .training import History, fit  # noqa: E402
-from . import viz  # noqa: E402
+from . import expr, viz  # noqa: E402
 from .viz.graph import draw_graph  # noqa: E402
 from .viz.trace import trace  # noqa: E402
 

@@ -28,18 +28,22 @@ def zeros(*shape, dtype=_DEFAULT, requires_grad=False) -> Tensor:
 
 
 def ones(*shape, dtype=_DEFAULT, requires_grad=False) -> Tensor:
+    """Ones: ``tg.ones(2, 3)``."""
     return _from_array(np.ones(_shape_arg(shape), dtype=dtype), requires_grad)
 
 
 def full(shape, fill_value, dtype=_DEFAULT, requires_grad=False) -> Tensor:
+    """``shape`` filled with ``fill_value``."""
     return _from_array(np.full(_shape_arg((shape,)), fill_value, dtype=dtype), requires_grad)
 
 
 def zeros_like(t, dtype=None, requires_grad=False) -> Tensor:
+    """Zeros with the shape (and dtype) of ``t``."""
     return _from_array(np.zeros_like(np.asarray(t), dtype=dtype), requires_grad)
 
 
 def ones_like(t, dtype=None, requires_grad=False) -> Tensor:
+    """Ones with the shape (and dtype) of ``t``."""
     return _from_array(np.ones_like(np.asarray(t), dtype=dtype), requires_grad)
 
 
@@ -59,8 +63,10 @@ def arange(start, stop=None, step=1, dtype=_DEFAULT, requires_grad=False) -> Ten
 
 
 def linspace(start, stop, num=50, dtype=_DEFAULT, requires_grad=False) -> Tensor:
+    """``num`` evenly spaced numbers from ``start`` to ``stop`` (NumPy's ``linspace``)."""
     return _from_array(np.linspace(start, stop, num, dtype=dtype), requires_grad)
 
 
 def eye(n, m=None, dtype=_DEFAULT, requires_grad=False) -> Tensor:
+    """The identity matrix (``n`` x ``m``, ones on the diagonal)."""
     return _from_array(np.eye(n, m, dtype=dtype), requires_grad)

@@ -15,8 +15,12 @@ import numpy as np
 
 from .tensor import Tensor
 
+__all__ = ["SGD", "Adam", "Optimizer"]
+
 
 class Optimizer:
+    """Base class: holds the parameters and per-parameter state; ``step()`` calls ``update``."""
+
     def __init__(self, params, lr):
         if hasattr(params, "parameters"):
             params = params.parameters()
@@ -40,6 +44,7 @@ class Optimizer:
             p.grad = None
 
     def step(self):
+        """Update every parameter that has a gradient, in place (no graph is recorded)."""
         for p, state in zip(self.params, self.state):
             if p.grad is not None:
                 self.update(p.data, p.grad.data, state)

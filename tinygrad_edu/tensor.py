@@ -68,6 +68,9 @@ class Tensor:
     >>> w = tg.Tensor([[1, 2], [3, 4]], requires_grad=True, name="w")
     >>> w.shape, w.dtype
     ((2, 2), dtype('float64'))
+
+    Attributes: ``data`` (the NumPy array), ``requires_grad``, ``grad`` (a Tensor or None),
+    ``grad_fn`` (the op node that made it, None for a leaf), ``name`` (a label for drawings).
     """
 
     __slots__ = ("data", "requires_grad", "grad_fn", "_grad", "name", "_version", "_hooks", "_origin", "__weakref__")
@@ -102,10 +105,12 @@ class Tensor:
     # ------------------------------------------------------------------ array attributes
     @property
     def shape(self) -> tuple:
+        """The array's shape, a tuple (``()`` for a single number)."""
         return self.data.shape
 
     @property
     def ndim(self) -> int:
+        """The number of axes."""
         return self.data.ndim
 
     @property
@@ -115,6 +120,7 @@ class Tensor:
 
     @property
     def dtype(self):
+        """The NumPy dtype (float64 unless float32 or another dtype was asked for)."""
         return self.data.dtype
 
     @property
@@ -141,6 +147,7 @@ class Tensor:
         return self.data.item()
 
     def tolist(self):
+        """The values as (nested) Python lists."""
         return self.data.tolist()
 
     def __len__(self):
@@ -403,9 +410,11 @@ class Tensor:
         return self._compare(other, np.not_equal)
 
     def any(self, axis=None, keepdims=False) -> Tensor:
+        """True where any element is non-zero (no gradient), as NumPy's ``any``."""
         return Tensor._make(np.any(self.data, axis=axis, keepdims=keepdims), False, None, "constant")
 
     def all(self, axis=None, keepdims=False) -> Tensor:
+        """True where every element is non-zero (no gradient), as NumPy's ``all``."""
         return Tensor._make(np.all(self.data, axis=axis, keepdims=keepdims), False, None, "constant")
 
     def argmax(self, axis=None, keepdims=False) -> Tensor:
@@ -413,10 +422,12 @@ class Tensor:
         return Tensor._make(np.argmax(self.data, axis=axis, keepdims=keepdims), False, None, "constant")
 
     def argmin(self, axis=None, keepdims=False) -> Tensor:
+        """Index of the smallest element (no gradient), as NumPy's ``argmin``."""
         return Tensor._make(np.argmin(self.data, axis=axis, keepdims=keepdims), False, None, "constant")
 
     # ------------------------------------------------------------------ elementwise functions
     def exp(self) -> Tensor:
+        """e^x; its derivative is itself."""
         return ops.Exp.apply(self)
 
     def log(self) -> Tensor:
@@ -428,12 +439,15 @@ class Tensor:
         return self**0.5
 
     def sin(self) -> Tensor:
+        """sin x (radians); derivative cos x."""
         return ops.Sin.apply(self)
 
     def cos(self) -> Tensor:
+        """cos x (radians); derivative -sin x."""
         return ops.Cos.apply(self)
 
     def tanh(self) -> Tensor:
+        """Hyperbolic tangent, in (-1, 1); derivative 1 - tanh^2."""
         return ops.Tanh.apply(self)
 
     def sigmoid(self) -> Tensor:
@@ -459,6 +473,7 @@ class Tensor:
         return ops.Maximum.apply(self, other if isinstance(other, Tensor) else as_tensor(other, self))
 
     def minimum(self, other) -> Tensor:
+        """Elementwise smaller of two tensors; at a tie both get half the gradient."""
         return ops.Minimum.apply(self, other if isinstance(other, Tensor) else as_tensor(other, self))
 
     def clip(self, min=None, max=None) -> Tensor:  # noqa: A002 - NumPy's and PyTorch's names
@@ -469,9 +484,11 @@ class Tensor:
 
     # ------------------------------------------------------------------ reductions
     def sum(self, axis=None, keepdims=False) -> Tensor:
+        """Sum over ``axis`` (an int, a tuple, or None for all), as NumPy's ``sum``."""
         return ops.Sum.apply(self, axis=_axis(axis), keepdims=keepdims)
 
     def mean(self, axis=None, keepdims=False) -> Tensor:
+        """Mean over ``axis``, written as ``sum / n``."""
         total = self.sum(axis, keepdims)
         return total / (self.data.size // max(total.data.size, 1))
 
@@ -487,6 +504,7 @@ class Tensor:
         return ops.Max.apply(self, axis=_axis(axis), keepdims=keepdims)
 
     def min(self, axis=None, keepdims=False) -> Tensor:
+        """Smallest element(s); tied elements share the gradient equally."""
         return ops.Min.apply(self, axis=_axis(axis), keepdims=keepdims)
 
     def softmax(self, axis=-1) -> Tensor:
@@ -525,11 +543,13 @@ class Tensor:
         return ops.Transpose.apply(self, axes=axes)
 
     def swapaxes(self, axis1, axis2) -> Tensor:
+        """Exchange two axes, as NumPy's ``swapaxes``."""
         axes = list(range(self.ndim))
         axes[axis1], axes[axis2] = axes[axis2], axes[axis1]
         return self.transpose(tuple(axes))
 
     def broadcast_to(self, shape) -> Tensor:
+        """Repeat along new or size-1 axes to ``shape`` (NumPy's rules); backward sums them back."""
         shape = tuple(shape)
         if shape == self.data.shape:
             return self

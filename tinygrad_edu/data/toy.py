@@ -32,14 +32,17 @@ def and_gate(symmetric=False):
 
 
 def or_gate(symmetric=False):
+    """Truth table of OR; ``symmetric=True`` uses -1/1."""
     return _gate(lambda a, b: a | b, symmetric)
 
 
 def nand_gate(symmetric=False):
+    """Truth table of NAND; ``symmetric=True`` uses -1/1."""
     return _gate(lambda a, b: 1 - (a & b), symmetric)
 
 
 def xor_gate(symmetric=False):
+    """Truth table of XOR, which no single linear node can learn; ``symmetric=True`` uses -1/1."""
     return _gate(lambda a, b: a ^ b, symmetric)
 
 

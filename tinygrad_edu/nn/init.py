@@ -24,38 +24,48 @@ numbers in the same order and transpose. His EuroPython slides scale by the *out
 """
 import numpy as np
 
+__all__ = ["trask", "rand", "uniform", "randn", "rashid_normal", "xavier_uniform", "he_normal", "zeros", "get"]
+
 
 def trask(fan_in, fan_out):
+    """Trask: ``2*np.random.random((fan_in, fan_out)) - 1``, uniform in [-1, 1)."""
     return 2 * np.random.random((fan_in, fan_out)) - 1
 
 
 def rand(fan_in, fan_out):
+    """Loy: ``np.random.rand(fan_in, fan_out)``, uniform in [0, 1)."""
     return np.random.rand(fan_in, fan_out)
 
 
 def uniform(fan_in, fan_out, low=-1.0, high=1.0):
+    """SimpleNN: ``np.random.uniform(low, high, (fan_in, fan_out))``."""
     return np.random.uniform(low, high, (fan_in, fan_out))
 
 
 def randn(fan_in, fan_out):
+    """The digits tutorial: ``np.random.randn(fan_in, fan_out)``, standard normal."""
     return np.random.randn(fan_in, fan_out)
 
 
 def rashid_normal(fan_in, fan_out, scale_by="fan_in"):
+    """Rashid: ``np.random.normal(0, fan_in**-0.5, (fan_out, fan_in))``, transposed to our layout."""
     count = {"fan_in": fan_in, "fan_out": fan_out}[scale_by]
     return np.random.normal(0.0, pow(count, -0.5), (fan_out, fan_in)).T.copy()
 
 
 def xavier_uniform(fan_in, fan_out):
+    """Glorot/Xavier: uniform in +-sqrt(6 / (fan_in + fan_out)); keeps sigmoid/tanh layers' variance."""
     limit = np.sqrt(6.0 / (fan_in + fan_out))
     return np.random.uniform(-limit, limit, (fan_in, fan_out))
 
 
 def he_normal(fan_in, fan_out):
+    """He/Kaiming: normal(0, sqrt(2 / fan_in)); keeps ReLU layers' variance."""
     return np.random.normal(0.0, np.sqrt(2.0 / fan_in), (fan_in, fan_out))
 
 
 def zeros(fan_in, fan_out):
+    """All zeros (biases; never for weights, which would all learn the same thing)."""
     return np.zeros((fan_in, fan_out))
 
 

@@ -51,21 +51,29 @@ class Linear(Module):
 
 
 class Sigmoid(Module):
+    """1 / (1 + e^-x), elementwise."""
+
     def forward(self, x):
         return x.sigmoid()
 
 
 class ReLU(Module):
+    """max(x, 0), elementwise."""
+
     def forward(self, x):
         return x.relu()
 
 
 class Tanh(Module):
+    """tanh x, elementwise (the symmetric sigmoid)."""
+
     def forward(self, x):
         return x.tanh()
 
 
 class Softmax(Module):
+    """Softmax along ``axis`` (the last by default): positive values that sum to 1."""
+
     def __init__(self, axis=-1):
         super().__init__()
         self.axis = axis
@@ -78,6 +86,8 @@ class Softmax(Module):
 
 
 class Identity(Module):
+    """Returns its input unchanged."""
+
     def forward(self, x):
         return x
 

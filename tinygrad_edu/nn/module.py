@@ -159,4 +159,5 @@ class Module:
 
 
 def count_parameters(module) -> int:
+    """How many numbers the module learns."""
     return int(sum(np.prod(p.shape) for p in module.parameters()))

@@ -15,6 +15,8 @@ _BROADCAST_HINT = (
 
 
 class Add(Function):
+    """a + b; both inputs receive the gradient unchanged."""
+
     name = "add"
     hint = _BROADCAST_HINT
 
@@ -26,6 +28,8 @@ class Add(Function):
 
 
 class Sub(Function):
+    """a - b; a receives the gradient, b its negative."""
+
     name = "sub"
     hint = _BROADCAST_HINT
 
@@ -38,6 +42,8 @@ class Sub(Function):
 
 
 class Mul(Function):
+    """a * b; each input receives the gradient times the other input (product rule)."""
+
     name = "mul"
     hint = _BROADCAST_HINT
 
@@ -50,6 +56,8 @@ class Mul(Function):
 
 
 class Div(Function):
+    """a / b; d/da = 1/b, d/db = -a/b^2 (quotient rule)."""
+
     name = "div"
     hint = _BROADCAST_HINT
 
@@ -64,6 +72,8 @@ class Div(Function):
 
 
 class Neg(Function):
+    """-a; the gradient comes back negated."""
+
     name = "neg"
 
     def forward(self, a):

@@ -5,6 +5,8 @@ from ..function import Function, shape_str
 
 
 class Matmul(Function):
+    """a @ b; dA = G B^T and dB = A^T G, with 1-D operands treated as a row or a column."""
+
     name = "matmul"
 
     def forward(self, a, b):

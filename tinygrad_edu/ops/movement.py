@@ -12,6 +12,8 @@ from ..function import Function
 
 
 class Reshape(Function):
+    """Same elements, new shape; backward reshapes the gradient back."""
+
     name = "reshape"
     hint = "The number of elements must stay the same; use -1 for one dimension to be inferred."
 
@@ -24,6 +26,8 @@ class Reshape(Function):
 
 
 class Transpose(Function):
+    """Permute axes; backward applies the inverse permutation."""
+
     name = "transpose"
 
     def forward(self, x, axes):
@@ -39,6 +43,8 @@ class Transpose(Function):
 
 
 class BroadcastTo(Function):
+    """Repeat along new or size-1 axes; backward sums the copies (`unbroadcast`)."""
+
     name = "broadcast_to"
 
     def forward(self, x, shape):
@@ -76,6 +82,8 @@ def _may_repeat(index):
 
 
 class GetItem(Function):
+    """x[index]; backward scatters the gradient back to the indexed places (`ScatterAdd`)."""
+
     name = "getitem"
     hint = "Check the index against the tensor's shape."
 
@@ -111,6 +119,8 @@ class ScatterAdd(Function):
 
 
 class Concatenate(Function):
+    """Join along an axis; backward slices the gradient back into the pieces."""
+
     name = "concatenate"
     hint = "All inputs must have the same shape except along the joining axis."
 
@@ -132,6 +142,8 @@ class Concatenate(Function):
 
 
 class Stack(Function):
+    """Join along a new axis; backward takes each input's slice of the gradient."""
+
     name = "stack"
     hint = "All inputs must have the same shape."
 

@@ -28,6 +28,8 @@ def describe_axis(name, axis, keepdims):
 
 
 class Sum(Function):
+    """Sum over axes; backward spreads the gradient back over the summed elements."""
+
     name = "sum"
 
     def forward(self, x, axis, keepdims):
@@ -67,5 +69,7 @@ class Max(Function):
 
 
 class Min(Max):
+    """Smallest element(s); tied elements share the gradient equally."""
+
     name = "min"
     reduce = staticmethod(np.min)

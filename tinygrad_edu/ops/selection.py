@@ -36,6 +36,8 @@ class Maximum(Function):
 
 
 class Minimum(Maximum):
+    """Elementwise min of two tensors; at a tie each input gets half the gradient."""
+
     name = "minimum"
     pick = staticmethod(np.minimum)
     first_wins = staticmethod(np.less)

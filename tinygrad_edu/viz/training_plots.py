@@ -15,17 +15,20 @@ def _save(figure, path):
     return figure
 
 
-def plot_loss(history, path=None, title="Training loss", log_scale=None, labels=None):
-    """Loss per epoch from a `History`, a list of numbers, or a dict label -> either of those."""
+def plot_loss(history, path=None, title="Training loss", log_scale=None, labels=None, xlabel="epoch", every=1):
+    """Loss per epoch from a `History`, a list of numbers, or a dict label -> either of those.
+
+    ``every`` is the number of epochs (or steps) between two recorded values.
+    """
     series = history if isinstance(history, dict) else {labels or "loss": history}
     figure, ax = _figure()
     for label, values in series.items():
         values = getattr(values, "loss", values)
-        ax.plot(np.arange(1, len(values) + 1), values, linewidth=2, label=label)
+        ax.plot(every * np.arange(len(values)) + (1 if every == 1 else 0), values, linewidth=2, label=label)
     all_values = np.concatenate([np.asarray(getattr(v, "loss", v), dtype=float) for v in series.values()])
     if log_scale or (log_scale is None and np.all(all_values > 0) and all_values.max() / all_values.min() > 100):
         ax.set_yscale("log")
-    ax.set_xlabel("epoch")
+    ax.set_xlabel(xlabel)
     ax.set_ylabel("loss")
     ax.set_title(title)
     ax.grid(True, alpha=0.3)

@@ -1,0 +1,129 @@
+"""Formulas typed by a person (``sin(x)**2 + x*y``, ``exp(-x^2)``), built on Tensors.
+
+The text is parsed with Python's ``ast`` and walked node by node against a whitelist of
+operators, functions and constants; anything else -- attribute access, subscripts, calls
+of unknown names, keywords, lambdas -- is refused with a one-line `FormulaError`. Nothing is
+ever evaluated by Python itself. ``^`` means a power, as people write it.
+
+>>> import tinygrad_edu as tg
+>>> f = tg.expr.Formula("x^2 + sin(y)")
+>>> f.variables
+('x', 'y')
+>>> f(x=tg.tensor(3.0), y=tg.tensor(0.0)).item()
+9.0
+"""
+import ast
+import math
+
+from .tensor import Tensor, as_tensor
+
+__all__ = ["Formula", "FormulaError"]
+
+
+class FormulaError(ValueError):
+    """The formula is not one we can build: the message says what and where."""
+
+
+FUNCTIONS = {
+    "sin": lambda t: t.sin(), "cos": lambda t: t.cos(), "tan": lambda t: t.sin() / t.cos(),
+    "exp": lambda t: t.exp(), "log": lambda t: t.log(), "ln": lambda t: t.log(), "sqrt": lambda t: t.sqrt(),
+    "tanh": lambda t: t.tanh(), "sigmoid": lambda t: t.sigmoid(), "relu": lambda t: t.relu(),
+    "abs": lambda t: t.abs(), "softplus": lambda t: t.softplus(),
+}
+TWO_ARGUMENT_FUNCTIONS = {"max": lambda a, b: a.maximum(b), "min": lambda a, b: a.minimum(b)}
+CONSTANTS = {"pi": math.pi, "e": math.e}
+BINARY = {
+    ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b,
+    ast.Div: lambda a, b: a / b, ast.Pow: lambda a, b: a**b,
+}
+UNARY = {ast.USub: lambda a: -a, ast.UAdd: lambda a: a}
+
+
+def _where(node):
+    return f" (at column {node.col_offset + 1})" if hasattr(node, "col_offset") else ""
+
+
+class Formula:
+    """A parsed formula: ``.variables`` lists its free names; calling it builds it on Tensors."""
+
+    def __init__(self, text):
+        if not isinstance(text, str) or not text.strip():
+            raise FormulaError("the formula is empty")
+        if len(text) > 2000:
+            raise FormulaError("the formula is longer than 2,000 characters")
+        self.text = text
+        try:
+            # '^' is a power, as people write it. It must become '**' before parsing: Python's own
+            # '^' (xor) binds more loosely than '-' and '+', so '-x^2' would mean (-x)^2.
+            tree = ast.parse(text.strip().replace("^", "**"), mode="eval")
+        except SyntaxError as error:
+            raise FormulaError(f"syntax error in {text!r} at column {error.offset}: {error.msg}") from None
+        self.tree = tree.body
+        names = []
+        self._check(self.tree, names)
+        self.variables = tuple(sorted(set(names)))
+
+    def _check(self, node, names):
+        """Refuse everything outside the whitelist before anything is built."""
+        if isinstance(node, ast.Constant):
+            if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
+                raise FormulaError(f"only numbers may appear as constants, not {node.value!r}{_where(node)}")
+        elif isinstance(node, ast.Name):
+            if node.id in FUNCTIONS or node.id in TWO_ARGUMENT_FUNCTIONS:
+                raise FormulaError(f"'{node.id}' is a function: call it, as in {node.id}(x){_where(node)}")
+            if node.id not in CONSTANTS:
+                if node.id.startswith("_"):
+                    raise FormulaError(f"names may not start with an underscore: '{node.id}'{_where(node)}")
+                names.append(node.id)
+        elif isinstance(node, ast.BinOp):
+            if type(node.op) not in BINARY:
+                raise FormulaError(f"the operator {type(node.op).__name__} is not allowed{_where(node)}; use + - * / ** ^")
+            self._check(node.left, names)
+            self._check(node.right, names)
+        elif isinstance(node, ast.UnaryOp):
+            if type(node.op) not in UNARY:
+                raise FormulaError(f"the operator {type(node.op).__name__} is not allowed{_where(node)}")
+            self._check(node.operand, names)
+        elif isinstance(node, ast.Call):
+            if not isinstance(node.func, ast.Name):
+                raise FormulaError(f"only plain function names can be called, like sin(x){_where(node)}")
+            name = node.func.id
+            if node.keywords:
+                raise FormulaError(f"{name}() takes no keyword arguments{_where(node)}")
+            if name in FUNCTIONS:
+                expected = 1
+            elif name in TWO_ARGUMENT_FUNCTIONS:
+                expected = 2
+            else:
+                known = ", ".join(sorted(FUNCTIONS) + sorted(TWO_ARGUMENT_FUNCTIONS))
+                raise FormulaError(f"unknown function '{name}'{_where(node)}; the functions are {known}")
+            if len(node.args) != expected:
+                raise FormulaError(f"{name}() takes {expected} argument{'s' * (expected > 1)}, got {len(node.args)}{_where(node)}")
+            for arg in node.args:
+                self._check(arg, names)
+        elif isinstance(node, ast.Attribute):
+            raise FormulaError(f"attribute access ('.{node.attr}') is not allowed{_where(node)}")
+        else:
+            raise FormulaError(f"{type(node).__name__} is not allowed in a formula{_where(node)}")
+
+    def __call__(self, **values):
+        missing = [v for v in self.variables if v not in values]
+        if missing:
+            raise FormulaError(f"no value given for {', '.join(missing)}; pass --at {missing[0]}=...")
+        return self._build(self.tree, {k: as_tensor(v) for k, v in values.items()})
+
+    def _build(self, node, values):
+        if isinstance(node, ast.Constant):
+            return Tensor(float(node.value))
+        if isinstance(node, ast.Name):
+            return Tensor(CONSTANTS[node.id]) if node.id in CONSTANTS else values[node.id]
+        if isinstance(node, ast.BinOp):
+            return BINARY[type(node.op)](self._build(node.left, values), self._build(node.right, values))
+        if isinstance(node, ast.UnaryOp):
+            return UNARY[type(node.op)](self._build(node.operand, values))
+        args = [self._build(a, values) for a in node.args]  # a whitelisted call (checked above)
+        table = FUNCTIONS if node.func.id in FUNCTIONS else TWO_ARGUMENT_FUNCTIONS
+        return table[node.func.id](*args)
+
+    def __repr__(self):
+        return f"Formula({self.text!r})"
