@@ -19,6 +19,10 @@ class Matmul(Function):
                 f"operand must match the {'only' if b.ndim == 1 else 'second-to-last'} axis of "
                 f"the right one"
             )
+        if a.ndim <= 2 and b.ndim <= 2:
+            # The same product; np.dot goes straight to BLAS, where np.matmul's own loop is up to
+            # 2.5x slower on the outer products (n,1)@(1,m) that per-sample backward passes make.
+            return np.dot(a, b)
         return np.matmul(a, b)
 
     def explain_failure(self, inputs, error):
