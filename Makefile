@@ -9,13 +9,16 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test dot clean
+.PHONY: demo test bench dot clean apt-python-venv
 
 demo: $(STAMP) dot
 	$(PY) -m tinygrad_edu demo
 
 test: $(STAMP) dot
 	$(PY) -m pytest
+
+bench: $(STAMP)
+	$(PY) benchmarks/run.py
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -m venv $(VENV) || { \
