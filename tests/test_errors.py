@@ -141,3 +141,51 @@ def test_transpose_with_wrong_number_of_axes():
 def test_clip_needs_a_bound():
     with pytest.raises(ValueError, match="clip: give min=, max= or both"):
         tg.ones(2).clip()
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: tg.autograd.backward([tg.ones(1, requires_grad=True) * 2] * 2, [np.ones(1)]), ValueError,
+     "2 outputs but 1 gradients"),
+    (lambda: tg.autograd.grad([tg.ones(1, requires_grad=True) * 2], [tg.ones(1, requires_grad=True)],
+                              grad_outputs=[1.0, 2.0]), ValueError, "1 outputs but 2 grad_outputs"),
+    (lambda: len(tg.tensor(1.0)), TypeError, "len\\(\\) of a 0-d tensor"),
+    (lambda: tg.concatenate([]), ValueError, "concatenate: needs at least one tensor"),
+    (lambda: tg.stack([]), ValueError, "stack: needs at least one tensor"),
+    (lambda: tg.tensor(1.0).requires_grad_(False) and (tg.ones(1, requires_grad=True) * 2).requires_grad_(False),
+     RuntimeError, "use .detach\\(\\)"),
+    (lambda: tg.tensor([1.0]).retain_grad(), RuntimeError, "retain_grad\\(\\) on a tensor that does not require grad"),
+    (lambda: tg.tensor([1.0]).register_hook(print), RuntimeError, "register_hook\\(\\) on a tensor"),
+    (lambda: tg.zeros(3).__setitem__(slice(None), np.ones(2)), ValueError, "t\\[...\\] = value: .*value of shape \\(2,\\)"),
+    (lambda: tg.check_formula(lambda a, b: (a * b).sum(), [np.ones(2), np.ones(2)], lambda a, b: [a]), ValueError,
+     "formula returned 1 gradients for 2 inputs"),
+    (lambda: tg.save({3: np.ones(1)}, "unused.npz"), ValueError, "parameter names must be strings"),
+    (lambda: tg.save({"w": np.array(["a"])}, "unused.npz"), TypeError, "only numeric arrays can be saved"),
+    (lambda: tg.trace(tg.ones(2) * 2, backward=True), ValueError, "nothing in this graph requires grad"),
+    (lambda: tg.draw_graph(tg.ones(1), collapse="layer"), ValueError, "collapse must be None or 'module'"),
+    (lambda: tg.expr.Formula(""), tg.expr.FormulaError, "the formula is empty"),
+    (lambda: tg.expr.Formula("x+" * 1001 + "x"), tg.expr.FormulaError, "longer than 2,000 characters"),
+    (lambda: tg.expr.Formula("x & 1"), tg.expr.FormulaError, "the operator BitAnd is not allowed"),
+    (lambda: tg.expr.Formula("not x"), tg.expr.FormulaError, "the operator Not is not allowed"),
+    (lambda: tg.expr.Formula("x * y")(x=1.0), tg.expr.FormulaError, "no value given for y"),
+    (lambda: tg.expr.Formula("sin(x=1)"), tg.expr.FormulaError, "takes no keyword arguments"),
+    (lambda: tg.nn.MLP([3]), ValueError, "sizes needs at least an input and an output size"),
+    (lambda: tg.nn.Linear(2, 1, bias=[1.0, 2.0]), ValueError, r"bias has shape \(2,\), expected \(1,\)"),
+    (lambda: tg.nn.cross_entropy(tg.ones(2, 3), [0.5, 1.0]), TypeError, "labels must be integers"),
+    (lambda: tg.optim.SGD([tg.ones(1, requires_grad=True)], lr=-1), ValueError, "lr must be positive"),
+    (lambda: tg.grad(lambda x: x, argnums=0)(np.array([True])), TypeError, "must hold floats"),
+])
+def test_more_error_messages(call, error, message, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_cli_usage_errors(capsys):
+    from tinygrad_edu.cli import main
+
+    assert main(["diff", "x", "--at", "x=1", "--order", "-1"]) == 2
+    assert "--order must be 0 or more" in capsys.readouterr().err
+    assert main(["diff", "x", "--at", "x=1", "--graph", "f.gif"]) == 2
+    assert "--graph: write .svg, .png, .pdf or .dot" in capsys.readouterr().err
+    assert main(["examples", "run"]) == 2
+    assert "usage: tinygrad-edu examples [run NAME]" in capsys.readouterr().err

@@ -13,7 +13,7 @@ import numpy as _np
 from . import autograd, ops
 from .autograd import explain_grad
 from .creation import arange, eye, full, linspace, ones, ones_like, rand, randn, tensor, zeros, zeros_like
-from .function import Function, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .function import AnomalyError, Function, detect_anomaly, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .numpy_api import *  # noqa: F401,F403 - exp, log, sum, ... as free functions
 from .numpy_api import __all__ as _numpy_api_names
 from .tensor import Tensor, as_tensor, concatenate, stack, where
@@ -37,6 +37,7 @@ __all__ = [
     "Tensor", "tensor", "as_tensor", "zeros", "ones", "full", "zeros_like", "ones_like", "randn",
     "rand", "arange", "linspace", "eye", "where", "concatenate", "stack",
     "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled", "explain_grad",
+    "detect_anomaly", "AnomalyError",
     "Function", "autograd", "ops", "float32", "float64",
     "nn", "optim", "data", "save", "load", "fit", "History",
     "grad", "value_and_grad", "jacobian", "hessian",

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .function import Function, grad_mode, shape_str
+from .function import Function, check_backward, grad_mode, shape_str
 from .tensor import Tensor, as_tensor
 
 __all__ = ["backward", "grad", "unbroadcast", "topological_order", "explain_grad", "graph_inputs"]
@@ -131,8 +131,10 @@ def _run(roots, root_grads, create_graph, retain_graph, wanted=None):
         wanted_nodes = {t.grad_fn: t for t in wanted.values() if t.grad_fn is not None}
         order = _prune(order, wanted, wanted_nodes)
 
+    anomaly = grad_mode.anomaly  # the flag is per thread; read it before switching modes
     previous_mode = grad_mode.enabled
     grad_mode.enabled = create_graph  # backward formulas are recorded only for create_graph
+    grad_mode.anomaly = False  # backward formulas are checked as a whole, by check_backward
     try:
         for node in order:
             g = node_grads.pop(node, None)
@@ -140,6 +142,8 @@ def _run(roots, root_grads, create_graph, retain_graph, wanted=None):
                 continue
             if node.parents is None:
                 raise _freed_error(node)
+            if node.modified is not None or any(p._history for p in node.parents):
+                _check_versions(node)
             if node.hooks:
                 for hook in node.hooks:
                     changed = hook(g)
@@ -150,7 +154,12 @@ def _run(roots, root_grads, create_graph, retain_graph, wanted=None):
                     owner._grad = g if owner._grad is None else owner._grad + g
             if node in wanted_nodes:
                 _add(leaf_grads, id(wanted_nodes[node]), wanted_nodes[node], g)
-            input_grads = node.backward(g)
+            if anomaly:
+                with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+                    input_grads = node.backward(g)
+                check_backward(node, g, input_grads)
+            else:
+                input_grads = node.backward(g)
             for parent, pg in zip(node.parents, input_grads):
                 if pg is None or not parent.requires_grad:
                     continue
@@ -167,7 +176,29 @@ def _run(roots, root_grads, create_graph, retain_graph, wanted=None):
                 node.release()
     finally:
         grad_mode.enabled = previous_mode
+        grad_mode.anomaly = anomaly
     return leaf_grads
+
+
+def _check_versions(node):
+    """Refuse to run a backward formula whose saved values changed after the forward pass."""
+    hint = ("Hint: do not change tensors that a graph still needs between the forward pass and "
+            "backward(): update parameters after backward() (then compute a new loss), or write "
+            "x = x + y instead of x += y.")
+    if node.modified is not None:
+        old, new = node.modified
+        raise RuntimeError(
+            f"backward: the output of '{node.describe()}', which its backward needs, was modified in "
+            f"place: it is at version {new}, but the forward pass saved version {old}. {hint}"
+        )
+    for i, p in enumerate(node.parents):
+        for tick, old in p._history or ():
+            if tick > node.stamp:
+                raise RuntimeError(
+                    f"backward: input {i} of '{node.describe()}' (shape {shape_str(p.shape)}"
+                    f"{', ' + repr(p.name) if p.name else ''}) was modified in place after the op used it: "
+                    f"it is at version {p._version}, but the forward pass saw version {old}. {hint}"
+                )
 
 
 def _add(totals, key, tensor, g):

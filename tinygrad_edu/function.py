@@ -15,7 +15,12 @@ the output to this node. The node *is* the context object: one object per op cal
 from __future__ import annotations
 
 import functools
+import itertools
+import os
 import threading
+import traceback
+
+import numpy as np
 
 
 Tensor = None  # the Tensor class; tensor.py fills this in when it is imported (it imports us)
@@ -26,6 +31,12 @@ class _GradMode(threading.local):
 
     enabled = True
     module = None  # the innermost Module being called; recorded nodes remember it (for drawings)
+    anomaly = False  # detect_anomaly(): check every result for NaN/Inf and remember where nodes came from
+
+
+# A clock that ticks once per recorded op and once per in-place update: comparing ticks tells
+# whether a tensor was changed after an op saved it for backward (see Tensor._update_in_place).
+clock = itertools.count()
 
 
 grad_mode = _GradMode()
@@ -81,6 +92,100 @@ class enable_grad(_GradModeSwitch):
     target = True
 
 
+class AnomalyError(RuntimeError):
+    """A NaN or Inf appeared; ``.node`` is the op that produced it and ``.output`` its result."""
+
+    def __init__(self, message, node=None, output=None):
+        super().__init__(message)
+        self.node, self.output = node, output
+
+
+class detect_anomaly:
+    """Raise at the first NaN or Inf produced in the forward or the backward pass.
+
+    The error names the op, the shapes of its inputs and the line of your code that created
+    the node (creation sites are recorded only inside this block, so normal runs pay nothing).
+    ``tg.draw_graph(error.output)`` then shows the offending op in red.
+
+    >>> import tinygrad_edu as tg
+    >>> x = tg.tensor([1.0, -1.0], requires_grad=True)
+    >>> with tg.detect_anomaly():
+    ...     try:
+    ...         y = x.log()
+    ...     except tg.AnomalyError as error:
+    ...         print(str(error).splitlines()[0])
+    forward: 'log' produced NaN from finite inputs of shapes (2,)
+    """
+
+    def __init__(self, enabled=True):
+        self.enabled = enabled
+
+    def __enter__(self):
+        self._previous = grad_mode.anomaly
+        grad_mode.anomaly = self.enabled
+        return self
+
+    def __exit__(self, *exc_info):
+        grad_mode.anomaly = self._previous
+        return False
+
+    def __call__(self, func):
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            with detect_anomaly(self.enabled):
+                return func(*args, **kwargs)
+
+        return wrapper
+
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+
+
+def user_frame():
+    """'file:line in function: code' of the innermost caller outside tinygrad_edu."""
+    for frame in reversed(traceback.extract_stack()):
+        if not os.path.abspath(frame.filename).startswith(_PACKAGE_DIR):
+            return f"{frame.filename}:{frame.lineno} in {frame.name}: {(frame.line or '').strip()}"
+    return "(unknown)"
+
+
+def _nonfinite_kind(array):
+    if array.dtype.kind != "f" or np.all(np.isfinite(array)):
+        return None
+    return "NaN" if np.any(np.isnan(array)) else "Inf"
+
+
+def check_forward(node, inputs, out):
+    """Anomaly mode: raise if ``out`` has NaN/Inf although every input was finite."""
+    kind = _nonfinite_kind(out)
+    if kind is None or any(_nonfinite_kind(t.data) for t in inputs):
+        return
+    shapes = ", ".join(str(tuple(t.shape)) for t in inputs)
+    node.anomaly = f"produced {kind} in the forward pass"
+    result = Tensor._make(out, any(t.requires_grad for t in inputs), node if node.parents else None)
+    raise AnomalyError(
+        f"forward: '{node.describe()}' produced {kind} from finite inputs of shapes {shapes}\n"
+        f"  created at {node.created_at}\n"
+        "  Check the values reaching this op (log and sqrt of values <= 0, division by 0, "
+        "overflowing exp).", node, result)
+
+
+def check_backward(node, grad, input_grads):
+    """Anomaly mode: raise if a backward formula turned a finite gradient into NaN/Inf."""
+    if _nonfinite_kind(grad.data):
+        return
+    for i, g in enumerate(input_grads):
+        kind = None if g is None else _nonfinite_kind(g.data)
+        if kind:
+            node.anomaly = f"produced {kind} in the backward pass"
+            shapes = ", ".join(str(tuple(p.shape)) for p in node.parents)
+            raise AnomalyError(
+                f"backward: the backward of '{node.describe()}' produced {kind} in the gradient of "
+                f"its input {i} (inputs of shapes {shapes})\n  created at {node.created_at}\n"
+                "  The op's derivative is infinite or undefined here, e.g. sqrt or log at 0.",
+                node)
+
+
 class set_grad_enabled(_GradModeSwitch):
     """``with tg.set_grad_enabled(flag):`` records only when ``flag`` is true."""
 
@@ -110,7 +215,8 @@ class Function:
     * ``module`` -- the innermost `Module` whose forward recorded the node, or None.
     """
 
-    __slots__ = ("parents", "saved", "edges", "hooks", "retained", "module", "__dict__", "__weakref__")
+    __slots__ = ("parents", "saved", "edges", "hooks", "retained", "module", "stamp", "modified",
+                 "__dict__", "__weakref__")
     name = "function"
 
     def __init__(self):
@@ -120,6 +226,8 @@ class Function:
         self.hooks = None  # gradient hooks registered on this node's output tensor
         self.retained = None  # weakref to the output tensor when it asked for retain_grad()
         self.module = None  # the Module whose forward recorded this node, if any
+        self.stamp = 0  # the clock's tick when the node was recorded
+        self.modified = None  # (old, new) version when the output it saved was changed in place
 
     # -- to be written by each op ---------------------------------------------------------
     def forward(self, *arrays, **options):  # pragma: no cover - abstract
@@ -169,14 +277,26 @@ class Function:
         """Run the op on Tensors and record it when some input requires grad."""
         node = cls()
         try:
-            out = node.forward(*[t.data for t in inputs], **options)
+            if grad_mode.anomaly:  # our error below says more than NumPy's warning would
+                with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+                    out = node.forward(*[t.data for t in inputs], **options)
+            else:
+                out = node.forward(*[t.data for t in inputs], **options)
         except ValueError as error:
             raise ValueError(node.explain_failure(inputs, error)) from error
+        except TypeError as error:  # e.g. axis="a": say which op and what it was given
+            raise TypeError(node.explain_failure(inputs, error)) from error
+        if grad_mode.anomaly:
+            node.created_at = user_frame()
+            if grad_mode.enabled and any(t.requires_grad for t in inputs):
+                node.parents = inputs
+            check_forward(node, inputs, out)
         if grad_mode.enabled:
             for t in inputs:
                 if t.requires_grad:
                     node.parents = inputs
                     node.module = grad_mode.module
+                    node.stamp = next(clock)
                     return Tensor._make(out, True, node)
             return Tensor._make(out, False, None, "constant")
         return Tensor._make(out, False, None, "no_grad")
@@ -197,4 +317,7 @@ def shape_str(shape) -> str:
     return str(tuple(shape))
 
 
-__all__ = ["Function", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled", "shape_str"]
+__all__ = [
+    "Function", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled", "shape_str",
+    "detect_anomaly", "AnomalyError",
+]

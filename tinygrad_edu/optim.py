@@ -48,7 +48,7 @@ class Optimizer:
         for p, state in zip(self.params, self.state):
             if p.grad is not None:
                 self.update(p.data, p.grad.data, state)
-                p._version += 1
+                p._note_in_place()
 
     def update(self, value, grad, state):  # pragma: no cover - abstract
         raise NotImplementedError

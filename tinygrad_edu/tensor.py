@@ -73,7 +73,8 @@ class Tensor:
     ``grad_fn`` (the op node that made it, None for a leaf), ``name`` (a label for drawings).
     """
 
-    __slots__ = ("data", "requires_grad", "grad_fn", "_grad", "name", "_version", "_hooks", "_origin", "__weakref__")
+    __slots__ = ("data", "requires_grad", "grad_fn", "_grad", "name", "_version", "_hooks", "_origin", "_history",
+                 "__weakref__")
     __array_ufunc__ = None  # make `ndarray + Tensor` call Tensor.__radd__ (and keep the graph)
 
     def __init__(self, data, requires_grad=False, dtype=None, name=None):
@@ -87,6 +88,7 @@ class Tensor:
         self._version = 0
         self._hooks = None
         self._origin = None
+        self._history = None
 
     @classmethod
     def _make(cls, data, requires_grad=False, grad_fn=None, origin=None):
@@ -100,6 +102,7 @@ class Tensor:
         t._version = 0
         t._hooks = None
         t._origin = origin
+        t._history = None
         return t
 
     # ------------------------------------------------------------------ array attributes
@@ -383,8 +386,48 @@ class Tensor:
                 f"'{symbol}': cannot update a {self.dtype} tensor in place with {other.dtype} "
                 "values; convert one of them first."
             ) from None
-        self._version += 1
+        self._note_in_place()
         return self
+
+    def _note_in_place(self):
+        """Record that the values changed in place: bump the version and remember when.
+
+        Backward compares these ticks with the tick of each op that used the tensor, so an op
+        whose saved input changed after the forward pass is caught instead of giving a wrong
+        gradient. Only the last few changes are kept: memory stays bounded over training.
+        """
+        history = self._history
+        if history is None:
+            self._history = history = []
+        history.append((next(function.clock), self._version))
+        if len(history) > 8:
+            del history[0]
+        node = self.grad_fn
+        if node is not None and node.saved and node.saved[0] is self.data:
+            node.modified = (self._version, self._version + 1)  # its backward reads these values
+        self._version += 1
+
+    def __setitem__(self, index, value):
+        """``t[index] = value`` changes the values in place (and bumps the version).
+
+        Allowed when no graph is being recorded through ``t`` (inside ``tg.no_grad()``, or when
+        neither side requires grad); otherwise use ``tg.where(mask, value, t)`` for a new tensor.
+        """
+        from .ops.movement import plain_index
+
+        value = value if isinstance(value, Tensor) else as_tensor(value, self)
+        if grad_mode.enabled and (self.requires_grad or value.requires_grad):
+            raise RuntimeError(
+                f"t[...] = value would change a tensor of shape {shape_str(self.shape)} that autograd "
+                "is tracking. Do it inside 'with tg.no_grad():', or build a new tensor with "
+                "tg.where(mask, value, t)."
+            )
+        try:
+            self.data[plain_index(index)] = value.data
+        except (IndexError, ValueError) as error:
+            raise ValueError(f"t[...] = value: {error} (tensor of shape {shape_str(self.shape)}, value of shape "
+                             f"{shape_str(value.shape)})") from None
+        self._note_in_place()
 
     # ------------------------------------------------------------------ comparisons (no gradient)
     def _compare(self, other, ufunc):

@@ -139,7 +139,7 @@ class Module:
         for name, array in arrays.items():
             param = own[name]
             param.data = array.astype(param.dtype, copy=False)
-            param._version += 1
+            param._note_in_place()
         return self
 
     # -- display -------------------------------------------------------------------------

@@ -205,6 +205,10 @@ def draw_graph(root, params=None, show_values=True, show_grads=True, show_saved=
             label += "\\nsaved: " + ", ".join(f"{tuple(a.shape)}" for a in node.saved if hasattr(a, "shape"))
         style = {"style": "filled", "fillcolor": "#ffe08a", "penwidth": "2.5", "color": "#c45c00"} \
             if highlight is not None and node is highlight else {"style": "filled", "fillcolor": "#ffffff"}
+        anomaly = node.__dict__.get("anomaly")  # set by detect_anomaly() on the op that made a NaN/Inf
+        if anomaly:
+            label += f"\\n{anomaly}"
+            style = {"style": "filled", "fillcolor": BAD_COLOUR, "penwidth": "2.5", "color": "#8b0000"}
         target = _cluster(graph, clusters, node, module_names) if collapse == "module" else graph
         target.node(oid, label=label, shape="ellipse", **style)
         if node.parents is not None:
