@@ -189,3 +189,22 @@ def test_cli_usage_errors(capsys):
     assert "--graph: write .svg, .png, .pdf or .dot" in capsys.readouterr().err
     assert main(["examples", "run"]) == 2
     assert "usage: tinygrad-edu examples [run NAME]" in capsys.readouterr().err
+
+
+def test_examples_missing_from_an_installed_package(tmp_path, monkeypatch, capsys):
+    import tinygrad_edu.demo as demo
+    from tinygrad_edu.cli import main
+
+    monkeypatch.setattr(demo, "EXAMPLES", tmp_path / "examples")
+    assert main(["examples"]) == 2
+    assert "the examples ship with the source checkout" in capsys.readouterr().err
+    with pytest.raises(FileNotFoundError, match="the examples ship with the source checkout"):
+        demo.load_example("trask_3layer")
+
+
+def test_plots_without_matplotlib_say_how_to_install_it(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "matplotlib.figure", None)  # makes the import fail
+    with pytest.raises(ImportError, match="plots need matplotlib: pip install matplotlib"):
+        tg.viz.plot_derivatives(tg.sin)

@@ -16,7 +16,7 @@ def _figure(width=7.0, height=4.5):
     try:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
-    except ImportError:  # pragma: no cover - matplotlib is in the dev extra
+    except ImportError:  # matplotlib is in the dev extra, not a runtime dependency
         raise ImportError("plots need matplotlib: pip install matplotlib (or pip install -e '.[dev]')") from None
     figure = Figure(figsize=(width, height), dpi=100)
     FigureCanvasAgg(figure)
