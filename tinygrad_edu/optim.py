@@ -68,7 +68,13 @@ class SGD(Optimizer):
             velocity = state.get("velocity")
             velocity = grad.copy() if velocity is None else self.momentum * velocity + grad
             state["velocity"] = grad = velocity
-        value -= self.lr * grad
+        # lr * grad into a buffer kept between steps: a fresh temporary per step, freed at once,
+        # makes glibc hand large blocks back to the system and fault them in again next step
+        step = state.get("step_buffer")
+        if step is None or step.shape != grad.shape or step.dtype != np.result_type(value, grad):
+            step = state["step_buffer"] = np.empty(grad.shape, np.result_type(value, grad))
+        np.multiply(grad, self.lr, out=step)
+        value -= step
 
 
 class Adam(Optimizer):

@@ -21,19 +21,19 @@ class History:
         return len(self.loss)
 
 
-class _ProgressBar:
+class ProgressBar:
     """One line rewritten in place on a terminal; silent elsewhere (logs, CI, pytest)."""
 
-    def __init__(self, total, enabled, stream=None):
+    def __init__(self, total, enabled, stream=None, unit="epoch"):
         self.stream = stream or sys.stderr
-        self.total = total
+        self.total, self.unit = total, unit
         self.enabled = enabled and getattr(self.stream, "isatty", lambda: False)()
 
-    def update(self, epoch, loss):
+    def update(self, done_count, loss):
         if self.enabled:
             width = 30
-            done = int(width * epoch / self.total)
-            self.stream.write(f"\repoch {epoch}/{self.total} [{'#' * done}{'.' * (width - done)}] loss {loss:.6g}")
+            done = int(width * done_count / self.total)
+            self.stream.write(f"\r{self.unit} {done_count}/{self.total} [{'#' * done}{'.' * (width - done)}] loss {loss:.6g}")
             self.stream.flush()
 
     def close(self):
@@ -64,7 +64,7 @@ def fit(model, loss_fn, optimizer, data, epochs=1, batch_size=None, shuffle=Fals
     inputs, targets = data
     metrics = metrics or {}
     history = History(metrics={name: [] for name in metrics})
-    bar = _ProgressBar(epochs, verbose)
+    bar = ProgressBar(epochs, verbose)
     started = time.perf_counter()
     try:
         for epoch in range(1, epochs + 1):
