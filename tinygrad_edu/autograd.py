@@ -19,7 +19,8 @@ import numpy as np
 from .function import Function, check_backward, grad_mode, shape_str
 from .tensor import Tensor, as_tensor
 
-__all__ = ["backward", "grad", "unbroadcast", "topological_order", "explain_grad", "graph_inputs"]
+__all__ = ["backward", "grad", "unbroadcast", "topological_order", "tensors_in_order", "tensor_key",
+           "explain_grad", "graph_inputs"]
 
 
 def unbroadcast(grad, shape):
@@ -79,6 +80,50 @@ def topological_order(roots) -> list[Function]:
                 order.append(node)
     order.reverse()
     return order
+
+
+def tensors_in_order(roots, within=None, stop_at_freed=False):
+    """Every tensor the roots depend on, each after its inputs (the tensor-level walk that
+    drawings and traces use). Iterative, like `topological_order`.
+
+    ``within`` (a set of `tensor_key`s) limits the walk; a node freed by ``backward()`` raises
+    ValueError unless ``stop_at_freed``, which ends the walk there instead.
+    """
+
+    def inputs(t):
+        node = t.grad_fn
+        if node is None:
+            return ()
+        if node.parents is None:
+            if stop_at_freed:
+                return ()
+            raise ValueError("this graph was freed by backward(); walk it before backward(), or call "
+                             "backward(retain_graph=True)")
+        return [p for p in node.parents if within is None or tensor_key(p) in within]
+
+    order, seen = [], set()
+    for root in roots:
+        if tensor_key(root) in seen:
+            continue
+        seen.add(tensor_key(root))
+        stack = [(root, iter(inputs(root)))]
+        while stack:
+            t, pending = stack[-1]
+            for parent in pending:
+                if tensor_key(parent) not in seen:
+                    seen.add(tensor_key(parent))
+                    stack.append((parent, iter(inputs(parent))))
+                    break
+            else:
+                stack.pop()
+                order.append(t)
+    return order
+
+
+def tensor_key(t):
+    """What identifies a value in the graph: its node, or the leaf itself. (Backward re-creates
+    saved outputs as new Tensor objects with the same node, so identity alone would not do.)"""
+    return ("node", t.grad_fn) if t.grad_fn is not None else ("leaf", id(t))
 
 
 def _freed_error(node):

@@ -47,30 +47,41 @@ def is_grad_enabled() -> bool:
     return grad_mode.enabled
 
 
-class _GradModeSwitch:
-    """Shared body of `no_grad`, `enable_grad` and `set_grad_enabled`: context manager or decorator."""
+class _ModeSwitch:
+    """A per-thread switch (``grad_mode.<attribute>``) as a context manager or a decorator.
 
+    `no_grad`, `enable_grad`, `set_grad_enabled` and `detect_anomaly` are this, each with its
+    own attribute and value.
+    """
+
+    attribute = "enabled"
     target = True
 
+    def __init__(self, target=None):
+        if target is not None:
+            self.target = bool(target)
+
     def __enter__(self):
-        self._previous = grad_mode.enabled
-        grad_mode.enabled = self.target
+        self._previous = getattr(grad_mode, self.attribute)
+        setattr(grad_mode, self.attribute, self.target)
         return self
 
     def __exit__(self, *exc_info):
-        grad_mode.enabled = self._previous
+        setattr(grad_mode, self.attribute, self._previous)
         return False
 
     def __call__(self, func):
+        switch, target = type(self), self.target
+
         @functools.wraps(func)
         def wrapper(*args, **kwargs):
-            with type(self)():
+            with switch(target):
                 return func(*args, **kwargs)
 
         return wrapper
 
 
-class no_grad(_GradModeSwitch):
+class no_grad(_ModeSwitch):
     """Stop recording: ops inside the block build no graph (used for weight updates).
 
     >>> import tinygrad_edu as tg
@@ -86,7 +97,7 @@ class no_grad(_GradModeSwitch):
     target = False
 
 
-class enable_grad(_GradModeSwitch):
+class enable_grad(_ModeSwitch):
     """Turn recording back on inside a `no_grad` block (context manager or decorator)."""
 
     target = True
@@ -100,7 +111,7 @@ class AnomalyError(RuntimeError):
         self.node, self.output = node, output
 
 
-class detect_anomaly:
+class detect_anomaly(_ModeSwitch):
     """Raise at the first NaN or Inf produced in the forward or the backward pass.
 
     The error names the op, the shapes of its inputs and the line of your code that created
@@ -117,25 +128,10 @@ class detect_anomaly:
     forward: 'log' produced NaN from finite inputs of shapes (2,)
     """
 
+    attribute = "anomaly"
+
     def __init__(self, enabled=True):
-        self.enabled = enabled
-
-    def __enter__(self):
-        self._previous = grad_mode.anomaly
-        grad_mode.anomaly = self.enabled
-        return self
-
-    def __exit__(self, *exc_info):
-        grad_mode.anomaly = self._previous
-        return False
-
-    def __call__(self, func):
-        @functools.wraps(func)
-        def wrapper(*args, **kwargs):
-            with detect_anomaly(self.enabled):
-                return func(*args, **kwargs)
-
-        return wrapper
+        super().__init__(enabled)
 
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
@@ -186,21 +182,11 @@ def check_backward(node, grad, input_grads):
                 node)
 
 
-class set_grad_enabled(_GradModeSwitch):
+class set_grad_enabled(_ModeSwitch):
     """``with tg.set_grad_enabled(flag):`` records only when ``flag`` is true."""
 
     def __init__(self, mode: bool):
-        self.target = bool(mode)
-
-    def __call__(self, func):
-        target = self.target
-
-        @functools.wraps(func)
-        def wrapper(*args, **kwargs):
-            with set_grad_enabled(target):
-                return func(*args, **kwargs)
-
-        return wrapper
+        super().__init__(mode)
 
 
 class Function:

@@ -25,7 +25,7 @@ import numpy as np
 
 from .. import autograd
 from ..tensor import Tensor
-from .trace import _key
+_key = autograd.tensor_key
 
 ROLE_COLOURS = {  # (light, deep) end of each role's colour ramp
     "parameter": ((0.86, 0.92, 1.00), (0.35, 0.58, 0.93)),
@@ -231,25 +231,7 @@ def draw_graph(root, params=None, show_values=True, show_grads=True, show_saved=
 
 def _walk(root, kept=None):
     """Tensors reachable from root (within ``kept`` if given), inputs first; freed nodes end the walk."""
-
-    def inputs(t):
-        if t.grad_fn is None or t.grad_fn.parents is None:
-            return ()
-        return [p for p in t.grad_fn.parents if kept is None or _key(p) in kept]
-
-    order, seen = [], {_key(root)}
-    stack = [(root, iter(inputs(root)))]
-    while stack:
-        t, pending = stack[-1]
-        for parent in pending:
-            if _key(parent) not in seen:
-                seen.add(_key(parent))
-                stack.append((parent, iter(inputs(parent))))
-                break
-        else:
-            stack.pop()
-            order.append(t)
-    return order
+    return autograd.tensors_in_order([root], within=kept, stop_at_freed=True)
 
 
 def _cluster(graph, clusters, node, module_names):

@@ -27,41 +27,22 @@ from ..function import shape_str
 from ..tensor import Tensor
 
 
-def _key(t):
-    """Tensors made by the same node are the same value (backward re-creates saved outputs)."""
-    return ("node", t.grad_fn) if t.grad_fn is not None else ("leaf", id(t))
+_key = autograd.tensor_key
 
 
 def tensors_in_order(roots):
-    """Every tensor the roots depend on, inputs before the ops that use them (iteratively)."""
-    order, seen = [], set()
-    for root in roots:
-        if _key(root) in seen:
-            continue
-        seen.add(_key(root))
-        stack = [(root, iter(_inputs(root)))]
-        while stack:
-            t, pending = stack[-1]
-            for parent in pending:
-                if _key(parent) not in seen:
-                    seen.add(_key(parent))
-                    stack.append((parent, iter(_inputs(parent))))
-                    break
-            else:
-                stack.pop()
-                order.append(t)
-    return order
-
-
-def _inputs(t):
-    if t.grad_fn is None:
-        return ()
-    if t.grad_fn.parents is None:
+    """Every tensor the roots depend on, inputs first (see `tinygrad_edu.autograd.tensors_in_order`)."""
+    try:
+        return autograd.tensors_in_order(roots)
+    except ValueError:
         raise ValueError(
             "trace: this graph was freed by backward(); trace it before backward(), or call "
             "backward(retain_graph=True)"
-        )
-    return autograd.graph_inputs(t.grad_fn)
+        ) from None
+
+
+def _inputs(t):
+    return autograd.graph_inputs(t.grad_fn) if t.grad_fn is not None else ()
 
 
 def _describe_leaf(t):
