@@ -13,7 +13,8 @@ import numpy as _np
 from . import autograd, ops
 from .autograd import explain_grad
 from .creation import arange, eye, full, linspace, ones, ones_like, rand, randn, tensor, zeros, zeros_like
-from .function import AnomalyError, Function, detect_anomaly, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .anomaly import AnomalyError, detect_anomaly
+from .function import Function, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .numpy_api import *  # noqa: F401,F403 - exp, log, sum, ... as free functions
 from .numpy_api import __all__ as _numpy_api_names
 from .tensor import Tensor, as_tensor, concatenate, stack, where

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .function import Function, check_backward, grad_mode, shape_str
+from .anomaly import check_backward
+from .function import Function, grad_mode, shape_str
 from .tensor import Tensor, as_tensor
 
 __all__ = ["backward", "grad", "unbroadcast", "topological_order", "tensors_in_order", "tensor_key",
