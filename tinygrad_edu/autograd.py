@@ -188,8 +188,12 @@ def _run(roots, root_grads, create_graph, retain_graph, wanted=None):
                 continue
             if node.parents is None:
                 raise _freed_error(node)
-            if node.modified is not None or any(p._history for p in node.parents):
+            if node.modified is not None:
                 _check_versions(node)
+            for p in node.parents:  # a plain loop: a generator here costs more than the check
+                if p._history:
+                    _check_versions(node)
+                    break
             if node.hooks:
                 for hook in node.hooks:
                     changed = hook(g)

@@ -120,19 +120,20 @@ class Function:
     * ``module`` -- the innermost `Module` whose forward recorded the node, or None.
     """
 
-    __slots__ = ("parents", "saved", "edges", "hooks", "retained", "module", "stamp", "modified",
-                 "__dict__", "__weakref__")
+    __slots__ = ("parents", "saved", "__dict__", "__weakref__")
     name = "function"
+    # Rarely set, so class-level defaults: an instance stores them only when it needs them,
+    # which keeps creating a node (once per op) cheap.
+    edges = None  # after release(): what each input led to
+    hooks = None  # gradient hooks registered on this node's output tensor
+    retained = None  # weakref to the output tensor when it asked for retain_grad()
+    module = None  # the Module whose forward recorded this node, if any
+    stamp = 0  # the clock's tick when the node was recorded
+    modified = None  # (old, new) version when the output it saved was changed in place
 
     def __init__(self):
         self.parents = ()
         self.saved = ()
-        self.edges = None
-        self.hooks = None  # gradient hooks registered on this node's output tensor
-        self.retained = None  # weakref to the output tensor when it asked for retain_grad()
-        self.module = None  # the Module whose forward recorded this node, if any
-        self.stamp = 0  # the clock's tick when the node was recorded
-        self.modified = None  # (old, new) version when the output it saved was changed in place
 
     # -- to be written by each op ---------------------------------------------------------
     def forward(self, *arrays, **options):  # pragma: no cover - abstract
@@ -177,8 +178,9 @@ class Function:
     def apply(cls, *inputs, **options):
         """Run the op on Tensors and record it when some input requires grad."""
         node = cls()
+        anomaly_mode = grad_mode.anomaly
         try:
-            if grad_mode.anomaly:  # our error below says more than NumPy's warning would
+            if anomaly_mode:  # our error below says more than NumPy's warning would
                 with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
                     out = node.forward(*[t.data for t in inputs], **options)
             else:
@@ -187,7 +189,7 @@ class Function:
             raise ValueError(node.explain_failure(inputs, error)) from error
         except TypeError as error:  # e.g. axis="a": say which op and what it was given
             raise TypeError(node.explain_failure(inputs, error)) from error
-        if grad_mode.anomaly:
+        if anomaly_mode:
             node.created_at = anomaly.user_frame()
             if grad_mode.enabled and any(t.requires_grad for t in inputs):
                 node.parents = inputs
