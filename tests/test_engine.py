@@ -43,6 +43,21 @@ def test_backward_twice_without_retain_graph_names_retain_graph():
         y.backward()
 
 
+def test_a_refused_backward_frees_nothing():
+    """Found by the random-graph state machine: backward used to release the nodes it had
+    already run before it reached the freed part, destroying a graph that was still valid."""
+    x = tg.tensor(0.5, requires_grad=True)
+    a = x.exp()
+    a.backward()  # frees a's node
+    b = a.sin() * 2.0
+    with pytest.raises(RuntimeError, match="retain_graph"):
+        b.backward()
+    assert b.grad_fn.parents is not None and b.grad_fn.parents[0].grad_fn.parents is not None
+    assert x.grad.item() == pytest.approx(np.exp(0.5))  # untouched by the refused call
+    (gb,) = tg.autograd.grad(b, a)  # the intact part still works
+    assert gb.item() == pytest.approx(2 * np.cos(np.exp(0.5)))
+
+
 def test_backward_twice_with_retain_graph_accumulates():
     x = tg.tensor(1.5, requires_grad=True)
     y = x.sin() * x

@@ -288,6 +288,7 @@ class RandomGraphs(RuleBasedStateMachine):
             with pytest.raises(RuntimeError, match="retain_graph"):
                 t.backward(upstream, retain_graph=retain)
             return
+        graph = self._graph_nodes(t)  # before backward: afterwards a freed graph cannot be walked
         t.backward(upstream, retain_graph=retain)
         xs = [leaf.data.copy() for leaf, _ in self.leaves]
         for i in deps:
@@ -300,7 +301,7 @@ class RandomGraphs(RuleBasedStateMachine):
                 grad[j] = (np.sum(upstream * recipe(plus)) - np.sum(upstream * recipe(minus))) / 2e-6
             self.leaves[i][1] += grad
         if not retain:
-            self.freed |= self._graph_nodes(t)
+            self.freed |= graph
 
     def _graph_nodes(self, t):
         seen, stack = set(), [t.grad_fn]

@@ -173,9 +173,14 @@ def _run(roots, root_grads, create_graph, retain_graph, wanted=None):
         else:
             node_grads[root.grad_fn] = node_grads[root.grad_fn] + g if root.grad_fn in node_grads else g
     order = topological_order(r.grad_fn for r in roots)
+    runs = None  # with `wanted`: the nodes whose backward must run (the others are only read)
     if wanted is not None:
         wanted_nodes = {t.grad_fn: t for t in wanted.values() if t.grad_fn is not None}
-        order = _prune(order, wanted, wanted_nodes)
+        runs = _nodes_to_run(order, wanted, wanted_nodes)
+        order = [node for node in order if node in runs or node in wanted_nodes]
+    for node in order:  # refuse before running anything: a failed backward must free nothing
+        if node.parents is None and (runs is None or node in runs):
+            raise _freed_error(node)
 
     anomaly = grad_mode.anomaly  # the flag is per thread; read it before switching modes
     previous_mode = grad_mode.enabled
@@ -186,14 +191,6 @@ def _run(roots, root_grads, create_graph, retain_graph, wanted=None):
             g = node_grads.pop(node, None)
             if g is None:
                 continue
-            if node.parents is None:
-                raise _freed_error(node)
-            if node.modified is not None:
-                _check_versions(node)
-            for p in node.parents:  # a plain loop: a generator here costs more than the check
-                if p._history:
-                    _check_versions(node)
-                    break
             if node.hooks:
                 for hook in node.hooks:
                     changed = hook(g)
@@ -204,6 +201,14 @@ def _run(roots, root_grads, create_graph, retain_graph, wanted=None):
                     owner._grad = g if owner._grad is None else owner._grad + g
             if node in wanted_nodes:
                 _add(leaf_grads, id(wanted_nodes[node]), wanted_nodes[node], g)
+                if runs is not None and node not in runs:
+                    continue  # nothing wanted lies beyond it
+            if node.modified is not None:
+                _check_versions(node)
+            for p in node.parents:  # a plain loop: a generator here costs more than the check
+                if p._history:
+                    _check_versions(node)
+                    break
             if anomaly:
                 with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
                     input_grads = node.backward(g)
@@ -258,18 +263,15 @@ def _add(totals, key, tensor, g):
         totals[key] = [tensor, g]
 
 
-def _prune(order, wanted, wanted_nodes):
-    """Keep only the nodes from which some wanted tensor can be reached (saves work in `grad`)."""
-    useful = set()
+def _nodes_to_run(order, wanted, wanted_nodes):
+    """The nodes whose backward leads to some wanted tensor (`grad` runs only these)."""
+    runs = set()
     for node in reversed(order):  # inputs before users
-        if node in wanted_nodes:
-            useful.add(node)
-            continue
         for p in node.parents or ():
-            if id(p) in wanted or (p.grad_fn is not None and p.grad_fn in useful):
-                useful.add(node)
+            if id(p) in wanted or p.grad_fn in wanted_nodes or p.grad_fn in runs:
+                runs.add(node)
                 break
-    return [node for node in order if node in useful]
+    return runs
 
 
 def _as_sequence(x):
