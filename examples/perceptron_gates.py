@@ -11,8 +11,6 @@ Run: python examples/perceptron_gates.py [output.png]
 """
 import sys
 
-import numpy as np
-
 import tinygrad_edu as tg
 
 GATES = {  # (w1, w2, theta): output 1 when w1*x1 + w2*x2 > theta

@@ -1,20 +1,15 @@
 """Regenerate the pictures the docs show: python scripts/make_doc_images.py"""
-import importlib.util
 import pathlib
 
 import numpy as np
 
 import tinygrad_edu as tg
+from tinygrad_edu.demo import load_example as example
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 IMAGES = ROOT / "docs" / "images"
 
 
-def example(name):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "examples" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def neuron():

@@ -6,26 +6,20 @@ Exits with status 1 if a row's mean is more than 0.01 from the book, or the mode
 stays below 97.5 %.
 """
 import argparse
-import importlib.util
 import pathlib
 import platform
 import statistics
 import sys
-import time
 
 import numpy as np
 
 import tinygrad_edu as tg
+from tinygrad_edu.demo import load_example as example
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 BOOK = [(100, 0.3, 1, 0.9473), (100, 0.1, 5, 0.9661), (200, 0.1, 5, 0.9747)]
 
 
-def example(name):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "examples" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def main(argv):

@@ -1,7 +1,6 @@
 """First and second derivatives of random expression trees equal sympy's symbolic diff."""
 import math
 
-import numpy as np
 import sympy
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st

@@ -1,5 +1,4 @@
 """Graph drawings, step-by-step backward, gradient inspection and the training plots."""
-import os
 import pathlib
 import re
 import shutil
