@@ -25,6 +25,8 @@ from .calculus import derivative, derivatives, tangent_line, taylor  # noqa: E40
 from .gradcheck import GradientReport, check_against, check_formula, gradcheck, gradgradcheck  # noqa: E402
 from .serialization import load, save  # noqa: E402
 from .training import History, fit  # noqa: E402
+from .compile import compile  # noqa: E402,A004 - tg.compile, as torch.compile
+from .codegen import codegen  # noqa: E402
 from . import expr, viz  # noqa: E402
 from .viz.graph import draw_graph  # noqa: E402
 from .viz.trace import trace  # noqa: E402
@@ -44,4 +46,5 @@ __all__ = [
     "grad", "value_and_grad", "jacobian", "hessian",
     "gradcheck", "gradgradcheck", "check_formula", "check_against", "GradientReport",
     "derivative", "derivatives", "tangent_line", "taylor", "trace", "viz", "draw_graph",
+    "compile", "codegen",
 ] + [n for n in _numpy_api_names if n not in ("where", "concatenate", "stack")]

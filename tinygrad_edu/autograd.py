@@ -148,7 +148,10 @@ def _root_gradient(tensor, gradient, position):
                 "gradient= needs a single number. Reduce it first (out.sum() or out.mean()), or "
                 "pass gradient= a tensor of the same shape (tg.ones_like(out) for the sum)."
             )
-        return Tensor._make(np.ones_like(tensor.data), False, None, "constant")
+        seed = np.ones(tensor.shape, tensor.dtype)
+        if grad_mode.recorder is not None:
+            grad_mode.recorder.expr("np.ones({shape}, {dtype})", [], seed, "seed", shape=seed.shape, dtype=seed.dtype)
+        return Tensor._make(seed, False, None, "constant")
     gradient = as_tensor(gradient, like=tensor)
     if gradient.shape != tensor.shape:
         raise RuntimeError(
@@ -182,6 +185,7 @@ def _run(roots, root_grads, create_graph, retain_graph, wanted=None):
         if node.parents is None and (runs is None or node in runs):
             raise _freed_error(node)
 
+    recorder = grad_mode.recorder  # tg.compile / tg.codegen: name each gradient d_<its value>
     anomaly = grad_mode.anomaly  # the flag is per thread; read it before switching modes
     previous_mode = grad_mode.enabled
     grad_mode.enabled = create_graph  # backward formulas are recorded only for create_graph
@@ -195,6 +199,8 @@ def _run(roots, root_grads, create_graph, retain_graph, wanted=None):
                 for hook in node.hooks:
                     changed = hook(g)
                     g = g if changed is None else changed
+            if recorder is not None:
+                recorder.gradient_of(node, g.data)
             if node.retained is not None:
                 owner = node.retained()
                 if owner is not None:
@@ -302,7 +308,13 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False):
         if not create_graph:
             # a Tensor of its own per leaf (add's backward hands the same one to both inputs)
             g = Tensor._make(g.data, False, None, "constant")
+        recorder = grad_mode.recorder
+        if recorder is not None:
+            recorder.check_accumulation(leaf)
+            recorder.gradient_of(leaf, g.data)
         leaf._grad = g if leaf._grad is None else leaf._grad + g
+        if recorder is not None:
+            recorder.set_grad(leaf, leaf._grad)
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, allow_unused=False):
@@ -364,6 +376,11 @@ def explain_grad(t) -> str:
             return (
                 "This tensor was computed while recording was off (inside tg.no_grad()), so no "
                 "graph connects it to its inputs. Compute it outside the no_grad block."
+            )
+        if origin == "compiled":
+            return (
+                "This tensor was returned by a tg.compile'd function, which runs NumPy directly and "
+                "records no graph. Call the function itself (not compiled) to get a graph to differentiate."
             )
         if origin == "detach":
             return (

@@ -11,6 +11,11 @@ Every primitive op is a subclass of `Function` with two methods side by side:
 
 `Function.apply` runs forward and, when recording is on and some input requires grad, links
 the output to this node. The node *is* the context object: one object per op call.
+
+Each op also states its forward as NumPy source: ``code`` is one expression over the inputs
+``{0}``, ``{1}`` (``{inputs}`` for all of them) and the node's attributes (``{axis}``), and
+``saved_code`` gives one expression per saved array (``{out}`` is the output). `tg.compile`
+and `tg.codegen` write programs from them (trace.py).
 """
 from __future__ import annotations
 
@@ -30,6 +35,7 @@ class _GradMode(threading.local):
     enabled = True
     module = None  # the innermost Module being called; recorded nodes remember it (for drawings)
     anomaly = False  # detect_anomaly() (anomaly.py): check every result, remember where nodes came from
+    recorder = None  # a trace.Recorder while tg.compile traces a call or tg.codegen writes source
 
 
 # A clock that ticks once per recorded op and once per in-place update: comparing ticks tells
@@ -131,6 +137,9 @@ class Function:
     stamp = 0  # the clock's tick when the node was recorded
     modified = None  # (old, new) version when the output it saved was changed in place
 
+    code = None  # the forward as one NumPy expression, e.g. "{0} * {1}" (see the module docstring)
+    saved_code = ()  # one NumPy expression per array given to save_for_backward, e.g. ("{0} > 0",)
+
     def __init__(self):
         self.parents = ()
         self.saved = ()
@@ -189,6 +198,8 @@ class Function:
             raise ValueError(node.explain_failure(inputs, error)) from error
         except TypeError as error:  # e.g. axis="a": say which op and what it was given
             raise TypeError(node.explain_failure(inputs, error)) from error
+        if grad_mode.recorder is not None:  # tg.compile / tg.codegen: write this op down as NumPy source
+            grad_mode.recorder.op(node, inputs, out)
         if anomaly_mode:
             node.created_at = anomaly.user_frame()
             if grad_mode.enabled and any(t.requires_grad for t in inputs):

@@ -13,6 +13,7 @@ graph. Parameters whose ``.grad`` is None are skipped.
 """
 import numpy as np
 
+from .function import grad_mode
 from .tensor import Tensor
 
 __all__ = ["SGD", "Adam", "Optimizer"]
@@ -45,6 +46,8 @@ class Optimizer:
 
     def step(self):
         """Update every parameter that has a gradient, in place (no graph is recorded)."""
+        if grad_mode.recorder is not None:  # inside tg.compile: the program calls step() itself
+            return grad_mode.recorder.call(self.step)
         for p, state in zip(self.params, self.state):
             if p.grad is not None:
                 self.update(p.data, p.grad.data, state)

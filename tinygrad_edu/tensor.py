@@ -14,6 +14,7 @@ Tensor([2., 4., 6.])
 """
 from __future__ import annotations
 
+import collections
 import numbers
 
 import numpy as np
@@ -206,10 +207,12 @@ class Tensor:
                     f"of shape {shape_str(self.shape)}; the shapes must be equal."
                 )
         self._grad = value
+        if grad_mode.recorder is not None:
+            grad_mode.recorder.set_grad(self, value)
 
     def zero_grad(self):
         """Forget the accumulated gradient (sets ``.grad`` to None)."""
-        self._grad = None
+        self.grad = None
 
     @property
     def is_leaf(self) -> bool:
@@ -386,6 +389,8 @@ class Tensor:
                 f"'{symbol}': cannot update a {self.dtype} tensor in place with {other.dtype} "
                 "values; convert one of them first."
             ) from None
+        if grad_mode.recorder is not None:
+            grad_mode.recorder.statement(f"{{0}} {symbol} {{1}}", [self, other])
         self._note_in_place()
         return self
 
@@ -398,10 +403,8 @@ class Tensor:
         """
         history = self._history
         if history is None:
-            self._history = history = []
+            self._history = history = collections.deque(maxlen=8)  # the oldest entries fall off
         history.append((next(function.clock), self._version))
-        if len(history) > 8:
-            del history[0]
         node = self.grad_fn
         if node is not None and node.saved and node.saved[0] is self.data:
             node.modified = (self._version, self._version + 1)  # its backward reads these values
@@ -422,51 +425,63 @@ class Tensor:
                 "is tracking. Do it inside 'with tg.no_grad():', or build a new tensor with "
                 "tg.where(mask, value, t)."
             )
+        index = plain_index(index)
         try:
-            self.data[plain_index(index)] = value.data
+            self.data[index] = value.data
         except (IndexError, ValueError) as error:
             raise ValueError(f"t[...] = value: {error} (tensor of shape {shape_str(self.shape)}, value of shape "
                              f"{shape_str(value.shape)})") from None
+        if grad_mode.recorder is not None:
+            grad_mode.recorder.statement("{0}[{index}] = {1}", [self, value], index=index)
         self._note_in_place()
 
     # ------------------------------------------------------------------ comparisons (no gradient)
-    def _compare(self, other, ufunc):
-        other_data = other.data if isinstance(other, Tensor) else other
-        return Tensor._make(ufunc(self.data, other_data), False, None, "constant")
+    def _compare(self, other, ufunc, symbol):
+        result = ufunc(self.data, other.data if isinstance(other, Tensor) else other)
+        if grad_mode.recorder is not None:
+            grad_mode.recorder.expr(f"{{0}} {symbol} {{1}}", [self, other], result, "mask")
+        return Tensor._make(result, False, None, "constant")
 
     def __lt__(self, other):
-        return self._compare(other, np.less)
+        return self._compare(other, np.less, "<")
 
     def __le__(self, other):
-        return self._compare(other, np.less_equal)
+        return self._compare(other, np.less_equal, "<=")
 
     def __gt__(self, other):
-        return self._compare(other, np.greater)
+        return self._compare(other, np.greater, ">")
 
     def __ge__(self, other):
-        return self._compare(other, np.greater_equal)
+        return self._compare(other, np.greater_equal, ">=")
 
     def __eq__(self, other):
-        return self._compare(other, np.equal)
+        return self._compare(other, np.equal, "==")
 
     def __ne__(self, other):
-        return self._compare(other, np.not_equal)
+        return self._compare(other, np.not_equal, "!=")
+
+    def _no_gradient(self, reduce, axis, keepdims):
+        result = reduce(self.data, axis=axis, keepdims=keepdims)
+        if grad_mode.recorder is not None:
+            grad_mode.recorder.expr(f"np.{reduce.__name__}({{0}}, axis={{axis}}, keepdims={{keepdims}})", [self],
+                                    result, reduce.__name__, axis=axis, keepdims=keepdims)
+        return Tensor._make(result, False, None, "constant")
 
     def any(self, axis=None, keepdims=False) -> Tensor:
         """True where any element is non-zero (no gradient), as NumPy's ``any``."""
-        return Tensor._make(np.any(self.data, axis=axis, keepdims=keepdims), False, None, "constant")
+        return self._no_gradient(np.any, axis, keepdims)
 
     def all(self, axis=None, keepdims=False) -> Tensor:
         """True where every element is non-zero (no gradient), as NumPy's ``all``."""
-        return Tensor._make(np.all(self.data, axis=axis, keepdims=keepdims), False, None, "constant")
+        return self._no_gradient(np.all, axis, keepdims)
 
     def argmax(self, axis=None, keepdims=False) -> Tensor:
         """Index of the largest element (no gradient), as NumPy's ``argmax``."""
-        return Tensor._make(np.argmax(self.data, axis=axis, keepdims=keepdims), False, None, "constant")
+        return self._no_gradient(np.argmax, axis, keepdims)
 
     def argmin(self, axis=None, keepdims=False) -> Tensor:
         """Index of the smallest element (no gradient), as NumPy's ``argmin``."""
-        return Tensor._make(np.argmin(self.data, axis=axis, keepdims=keepdims), False, None, "constant")
+        return self._no_gradient(np.argmin, axis, keepdims)
 
     # ------------------------------------------------------------------ elementwise functions
     def exp(self) -> Tensor:
@@ -651,9 +666,12 @@ def where(condition, a, b) -> Tensor:
     >>> tg.where(x > 0, x, 0.0)
     Tensor([0., 2.], requires_grad=True, grad_fn=<where>)
     """
-    condition = np.asarray(condition.data if isinstance(condition, Tensor) else condition)
+    given = condition.data if isinstance(condition, Tensor) else condition
+    condition = np.asarray(given)
     if condition.dtype != bool:
         condition = condition.astype(bool)
+        if grad_mode.recorder is not None and isinstance(given, np.ndarray):
+            grad_mode.recorder.expr("{0}.astype(bool)", [given], condition, "condition")
     ref = a if isinstance(a, Tensor) else b if isinstance(b, Tensor) else None
     return ops.Where.apply(as_tensor(a, ref), as_tensor(b, ref), condition=condition)
 

@@ -9,7 +9,7 @@ Which loss a tutorial's hand-derived update follows, with its factor:
 """
 import numpy as np
 
-from ..function import shape_str
+from ..function import grad_mode, shape_str
 from ..tensor import Tensor, as_tensor
 
 _REDUCTIONS = ("mean", "sum", "none")
@@ -98,6 +98,8 @@ def cross_entropy(logits, target, reduction="mean"):
     ):
         raise TypeError(f"cross_entropy: labels must be integers, got dtype {target_array.dtype}")
     labels = target_array.astype(np.int64)
+    if grad_mode.recorder is not None:  # inside tg.compile the labels are an input, not a constant
+        grad_mode.recorder.expr("{0}.astype(np.int64)", [target_array], labels, "labels")
     classes = logits.shape[-1]
     if labels.shape != logits.shape[:-1]:
         raise ValueError(

@@ -18,6 +18,7 @@ class Add(Function):
     """a + b; both inputs receive the gradient unchanged."""
 
     name = "add"
+    code = "{0} + {1}"
     hint = _BROADCAST_HINT
 
     def forward(self, a, b):
@@ -31,6 +32,7 @@ class Sub(Function):
     """a - b; a receives the gradient, b its negative."""
 
     name = "sub"
+    code = "{0} - {1}"
     hint = _BROADCAST_HINT
 
     def forward(self, a, b):
@@ -45,6 +47,7 @@ class Mul(Function):
     """a * b; each input receives the gradient times the other input (product rule)."""
 
     name = "mul"
+    code = "{0} * {1}"
     hint = _BROADCAST_HINT
 
     def forward(self, a, b):
@@ -59,6 +62,7 @@ class Div(Function):
     """a / b; d/da = 1/b, d/db = -a/b^2 (quotient rule)."""
 
     name = "div"
+    code = "{0} / {1}"
     hint = _BROADCAST_HINT
 
     def forward(self, a, b):
@@ -75,6 +79,7 @@ class Neg(Function):
     """-a; the gradient comes back negated."""
 
     name = "neg"
+    code = "-{0}"
 
     def forward(self, a):
         return -a
@@ -87,6 +92,10 @@ class PowConst(Function):
     """``x ** k`` for a fixed Python number ``k`` (the common case: squares, roots, 1/x)."""
 
     name = "pow"
+
+    @property
+    def code(self):
+        return "{0} * {0}" if self.exponent == 2 else "np.power({0}, {exponent})"
 
     def forward(self, a, exponent):
         self.exponent = exponent
@@ -107,6 +116,8 @@ class Pow(Function):
     """``a ** b`` where the exponent is itself a Tensor (so it may have a gradient too)."""
 
     name = "pow"
+    code = "np.power({0}, {1})"
+    saved_code = ("{out}",)
     hint = _BROADCAST_HINT
 
     def forward(self, a, b):

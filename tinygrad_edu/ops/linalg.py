@@ -9,6 +9,10 @@ class Matmul(Function):
 
     name = "matmul"
 
+    @property
+    def code(self):
+        return "np.dot({0}, {1})" if self.at_most_2d else "np.matmul({0}, {1})"
+
     def forward(self, a, b):
         if a.ndim == 0 or b.ndim == 0:
             raise ValueError("matmul needs at least 1-D operands; use * to multiply by a scalar")
@@ -19,7 +23,8 @@ class Matmul(Function):
                 f"operand must match the {'only' if b.ndim == 1 else 'second-to-last'} axis of "
                 f"the right one"
             )
-        if a.ndim <= 2 and b.ndim <= 2:
+        self.at_most_2d = a.ndim <= 2 and b.ndim <= 2
+        if self.at_most_2d:
             # The same product; np.dot goes straight to BLAS, where np.matmul's own loop is up to
             # 2.5x slower on the outer products (n,1)@(1,m) that per-sample backward passes make.
             return np.dot(a, b)

@@ -9,6 +9,7 @@ import numpy as np
 
 from .. import autograd, function
 from ..function import Function
+from .kernels import scatter_add
 
 
 class Reshape(Function):
@@ -17,8 +18,10 @@ class Reshape(Function):
     name = "reshape"
     hint = "The number of elements must stay the same; use -1 for one dimension to be inferred."
 
+    code = "{0}.reshape({shape})"
+
     def forward(self, x, shape):
-        self.input_shape = x.shape
+        self.input_shape, self.shape = x.shape, shape
         return x.reshape(shape)
 
     def backward(self, grad):
@@ -30,8 +33,13 @@ class Transpose(Function):
 
     name = "transpose"
 
+    @property
+    def code(self):  # all axes reversed (the matrix transpose) reads best as .T
+        return "{0}.T" if self.reverses_all else "np.transpose({0}, {axes})"
+
     def forward(self, x, axes):
         self.axes = axes
+        self.reverses_all = axes is None or tuple(axes) == tuple(range(x.ndim - 1, -1, -1))
         return np.transpose(x, axes)
 
     def describe(self):
@@ -46,9 +54,10 @@ class BroadcastTo(Function):
     """Repeat along new or size-1 axes; backward sums the copies (`unbroadcast`)."""
 
     name = "broadcast_to"
+    code = "np.array(np.broadcast_to({0}, {shape}))"
 
     def forward(self, x, shape):
-        self.input_shape = x.shape
+        self.input_shape, self.shape = x.shape, shape
         # A copy, not NumPy's read-only view: results (and gradients) must be writable arrays.
         return np.array(np.broadcast_to(x, shape))
 
@@ -75,22 +84,21 @@ def plain_index(index):
     return convert(index)
 
 
-def _may_repeat(index):
-    """True when the index holds integer arrays, which may name one element twice."""
-    parts = index if isinstance(index, tuple) else (index,)
-    return any(isinstance(p, np.ndarray) and p.dtype.kind in "iu" for p in parts)
-
-
 class GetItem(Function):
     """x[index]; backward scatters the gradient back to the indexed places (`ScatterAdd`)."""
 
     name = "getitem"
     hint = "Check the index against the tensor's shape."
 
+    @property
+    def code(self):  # one element comes back from NumPy as a scalar: make it a 0-d array
+        return "{0}[{index}]" if self.array_result else "np.asarray({0}[{index}])"
+
     def forward(self, x, index):
         self.index, self.input_shape = index, x.shape
         out = x[index]
-        return out if isinstance(out, np.ndarray) else np.asarray(out)
+        self.array_result = isinstance(out, np.ndarray)
+        return out if self.array_result else np.asarray(out)
 
     def backward(self, grad):
         return (ScatterAdd.apply(grad, index=self.index, shape=self.input_shape),)
@@ -104,15 +112,15 @@ class ScatterAdd(Function):
     """
 
     name = "scatter_add"
+    code = "scatter_add({0}, {at}, {shape})"  # {index} would be written as between brackets
+
+    @property
+    def at(self):
+        return self.index
 
     def forward(self, grad, index, shape):
-        self.index = index
-        out = np.zeros(shape, dtype=grad.dtype)
-        if _may_repeat(index):
-            np.add.at(out, index, grad)
-        else:
-            out[index] = grad
-        return out
+        self.index, self.shape = index, shape
+        return scatter_add(grad, index, shape)
 
     def backward(self, grad):
         return (grad[self.index],)
@@ -122,6 +130,7 @@ class Concatenate(Function):
     """Join along an axis; backward slices the gradient back into the pieces."""
 
     name = "concatenate"
+    code = "np.concatenate([{inputs}], axis={axis})"
     hint = "All inputs must have the same shape except along the joining axis."
 
     def forward(self, *arrays, axis):
@@ -145,6 +154,7 @@ class Stack(Function):
     """Join along a new axis; backward takes each input's slice of the gradient."""
 
     name = "stack"
+    code = "np.stack([{inputs}], axis={axis})"
     hint = "All inputs must have the same shape."
 
     def forward(self, *arrays, axis):

@@ -2,6 +2,7 @@
 import numpy as np
 
 from ..function import Function
+from .kernels import tie_shares
 from .unary import _constant
 
 
@@ -31,6 +32,7 @@ class Sum(Function):
     """Sum over axes; backward spreads the gradient back over the summed elements."""
 
     name = "sum"
+    code = "np.sum({0}, axis={axis}, keepdims={keepdims})"
 
     def forward(self, x, axis, keepdims):
         self.axis, self.keepdims = axis, keepdims
@@ -50,13 +52,14 @@ class Max(Function):
     """Largest element; when several elements tie, they share the gradient equally."""
 
     name = "max"
+    code = "np.max({0}, axis={axis}, keepdims={keepdims})"
+    saved_code = ("tie_shares({0}, np.max({0}, axis={axis}, keepdims=True), axis={axis})",)
     reduce = staticmethod(np.max)
 
     def forward(self, x, axis, keepdims):
         self.axis, self.keepdims = axis, keepdims
         extreme = self.reduce(x, axis=axis, keepdims=True)
-        winners = x == extreme
-        self.save_for_backward(winners / np.sum(winners, axis=axis, keepdims=True))
+        self.save_for_backward(tie_shares(x, extreme, axis=axis))
         self.kept_shape = extreme.shape
         return extreme if keepdims else np.squeeze(extreme, axis=axis)
 
@@ -64,12 +67,13 @@ class Max(Function):
         return describe_axis(self.name, self.axis, self.keepdims)
 
     def backward(self, grad):
-        share = _constant(self.saved[0].astype(grad.dtype, copy=False))
-        return (grad.reshape(self.kept_shape) * share,)
+        return (grad.reshape(self.kept_shape) * _constant(self.saved[0]),)
 
 
 class Min(Max):
     """Smallest element(s); tied elements share the gradient equally."""
 
     name = "min"
+    code = "np.min({0}, axis={axis}, keepdims={keepdims})"
+    saved_code = ("tie_shares({0}, np.min({0}, axis={axis}, keepdims=True), axis={axis})",)
     reduce = staticmethod(np.min)

@@ -18,12 +18,15 @@ class Maximum(Function):
 
     name = "maximum"
     hint = _BROADCAST_HINT
+    code = "np.maximum({0}, {1})"
+    saved_code = ("(({0} > {1}) + 0.5 * ({0} == {1})).astype({share_dtype})",)
     pick = staticmethod(np.maximum)
     first_wins = staticmethod(np.greater)
 
     def forward(self, a, b):
+        self.share_dtype = np.result_type(a, b)
         share_a = self.first_wins(a, b) + 0.5 * (a == b)
-        self.save_for_backward(share_a.astype(np.result_type(a, b), copy=False))
+        self.save_for_backward(share_a.astype(self.share_dtype, copy=False))
         return self.pick(a, b)
 
     def backward(self, grad):
@@ -39,6 +42,8 @@ class Minimum(Maximum):
     """Elementwise min of two tensors; at a tie each input gets half the gradient."""
 
     name = "minimum"
+    code = "np.minimum({0}, {1})"
+    saved_code = ("(({0} < {1}) + 0.5 * ({0} == {1})).astype({share_dtype})",)
     pick = staticmethod(np.minimum)
     first_wins = staticmethod(np.less)
 
@@ -48,17 +53,20 @@ class Where(Function):
 
     name = "where"
     hint = _BROADCAST_HINT
+    code = "np.where({condition}, {0}, {1})"
+    saved_code = ("{condition}", "~{condition}")
 
     def forward(self, a, b, condition):
-        self.save_for_backward(condition)
+        self.condition = condition
+        self.save_for_backward(condition, ~condition)  # the masks that route the gradient
         return np.where(condition, a, b)
 
     def backward(self, grad):
-        condition = self.saved[0]
+        to_a, to_b = self.saved
         a, b = self.parents
         return (
-            grad * _constant(condition) if a.requires_grad else None,
-            grad * _constant(~condition) if b.requires_grad else None,
+            grad * _constant(to_a) if a.requires_grad else None,
+            grad * _constant(to_b) if b.requires_grad else None,
         )
 
 
@@ -66,14 +74,24 @@ class Clip(Function):
     """Clamp into [low, high]; the gradient passes where low <= x <= high (ends included, as PyTorch)."""
 
     name = "clip"
+    code = "np.clip({0}, {low}, {high})"
+
+    @property
+    def saved_code(self):
+        if self.low is None:
+            return ("{0} <= {high}",)
+        if self.high is None:
+            return ("{0} >= {low}",)
+        return ("({0} >= {low}) & ({0} <= {high})",)
 
     def forward(self, x, low, high):
         self.low, self.high = low, high
-        inside = np.ones(x.shape, dtype=bool)
-        if low is not None:
-            inside &= x >= low
-        if high is not None:
-            inside &= x <= high
+        if low is None:
+            inside = x <= high
+        elif high is None:
+            inside = x >= low
+        else:
+            inside = (x >= low) & (x <= high)
         self.save_for_backward(inside)
         return np.clip(x, low, high)
 

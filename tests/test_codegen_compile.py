@@ -1,0 +1,251 @@
+"""tg.codegen and tg.compile: the NumPy programs they write give eager mode's numbers.
+
+Every op of the op table goes through both: codegen's source, exec'd, gives the gradients
+autograd gives; a compiled function traced on one set of values and replayed on another
+gives what eager mode gives on the other (so nothing saved by the trace -- a relu's mask, a
+max's winners -- is reused stale).
+"""
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import tinygrad_edu as tg
+from tinygrad_edu.program import RecordingError
+
+from .op_table import OPS
+
+
+def _weighted_loss(case, options, tensors, upstream):
+    out = case.fn(*tensors, **options)
+    return (out * upstream).sum()
+
+
+@pytest.mark.parametrize("case", OPS, ids=[c.name for c in OPS])
+@settings(max_examples=15, deadline=None)
+@given(data=st.data())
+def test_codegen_source_gives_autograds_gradients(case, data):
+    arrays, options = data.draw(case.inputs)
+    tensors = [tg.tensor(a, requires_grad=True, name=f"x{i}") for i, a in enumerate(arrays)]
+    with tg.no_grad():
+        shape = case.fn(*tensors, **options).shape
+    upstream = np.random.default_rng(data.draw(st.integers(0, 99))).normal(size=shape)
+    loss = _weighted_loss(case, options, tensors, upstream)
+    code = tg.codegen(loss, wrt=tensors)
+    expected = tg.autograd.grad(loss, tensors, retain_graph=True)
+    namespace = {}
+    exec(code.source, namespace)  # what a learner does with the printed source
+    value, grads = namespace["forward_backward"](*[t.data for t in code.inputs])
+    assert np.array_equal(value, loss.data)
+    for got, want in zip(grads, expected):
+        np.testing.assert_array_equal(got, want.data)
+
+
+@pytest.mark.parametrize("case", OPS, ids=[c.name for c in OPS])
+@settings(max_examples=15, deadline=None)
+@given(data=st.data())
+def test_compiled_function_replayed_on_new_values_matches_eager(case, data):
+    arrays, options = data.draw(case.inputs)
+    rng = np.random.default_rng(data.draw(st.integers(0, 99)))
+    # the same shapes and the same domain (log's positive values, relu's distance from 0): shuffled
+    shuffled = [rng.permutation(a.ravel()).reshape(a.shape) for a in arrays]
+
+    def value_and_grads(*xs):
+        for x in xs:
+            x.requires_grad_()
+        out = case.fn(*xs, **options)
+        loss = (out * out).sum()
+        return (out, *tg.autograd.grad(loss, list(xs)))
+
+    compiled = tg.compile(value_and_grads)
+    compiled(*arrays)  # the trace
+    got = compiled(*shuffled)  # the replay
+    want = value_and_grads(*[tg.tensor(a) for a in shuffled])
+    assert compiled.traces == 1
+    for g, w in zip(got, want):
+        np.testing.assert_array_equal(g.data, w.data)
+
+
+# ----------------------------------------------------------------------------- training steps
+def _trask():
+    np.random.seed(1)
+    return (np.array([[0, 0, 1], [0, 1, 1], [1, 0, 1], [1, 1, 1]], float), np.array([[0, 1, 1, 0]], float).T,
+            2 * np.random.random((3, 4)) - 1, 2 * np.random.random((4, 1)) - 1)
+
+
+def _trask_step(syn0, syn1):
+    def step(X, y):
+        l2 = ((X @ syn0).sigmoid() @ syn1).sigmoid()
+        loss = 0.5 * ((y - l2) ** 2).sum()
+        loss.backward()
+        with tg.no_grad():
+            syn1.__isub__(syn1.grad)  # syn1 -= syn1.grad, without making syn1 local to step
+            syn0.__isub__(syn0.grad)
+        syn0.grad = syn1.grad = None
+        return loss
+
+    return step
+
+
+def test_compiled_trask_gives_eagers_parameters_bit_for_bit_for_100_steps():
+    X, y, s0, s1 = _trask()
+    eager_params = [tg.tensor(s0, requires_grad=True), tg.tensor(s1, requires_grad=True)]
+    compiled_params = [tg.tensor(s0, requires_grad=True), tg.tensor(s1, requires_grad=True)]
+    eager, compiled = _trask_step(*eager_params), tg.compile(_trask_step(*compiled_params))
+    for _ in range(100):
+        eager_loss = eager(tg.tensor(X), tg.tensor(y))
+        compiled_loss = compiled(X, y)
+        assert compiled_loss.item() == eager_loss.item()
+    for e, c in zip(eager_params, compiled_params):
+        np.testing.assert_array_equal(c.data, e.data)
+        assert c.grad is None
+    assert compiled.traces == 1
+    assert "sigmoid" in compiled.source and "syn" not in compiled.source  # unnamed: param, param_2
+
+
+def _mlp_step(model, optimizer):
+    def step(x, labels):
+        optimizer.zero_grad()
+        loss = tg.nn.cross_entropy(model(x), labels)
+        loss.backward()
+        optimizer.step()
+        return {"loss": loss, "logits_norm": (model(x) ** 2).sum()}
+
+    return step
+
+
+@pytest.mark.parametrize("make_optimizer", [
+    lambda ps: tg.optim.SGD(ps, lr=0.1, momentum=0.9),
+    lambda ps: tg.optim.Adam(ps, lr=0.01),
+], ids=["sgd_momentum", "adam"])
+def test_compiled_module_step_with_optimizer_and_changing_labels_matches_eager(make_optimizer):
+    rng = np.random.default_rng(0)
+    batches = [(rng.normal(size=(8, 5)), rng.integers(0, 3, size=8)) for _ in range(100)]
+    models = []
+    for _ in range(2):
+        np.random.seed(0)
+        models.append(tg.nn.MLP([5, 7, 3], activation="relu"))
+    eager = _mlp_step(models[0], make_optimizer(models[0].parameters()))
+    compiled = tg.compile(_mlp_step(models[1], make_optimizer(models[1].parameters())))
+    for x, labels in batches:
+        want, got = eager(tg.tensor(x), labels), compiled(x, labels)
+        assert got["loss"].item() == want["loss"].item()
+    for e, c in zip(models[0].parameters(), models[1].parameters()):
+        np.testing.assert_array_equal(c.data, e.data)
+    assert compiled.traces == 1
+
+
+def test_a_new_shape_traces_again_and_old_shapes_reuse_their_program():
+    w = tg.tensor([[0.5], [-0.25]], requires_grad=True)
+
+    def predict_and_grad(x):
+        out = (x @ w).tanh()
+        (g,) = tg.autograd.grad(out.sum(), [w])
+        return out, g
+
+    compiled = tg.compile(predict_and_grad)
+    for rows in (3, 5, 3, 5, 1):
+        x = np.arange(rows * 2, dtype=float).reshape(rows, 2) / 10
+        out, g = compiled(x)
+        want_out, want_g = predict_and_grad(tg.tensor(x))
+        np.testing.assert_array_equal(out.data, want_out.data)
+        np.testing.assert_array_equal(g.data, want_g.data)
+    assert compiled.traces == 3
+    compiled(np.ones((3, 2), dtype=np.float32))  # another dtype is another program
+    assert compiled.traces == 4
+
+
+def test_settings_are_part_of_the_key():
+    compiled = tg.compile(lambda x, scale: x * scale)
+    assert compiled(np.ones(2), 2.0).tolist() == [2.0, 2.0]
+    assert compiled(np.ones(2), 3.0).tolist() == [3.0, 3.0]
+    assert compiled.traces == 2
+
+
+def test_compiled_results_have_no_graph_and_say_why():
+    out = tg.compile(lambda x: x * 2)(np.ones(2))
+    out = tg.compile(lambda x: x * 2)(np.ones(2))
+    assert not out.requires_grad and "compile" in tg.explain_grad(out)
+
+
+def test_a_compiled_update_is_seen_by_a_graph_that_saved_the_old_values():
+    w = tg.tensor([1.0, 2.0], requires_grad=True)
+
+    def update(step):
+        with tg.no_grad():
+            w.__isub__(step)
+
+    compiled = tg.compile(update)
+    compiled(np.ones(2))  # trace
+    pending = (w * w).sum()  # saves w
+    compiled(np.ones(2))  # replay changes w in place
+    with pytest.raises(RuntimeError, match="modified in place"):
+        pending.backward()
+
+
+def test_recording_errors_say_what_to_do():
+    with pytest.raises(RecordingError, match="returned a float"):
+        tg.compile(lambda x: (x * 2).sum().item())(np.ones(2))
+    w = tg.tensor([1.0], requires_grad=True)
+    (w * 3).sum().backward()  # a .grad from before the compiled call
+
+    def accumulate(x):
+        (w * x).sum().backward()
+
+    with pytest.raises(RecordingError, match="zero_grad"):
+        tg.compile(accumulate)(np.ones(1))
+    with pytest.raises(TypeError, match="cannot be compared between calls"):
+        tg.compile(lambda x, options: x)(np.ones(1), {"a": 1})
+
+    def sets_argument_grad(p):
+        p.requires_grad_()
+        (p * p).sum().backward()
+
+    with pytest.raises(RecordingError, match="argument"):
+        tg.compile(sets_argument_grad)(np.ones(2))
+
+
+# ----------------------------------------------------------------------------- codegen
+def test_codegen_of_trask_reads_like_trask():
+    X, y, s0, s1 = _trask()
+    syn0, syn1 = tg.tensor(s0, requires_grad=True, name="syn0"), tg.tensor(s1, requires_grad=True, name="syn1")
+    l1 = (tg.tensor(X, name="X") @ syn0).sigmoid()
+    l1.name = "l1"
+    l2 = (l1 @ syn1).sigmoid()
+    l2.name = "l2"
+    loss = 0.5 * ((tg.tensor(y, name="y") - l2) ** 2).sum()
+    code = tg.codegen(loss, wrt=[syn0, syn1])
+    text = str(code)
+    assert "def forward_backward(y, X, syn0, syn1):" in text
+    assert "l1 = 1.0 / (1.0 + np.exp(np.minimum(-matmul, 708.0)))" in text
+    assert "return mul, (d_syn0, d_syn1)" in text
+    value, (d_syn0, d_syn1) = code.run()
+    loss.backward()
+    np.testing.assert_array_equal(d_syn0, syn0.grad.data)
+    np.testing.assert_array_equal(d_syn1, syn1.grad.data)
+    # Trask's hand-derived update is minus this gradient (his l1.T.dot(l2_delta))
+    l2_delta = (y - l2.data) * (l2.data * (1 - l2.data))
+    np.testing.assert_allclose(-d_syn1, l1.data.T.dot(l2_delta), rtol=1e-12)
+
+
+def test_codegen_refuses_freed_graphs_and_non_scalar_outputs():
+    w = tg.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(ValueError, match="reduce it to one number"):
+        tg.codegen(w * 2, wrt=[w])
+    loss = (w * w).sum()
+    loss.backward()
+    with pytest.raises(ValueError, match="freed"):
+        tg.codegen(loss, wrt=[w])
+    with pytest.raises(ValueError, match="must be a Tensor computed"):
+        tg.codegen(tg.tensor(1.0), wrt=[w])
+
+
+def test_codegen_cross_entropy_with_labels_and_unused_inputs():
+    logits = tg.tensor([[2.0, 0.5, -1.0], [0.0, 1.0, 3.0]], requires_grad=True, name="logits")
+    unused = tg.tensor([1.0], requires_grad=True)
+    loss = tg.nn.cross_entropy(logits, np.array([0, 2]))
+    code = tg.codegen(loss, wrt=[logits, unused])
+    value, (d_logits, d_unused) = code.run()
+    assert d_unused is None and "np.array([0, 1], dtype=np.int64)" in code.source
+    (want,) = tg.autograd.grad(loss, [logits])
+    np.testing.assert_array_equal(d_logits, want.data)
