@@ -54,6 +54,23 @@ def trask_eager(steps):
         syn0.grad = syn1.grad = None
 
 
+def trask_compiled(steps):
+    X, y, s0, s1 = trask_data()
+    syn0, syn1 = tg.tensor(s0, requires_grad=True), tg.tensor(s1, requires_grad=True)
+
+    @tg.compile
+    def step(inputs, targets):
+        l2 = ((inputs @ syn0).sigmoid() @ syn1).sigmoid()
+        (0.5 * ((targets - l2) ** 2).sum()).backward()
+        with tg.no_grad():
+            syn1.__isub__(syn1.grad)  # syn1 -= syn1.grad (the operator would make syn1 local here)
+            syn0.__isub__(syn0.grad)
+        syn0.grad = syn1.grad = None
+
+    for _ in range(steps):
+        step(X, y)
+
+
 def trask_torch(steps):
     X, y, s0, s1 = trask_data()
     syn0, syn1 = torch.tensor(s0, requires_grad=True), torch.tensor(s1, requires_grad=True)
@@ -105,6 +122,24 @@ def rashid_eager(records, lr=0.3):
         optimizer.step()
 
 
+def rashid_compiled(records, lr=0.3):
+    inputs_all, labels, wih0, who0 = rashid_data(records)
+    wih, who = tg.tensor(wih0, requires_grad=True), tg.tensor(who0, requires_grad=True)
+    optimizer = tg.optim.SGD([wih, who], lr=lr)
+
+    @tg.compile
+    def step(record, targets):
+        optimizer.zero_grad()
+        final = (who @ (wih @ record).sigmoid()).sigmoid()
+        (0.5 * ((final - targets) ** 2).sum()).backward()
+        optimizer.step()
+
+    for record, label in zip(inputs_all, labels):
+        targets = np.full((10, 1), 0.01)
+        targets[label] = 0.99
+        step(record.reshape(-1, 1), targets)
+
+
 # ----------------------------------------------------------------------------- batch-128 softmax CE
 def batch_data(steps):
     rng = np.random.default_rng(0)
@@ -146,6 +181,23 @@ def batch_eager(steps, lr=0.1):
             for p in (W1, b1, W2, b2):
                 p -= lr * p.grad
                 p.grad = None
+
+
+def batch_compiled(steps, lr=0.1):
+    X, labels, *params = batch_data(steps)
+    W1, b1, W2, b2 = [tg.tensor(p, requires_grad=True) for p in params]
+
+    @tg.compile
+    def step(x, label):
+        logits = (x @ W1 + b1).relu() @ W2 + b2
+        tg.nn.cross_entropy(logits, label).backward()
+        with tg.no_grad():
+            for p in (W1, b1, W2, b2):
+                p.__isub__(lr * p.grad)
+                p.grad = None
+
+    for x, label in zip(X, labels):
+        step(x, label)
 
 
 # ----------------------------------------------------------------------------- deep chain
@@ -190,9 +242,12 @@ def scalar_eager(terms):
 # ----------------------------------------------------------------------------- the table
 WORKLOADS = [
     # name, size (full, quick), unit, implementations
-    ("Trask 3-layer", (60_000, 2_000), "steps", {"numpy": trask_numpy, "eager": trask_eager, "torch": trask_torch}),
-    ("Rashid 784-100-10 per sample", (10_000, 200), "records", {"numpy": rashid_numpy, "eager": rashid_eager}),
-    ("784-256-10 batch 128 float32", (50, 5), "steps", {"numpy": batch_numpy, "eager": batch_eager}),
+    ("Trask 3-layer", (60_000, 2_000), "steps", {"numpy": trask_numpy, "eager": trask_eager, "compiled": trask_compiled,
+                                                   "torch": trask_torch}),
+    ("Rashid 784-100-10 per sample", (10_000, 200), "records", {"numpy": rashid_numpy, "eager": rashid_eager,
+                                                                           "compiled": rashid_compiled}),
+    ("784-256-10 batch 128 float32", (50, 5), "steps", {"numpy": batch_numpy, "eager": batch_eager,
+                                                                  "compiled": batch_compiled}),
     ("backward through a chain", (100_000, 5_000), "ops", {"numpy": chain_numpy, "eager": chain_eager}),
     ("scalar expression graph", (2_000, 200), "terms", {"numpy": scalar_numpy, "eager": scalar_eager}),
 ]

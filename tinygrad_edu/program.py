@@ -104,7 +104,7 @@ class Recorder:
         self.node_vars = {}  # Function node -> the Var of its output (names gradients d_<name>)
         self.externals: list[Var] = []
         self.holders = {}  # id(tensor) -> the external Var naming the Tensor object itself
-        self.taken: set[str] = {"np", "tie_shares", "scatter_add"}
+        self.taken: set[str] = {"np", "tie_shares", "scatter_add", "_set_grad"}  # the names programs use
         self._previous = None
 
     # -- switching on and off ----------------------------------------------------------
