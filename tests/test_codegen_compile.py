@@ -249,3 +249,22 @@ def test_codegen_cross_entropy_with_labels_and_unused_inputs():
     assert d_unused is None and "np.array([0, 1], dtype=np.int64)" in code.source
     (want,) = tg.autograd.grad(loss, [logits])
     np.testing.assert_array_equal(d_logits, want.data)
+
+
+def test_what_a_gradient_hook_computes_is_replayed():
+    results = []
+    for wrap in (lambda f: f, tg.compile):
+        w = tg.tensor([0.5, -2.0], requires_grad=True)
+        w.register_hook(lambda g: g.clip(-1.0, 1.0))  # clip the gradient
+        optimizer = tg.optim.SGD([w], lr=0.1)
+
+        def step(x):
+            optimizer.zero_grad()
+            ((x * w) ** 2).sum().backward()
+            optimizer.step()
+
+        step = wrap(step)
+        for i in range(5):
+            step(np.array([3.0, 1.0 + i]) if wrap is tg.compile else tg.tensor([3.0, 1.0 + i]))
+        results.append(w.data.copy())
+    np.testing.assert_array_equal(results[0], results[1])

@@ -32,7 +32,7 @@ import numpy as np
 from . import function
 from .autograd import grad as autograd_grad
 from .autograd import tensors_in_order
-from .program import Recorder, Var, _is_literal, live_lines
+from .program import Recorder, Var, _is_literal, _render, live_lines
 
 __all__ = ["codegen", "Code"]
 
@@ -88,7 +88,8 @@ class Code:
         forward = recorder.lines[:forward_count]
         wanted = [output_var] + [v for v in grad_vars if v is not None]
         kept = {id(line) for line in live_lines(recorder.lines, wanted)}
-        constants = [v for v in recorder.externals if isinstance(v.source, np.ndarray)]
+        # arrays the graph read that are neither inputs nor computed (cross_entropy's row numbers)
+        constants = [v for v in recorder.externals if isinstance(v.source, (np.ndarray, function.Tensor))]
         header = ["import numpy as np"]
         helpers = sorted({h for line in recorder.lines if id(line) in kept
                           for h in ("scatter_add", "tie_shares") if line.template.startswith(h)
@@ -97,7 +98,8 @@ class Code:
             header.append(f"from tinygrad_edu.ops.kernels import {', '.join(helpers)}")
         for v in constants:
             if any(v in line.uses() for line in recorder.lines if id(line) in kept):
-                header.append(f"{v.name} = np.array({v.source.tolist()!r}, dtype=np.{v.source.dtype.name})")
+                array = np.asarray(v.source)
+                header.append(f"{v.name} = np.array({array.tolist()!r}, dtype={_render(array.dtype)})")
         self.inputs = inputs
         parameters = ", ".join(recorder.vars[id(t.data)].name for t in inputs)
         body = [line.render() for line in forward if id(line) in kept]
