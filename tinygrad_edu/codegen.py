@@ -75,7 +75,7 @@ def codegen(output, wrt, name="forward_backward") -> "Code":
             continue
         var = recorder.lookup(g.data)
         if isinstance(var, Var):
-            recorder.rename(var, f"d_{recorder.lookup(t.data, t)}")
+            recorder.rename(var, f"d_{recorder.value_of(t)}")
         grad_vars.append(var)
     return Code(recorder, forward_count, output_var, grad_vars, inputs, name)
 
@@ -92,8 +92,7 @@ class Code:
         constants = [v for v in recorder.externals if isinstance(v.source, (np.ndarray, function.Tensor))]
         header = ["import numpy as np"]
         helpers = sorted({h for line in recorder.lines if id(line) in kept
-                          for h in ("scatter_add", "tie_shares") if line.template.startswith(h)
-                          or f" {h}(" in line.template})
+                          for h in ("scatter_add", "tie_shares") if f"{h}(" in line.template})
         if helpers:
             header.append(f"from tinygrad_edu.ops.kernels import {', '.join(helpers)}")
         for v in constants:

@@ -53,7 +53,7 @@ import numpy as np
 
 from . import function
 from .ops.kernels import scatter_add, tie_shares
-from .program import Literal, Recorder, RecordingError, Var, live_lines
+from .program import Literal, Recorder, RecordingError, Var, _render, live_lines
 
 __all__ = ["compile", "CompiledFunction", "RecordingError"]
 
@@ -149,7 +149,7 @@ def _trace(fn, args, kwargs):
     with recorder:
         result = fn(*positional, **keywords)
     outputs, rebuild = _flatten_result(result)
-    output_vars = [recorder.lookup(t.data, t) for t in outputs]
+    output_vars = [recorder.value_of(t) for t in outputs]
     program = Program(recorder, flat, arg_vars, dtypes, output_vars, rebuild, fn)
     return program, rebuild([Tensor._make(t.data, False, None, "compiled") for t in outputs])
 
@@ -268,9 +268,7 @@ class Program:
 
 
 def _output_source(var):
-    if isinstance(var, Literal):
-        return f"np.asarray({var.value!r})" if not isinstance(var.value, np.ndarray) else f"np.asarray({var.value.item()!r})"
-    return var.name
+    return f"np.asarray({_render(var)})" if isinstance(var, Literal) else var.name  # results are arrays
 
 
 def _drop_overwritten_grads(lines):

@@ -15,7 +15,7 @@ the output to this node. The node *is* the context object: one object per op cal
 Each op also states its forward as NumPy source: ``code`` is one expression over the inputs
 ``{0}``, ``{1}`` (``{inputs}`` for all of them) and the node's attributes (``{axis}``), and
 ``saved_code`` gives one expression per saved array (``{out}`` is the output). `tg.compile`
-and `tg.codegen` write programs from them (trace.py).
+and `tg.codegen` write programs from them (program.py).
 """
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ class _GradMode(threading.local):
     enabled = True
     module = None  # the innermost Module being called; recorded nodes remember it (for drawings)
     anomaly = False  # detect_anomaly() (anomaly.py): check every result, remember where nodes came from
-    recorder = None  # a trace.Recorder while tg.compile traces a call or tg.codegen writes source
+    recorder = None  # a program.Recorder while tg.compile traces a call or tg.codegen writes source
 
 
 # A clock that ticks once per recorded op and once per in-place update: comparing ticks tells

@@ -188,12 +188,12 @@ class Recorder:
             return value
         raise RecordingError(f"{self.what}: cannot write {type(value).__name__} values into a NumPy program")
 
-    def _attrs(self, template, node, extra=()):
+    def _attrs(self, template, node):
         attrs = {}
         for _, field, _, _ in _FORMATTER.parse(template):
             if field is None or field.isdigit() or field in ("inputs", "out") or field in attrs:
                 continue
-            attrs[field] = self.resolve(getattr(node, field)) if node is not None else self.resolve(dict(extra)[field])
+            attrs[field] = self.resolve(getattr(node, field))
         return attrs
 
     # -- what the library reports while recording ---------------------------------------
@@ -204,7 +204,7 @@ class Recorder:
             raise RecordingError(f"{self.what}: the op '{node.describe()}' has no NumPy source (its class sets no "
                                  "`code`), so it cannot be written into a program. Give it a `code` template "
                                  "(see tinygrad_edu/function.py).")
-        in_vars = [self.lookup(t.data, t) for t in inputs]
+        in_vars = [self.value_of(t) for t in inputs]
         attrs = self._attrs(template, node)
         target = self.new_var(out, name or node.name)
         self.lines.append(Line(target, template, in_vars, attrs))

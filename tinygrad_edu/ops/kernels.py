@@ -1,6 +1,6 @@
 """The two forward computations that take more than one NumPy expression.
 
-They are functions of their own so that the ops and the programs `tinygrad_edu.trace` writes
+They are functions of their own so that the ops and the programs `tinygrad_edu.program` writes
 (``tg.compile``, ``tg.codegen``) call the very same code.
 """
 import numpy as np

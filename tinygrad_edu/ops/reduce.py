@@ -51,10 +51,16 @@ class Sum(Function):
 class Max(Function):
     """Largest element; when several elements tie, they share the gradient equally."""
 
-    name = "max"
-    code = "np.max({0}, axis={axis}, keepdims={keepdims})"
-    saved_code = ("tie_shares({0}, np.max({0}, axis={axis}, keepdims=True), axis={axis})",)
+    name = "max"  # also NumPy's name, which the templates below use
     reduce = staticmethod(np.max)
+
+    @property
+    def code(self):
+        return f"np.{self.name}({{0}}, axis={{axis}}, keepdims={{keepdims}})"
+
+    @property
+    def saved_code(self):
+        return (f"tie_shares({{0}}, np.{self.name}({{0}}, axis={{axis}}, keepdims=True), axis={{axis}})",)
 
     def forward(self, x, axis, keepdims):
         self.axis, self.keepdims = axis, keepdims
@@ -74,6 +80,4 @@ class Min(Max):
     """Smallest element(s); tied elements share the gradient equally."""
 
     name = "min"
-    code = "np.min({0}, axis={axis}, keepdims={keepdims})"
-    saved_code = ("tie_shares({0}, np.min({0}, axis={axis}, keepdims=True), axis={axis})",)
     reduce = staticmethod(np.min)

@@ -1,7 +1,9 @@
 """Elementwise functions of one input: exp, log, sin, cos, tanh, sigmoid, relu, abs.
 
 Each op's ``code`` is its forward as one NumPy expression and ``saved_code`` says how each
-array it saves is computed (`tinygrad_edu.trace` writes programs from them). Where the derivative is easiest to write from the output (exp, tanh, sigmoid), forward saves
+array it saves is computed (`tinygrad_edu.program` writes programs from them).
+
+Where the derivative is easiest to write from the output (exp, tanh, sigmoid), forward saves
 the output and backward reads it back with ``self.output()``.
 """
 import functools
