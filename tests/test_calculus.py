@@ -66,23 +66,28 @@ def test_trace_lists_forward_and_backward():
     loss = (x @ w).sigmoid().sum()
     text = tg.trace(loss, backward=True)
     lines = text.splitlines()
-    assert lines[:5] == [
+    assert lines[:6] == [
         "forward",
-        "  %0 = x                 (1, 2)",
-        "  %1 = w                 (2, 1)  requires_grad",
-        "  %2 = matmul(%0, %1)    (1, 1)",
-        "  %3 = sigmoid(%2)       (1, 1)",
+        "  %0 = x                (1, 2)",
+        "  %1 = w                (2, 1)  requires_grad",
+        "  %2 = matmul(%0, %1)   (1, 1)",
+        "  %3 = sigmoid(%2)      (1, 1)",
+        "  %4 = sum(%3)          ()",
     ]
     assert lines[6] == "backward: d %4 / d w"
     # sigmoid' = s (1 - s), read back from the forward's saved output %3; then x^T @ (...)
-    assert "  %8 = sub(%7, %3)       (1, 1)" in lines and "  %9 = mul(%3, %8)       (1, 1)" in lines
-    assert lines[-2].startswith("  %11 = matmul(%5, %10)") and lines[-1] == "  d w = %11"
+    assert "  %7 = sub(1, %3)       (1, 1)" in lines and "  %8 = mul(%3, %7)      (1, 1)" in lines
+    assert lines[-2].startswith("  %10 = matmul(%5, %9)") and lines[-1] == "  d w = %10"
     assert "requires_grad" not in tg.trace(x * 2)
 
 
-def test_trace_of_freed_graph_says_why():
-    w = tg.tensor(1.0, requires_grad=True)
+def test_trace_after_backward_shows_the_graph_and_says_why_backward_cannot_be_traced():
+    w = tg.tensor(1.0, requires_grad=True, name="w")
     y = (w * 2).exp()
     y.backward()
-    with pytest.raises(ValueError, match="freed by backward"):
-        tg.trace(y)
+    assert tg.trace(y).splitlines()[1:] == ["  %0 = w           ()  requires_grad", "  %1 = mul(%0, 2)  ()",
+                                            "  %2 = exp(%1)     ()"]
+    with pytest.raises(RuntimeError, match="retain_graph"):
+        tg.trace(y, backward=True)
+
+

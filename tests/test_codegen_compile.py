@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tinygrad_edu as tg
-from tinygrad_edu.program import RecordingError
+from tinygrad_edu.programs import RecordingError
 
 from .op_table import OPS
 
@@ -155,11 +155,40 @@ def test_a_new_shape_traces_again_and_old_shapes_reuse_their_program():
     assert compiled.traces == 4
 
 
-def test_settings_are_part_of_the_key():
+def test_settings_are_part_of_the_key_but_floats_are_inputs():
     compiled = tg.compile(lambda x, scale: x * scale)
     assert compiled(np.ones(2), 2.0).tolist() == [2.0, 2.0]
     assert compiled(np.ones(2), 3.0).tolist() == [3.0, 3.0]
-    assert compiled.traces == 2
+    assert compiled(np.ones(2), float("nan")).data.tolist() != [3.0, 3.0]
+    assert compiled.traces == 1  # one program, the float is its parameter
+    by_name = tg.compile(lambda x, how: x * 2 if how == "double" else x)
+    assert by_name(np.ones(1), "double").tolist() == [2.0] and by_name(np.ones(1), "same").tolist() == [1.0]
+    assert by_name.traces == 2  # a string is a setting
+    counted = tg.compile(lambda x, n: x * n)
+    assert counted(np.ones(1), 2).tolist() == [2.0] and counted(np.ones(1), 3).tolist() == [3.0]
+    assert counted.traces == 2  # ints are settings too (shapes and counts usually are)
+
+
+def test_a_float_used_in_python_arithmetic_is_checked_not_frozen():
+    halved = tg.compile(lambda x, lr: x * (lr / 2))  # Python computes lr / 2: the program cannot follow it
+    assert halved(np.ones(1), 2.0).tolist() == [1.0]
+    assert halved(np.ones(1), 4.0).tolist() == [2.0]
+    assert halved(np.ones(1), 2.0).tolist() == [1.0]
+    assert halved.traces == 2
+    branching = tg.compile(lambda x, t: x * 2 if t > 0 else x * 3)
+    assert branching(np.ones(1), 1.0).tolist() == [2.0] and branching(np.ones(1), -1.0).tolist() == [3.0]
+    nan = float("nan")
+    assert np.isnan(halved(np.ones(1), nan).item()) and np.isnan(halved(np.ones(1), nan).item())
+    assert halved.traces == 3  # NaN matches NaN: no trace per call
+
+
+def test_the_program_cache_is_bounded_and_warns_once():
+    compiled = tg.compile(lambda x: x * 2)
+    with pytest.warns(tg.programs.RetraceWarning, match="shape and dtype of x"):
+        for n in range(1, 12):
+            compiled(np.ones(n))
+    assert sum(len(p) for p in compiled.programs.values()) == compiled.cache_size
+    assert compiled(np.ones(11)).tolist() == [2.0] * 11
 
 
 def test_compiled_results_have_no_graph_and_say_why():

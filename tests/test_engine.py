@@ -52,7 +52,7 @@ def test_a_refused_backward_frees_nothing():
     b = a.sin() * 2.0
     with pytest.raises(RuntimeError, match="retain_graph"):
         b.backward()
-    assert b.grad_fn.parents is not None and b.grad_fn.parents[0].grad_fn.parents is not None
+    assert not b.grad_fn.released and not b.grad_fn.inputs[0].grad_fn.released
     assert x.grad.item() == pytest.approx(np.exp(0.5))  # untouched by the refused call
     (gb,) = tg.autograd.grad(b, a)  # the intact part still works
     assert gb.item() == pytest.approx(2 * np.cos(np.exp(0.5)))
@@ -224,35 +224,43 @@ def test_leaf_gradients_are_separate_objects():
     assert a.grad is not b.grad
 
 
-def test_saved_arrays_and_intermediates_are_released_after_backward():
+def test_backward_frees_saved_arrays_but_keeps_the_graph_while_the_output_lives():
     x = tg.tensor(np.ones(1000), requires_grad=True)
-    h = x.exp()
+    h = x.relu().exp()
+    mask = weakref.ref(h.grad_fn.inputs[0].grad_fn.saved[0])  # relu's x > 0: an extra buffer
     node = h.grad_fn
-    saved_array = weakref.ref(node.saved[0])
     intermediate = weakref.ref(h)
     y = (h * 2).sum()
     del h
     y.backward()
     gc.collect()
-    assert intermediate() is None, "the intermediate tensor is still referenced after backward()"
-    assert saved_array() is None, "exp's saved output is still referenced after backward()"
-    assert node.saved == () and node.parents is None
+    assert mask() is None, "relu's saved mask is still referenced after backward()"
+    assert node.released
+    # the graph stays for drawings: every value, and the gradient each node received
+    assert intermediate() is not None and intermediate().data[0] == pytest.approx(np.e)
+    np.testing.assert_array_equal(node.grad, np.full(1000, 2.0))
+    del y
+    assert intermediate() is None, "the graph outlived its output"
 
 
 def test_retain_graph_keeps_saved_arrays():
     x = tg.tensor(np.ones(3), requires_grad=True)
     y = x.exp().sum()
     y.backward(retain_graph=True)
-    assert y.grad_fn.parents is not None
+    assert not y.grad_fn.released
+    assert not y.grad_fn.inputs[0].grad_fn.released
 
 
-def test_graph_structure_survives_backward_for_walkers():
+def test_graph_structure_and_values_survive_backward_for_walkers():
     x = tg.tensor(1.0, requires_grad=True)
     y = (x * 2).exp()
     y.backward()
     order = tg.autograd.topological_order([y.grad_fn])
-    assert [n.name for n in order] == ["exp"]  # freed: inputs are no longer walked through
-    assert tg.autograd.graph_inputs(y.grad_fn)[0].name == "mul"
+    assert [n.name for n in order] == ["exp", "mul"]
+    product = tg.autograd.graph_inputs(y.grad_fn)[0]
+    assert product.grad_fn.name == "mul" and product.item() == 2.0
+    assert tg.autograd.latest_gradient(product) == pytest.approx(np.exp(2.0))
+    assert tg.autograd.latest_gradient(x) == pytest.approx(2 * np.exp(2.0))
 
 
 def test_in_place_update_of_leaf_under_no_grad_bumps_version():

@@ -288,7 +288,7 @@ class RandomGraphs(RuleBasedStateMachine):
             with pytest.raises(RuntimeError, match="retain_graph"):
                 t.backward(upstream, retain_graph=retain)
             return
-        graph = self._graph_nodes(t)  # before backward: afterwards a freed graph cannot be walked
+        graph = self._graph_nodes(t)
         t.backward(upstream, retain_graph=retain)
         xs = [leaf.data.copy() for leaf, _ in self.leaves]
         for i in deps:
@@ -310,11 +310,11 @@ class RandomGraphs(RuleBasedStateMachine):
             if node is None or id(node) in seen:
                 continue
             seen.add(id(node))
-            stack.extend(p.grad_fn for p in (node.parents or ()))
+            stack.extend(p.grad_fn for p in node.inputs if isinstance(p, tg.Tensor))
         return seen
 
     def _touches_freed(self, t):
-        return bool(self._graph_nodes(t) & self.freed) or (t.grad_fn is not None and t.grad_fn.parents is None)
+        return bool(self._graph_nodes(t) & self.freed) or (t.grad_fn is not None and t.grad_fn.released)
 
     @invariant()
     def leaf_gradients_match_central_differences(self):

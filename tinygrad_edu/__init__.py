@@ -10,14 +10,14 @@
 """
 import numpy as _np
 
-from . import autograd, ops
-from .autograd import explain_grad
+from .engine import autograd, ops
+from .engine.autograd import explain_grad
 from .creation import arange, eye, full, linspace, ones, ones_like, rand, randn, tensor, zeros, zeros_like
-from .anomaly import AnomalyError, detect_anomaly
-from .function import Function, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .engine.anomaly import AnomalyError, detect_anomaly
+from .engine.function import Function, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .numpy_api import *  # noqa: F401,F403 - exp, log, sum, ... as free functions
 from .numpy_api import __all__ as _numpy_api_names
-from .tensor import Tensor, as_tensor, concatenate, stack, where
+from .engine.tensor import Tensor, as_tensor, concatenate, stack, where
 
 from . import data, nn, optim  # noqa: E402 - they build on Tensor
 from .functional import grad, hessian, jacobian, value_and_grad  # noqa: E402
@@ -25,8 +25,9 @@ from .calculus import derivative, derivatives, tangent_line, taylor  # noqa: E40
 from .gradcheck import GradientReport, check_against, check_formula, gradcheck, gradgradcheck  # noqa: E402
 from .serialization import load, save  # noqa: E402
 from .training import History, fit  # noqa: E402
-from .compile import compile  # noqa: E402,A004 - tg.compile, as torch.compile
-from .codegen import codegen  # noqa: E402
+from .programs.compile import compile  # noqa: E402,A004 - tg.compile, as torch.compile
+from .programs.codegen import codegen  # noqa: E402
+from . import programs  # noqa: E402
 from . import expr, viz  # noqa: E402
 from .viz.graph import draw_graph  # noqa: E402
 from .viz.trace import trace  # noqa: E402

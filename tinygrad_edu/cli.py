@@ -39,8 +39,8 @@ def _number(v):
 
 
 def diff(args, out=print):
-    from . import autograd
-    from .tensor import Tensor
+    from .engine import autograd
+    from .engine.tensor import Tensor
     from .viz import draw_graph, trace
 
     formula = Formula(args.expr)

@@ -5,7 +5,7 @@ reproduces the tutorials' draws exactly.
 """
 import numpy as np
 
-from .tensor import Tensor, _check_can_require_grad, _shape_arg
+from .engine.tensor import Tensor, _check_can_require_grad, _shape_arg
 
 _DEFAULT = np.float64
 

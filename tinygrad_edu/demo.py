@@ -13,9 +13,9 @@ import time
 import numpy as np
 
 from . import data, nn, optim
-from .function import no_grad
+from .engine.function import no_grad
 from .gradcheck import check_formula, gradcheck
-from .tensor import Tensor
+from .engine.tensor import Tensor
 from .training import fit
 from .viz import draw_graph, plot_decision_boundary, plot_derivatives, plot_loss, save_steps, trace
 

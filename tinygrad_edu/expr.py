@@ -15,7 +15,7 @@ ever evaluated by Python itself. ``^`` means a power, as people write it.
 import ast
 import math
 
-from .tensor import Tensor, as_tensor
+from .engine.tensor import Tensor, as_tensor
 
 __all__ = ["Formula", "FormulaError"]
 

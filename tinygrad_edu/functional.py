@@ -13,9 +13,9 @@ differentiate through it.
 """
 import numpy as np
 
-from . import autograd
-from .function import shape_str
-from .tensor import Tensor, _to_array, stack
+from .engine import autograd
+from .engine.function import shape_str
+from .engine.tensor import Tensor, _to_array, stack
 
 
 def _prepare(args, argnums, who):

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import autograd
-from .function import shape_str
-from .tensor import Tensor, _to_array, concatenate
+from .engine import autograd
+from .engine.function import shape_str
+from .engine.tensor import Tensor, _to_array, concatenate
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """The NumPy-style free functions: ``tg.exp(x)`` is ``x.exp()``, ``tg.sum(x, axis=0)`` is
 ``x.sum(axis=0)``. Arguments that are not Tensors (lists, arrays, numbers) are converted.
 """
-from .tensor import Tensor, as_tensor, concatenate, stack, where
+from .engine.tensor import Tensor, as_tensor, concatenate, stack, where
 
 
 def _method_as_function(method_name):

@@ -13,7 +13,7 @@ from collections import OrderedDict
 
 import numpy as np
 
-from .tensor import Tensor
+from .engine.tensor import Tensor
 
 MARKER = "__tinygrad_edu_format__"
 FORMAT_VERSION = 1

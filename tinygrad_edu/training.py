@@ -4,7 +4,7 @@ import time
 from dataclasses import dataclass, field
 
 from .data.batches import batches
-from .tensor import Tensor
+from .engine.tensor import Tensor
 
 
 @dataclass

@@ -1,8 +1,8 @@
 """Layers: `Linear`, `Sequential`, `MLP`, and activation modules."""
 import numpy as np
 
-from ..function import shape_str
-from ..tensor import Tensor
+from ..engine.function import shape_str
+from ..engine.tensor import Tensor
 from . import init as initialisers
 from .module import Module, Parameter
 

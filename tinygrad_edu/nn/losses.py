@@ -9,8 +9,8 @@ Which loss a tutorial's hand-derived update follows, with its factor:
 """
 import numpy as np
 
-from ..function import grad_mode, shape_str
-from ..tensor import Tensor, as_tensor
+from ..engine.function import grad_mode, shape_str
+from ..engine.tensor import Tensor, as_tensor
 
 _REDUCTIONS = ("mean", "sum", "none")
 
@@ -97,9 +97,8 @@ def cross_entropy(logits, target, reduction="mean"):
         target_array.dtype.kind == "f" and np.all(target_array == np.round(target_array))
     ):
         raise TypeError(f"cross_entropy: labels must be integers, got dtype {target_array.dtype}")
-    labels = target_array.astype(np.int64)
-    if grad_mode.recorder is not None:  # inside tg.compile the labels are an input, not a constant
-        grad_mode.recorder.expr("{0}.astype(np.int64)", [target_array], labels, "labels")
+    # through the Cast op (not ndarray.astype), so that inside tg.compile the labels stay an input
+    labels = Tensor._make(target_array, False, None, "constant").astype(np.int64).data
     classes = logits.shape[-1]
     if labels.shape != logits.shape[:-1]:
         raise ValueError(

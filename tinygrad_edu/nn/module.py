@@ -8,8 +8,8 @@ from collections import OrderedDict
 
 import numpy as np
 
-from ..function import grad_mode, shape_str
-from ..tensor import Tensor, _to_array
+from ..engine.function import grad_mode, shape_str
+from ..engine.tensor import Tensor, _to_array
 
 
 class Parameter(Tensor):

@@ -23,8 +23,8 @@ import shutil
 import graphviz
 import numpy as np
 
-from .. import autograd
-from ..tensor import Tensor
+from ..engine import autograd
+from ..engine.tensor import Tensor
 _key = autograd.tensor_key
 
 ROLE_COLOURS = {  # (light, deep) end of each role's colour ramp
@@ -116,9 +116,9 @@ def _nearest(root, max_nodes):
     while frontier:
         next_frontier = []
         for t in frontier:
-            if t.grad_fn is None or t.grad_fn.parents is None:
+            if t.grad_fn is None:
                 continue
-            for p in t.grad_fn.parents:
+            for p in _tensor_inputs(t.grad_fn):
                 if _key(p) in seen:
                     continue
                 if len(seen) >= max_nodes:
@@ -130,12 +130,16 @@ def _nearest(root, max_nodes):
     return seen, cut
 
 
+def _tensor_inputs(node):
+    return [x for x in autograd.graph_inputs(node) if isinstance(x, Tensor)]
+
+
 def _gradients(root, tensors):
     """d root / d tensor for every tensor that requires grad (None where it cannot be had)."""
     wanted = [t for t in tensors if t.requires_grad]
-    if not root.requires_grad or not wanted or any(
-        t.grad_fn is not None and t.grad_fn.parents is None for t in tensors
-    ):
+    if any(t.grad_fn is not None and t.grad_fn.released for t in tensors):  # after backward(): its gradients
+        return {_key(t): g for t in tensors if (g := autograd.latest_gradient(t)) is not None}
+    if not root.requires_grad or not wanted:
         return {}
     seed = None if root.data.size == 1 else Tensor(np.ones_like(root.data))
     grads = autograd.grad(root, wanted, grad_outputs=seed, retain_graph=True, allow_unused=True)
@@ -162,7 +166,6 @@ def draw_graph(root, params=None, show_values=True, show_grads=True, show_saved=
     module_names = _module_names(params)
     kept, cut = _nearest(root, max_nodes)
     order = _walk(root, kept)
-    freed = root.grad_fn is not None and root.grad_fn.parents is None
     grads = (known_grads if known_grads is not None else _gradients(root, order)) if show_grads else {}
     scale = max((float(np.mean(np.abs(g))) for g in grads.values() if np.all(np.isfinite(g))), default=0.0)
 
@@ -201,6 +204,9 @@ def draw_graph(root, params=None, show_values=True, show_grads=True, show_saved=
         node = t.grad_fn
         oid = f"op{i}"
         label = node.describe()
+        constants = [format_array(x) for x in autograd.graph_inputs(node) if not isinstance(x, Tensor)]
+        if constants:
+            label += "\\nwith " + ", ".join(constants)
         if show_saved and node.saved:
             label += "\\nsaved: " + ", ".join(f"{tuple(a.shape)}" for a in node.saved if hasattr(a, "shape"))
         style = {"style": "filled", "fillcolor": "#ffe08a", "penwidth": "2.5", "color": "#c45c00"} \
@@ -211,19 +217,15 @@ def draw_graph(root, params=None, show_values=True, show_grads=True, show_saved=
             style = {"style": "filled", "fillcolor": BAD_COLOUR, "penwidth": "2.5", "color": "#8b0000"}
         target = _cluster(graph, clusters, node, module_names) if collapse == "module" else graph
         target.node(oid, label=label, shape="ellipse", **style)
-        if node.parents is not None:
-            for p in node.parents:
-                if _key(p) in ids:
-                    graph.edge(ids[_key(p)], oid)
+        for p in _tensor_inputs(node):
+            if _key(p) in ids:
+                graph.edge(ids[_key(p)], oid)
         graph.edge(oid, ids[_key(t)])
     if cut:
         hidden = len(_walk(root)) - len(order)
         graph.node("more", label=f"... {hidden} more tensors", shape="note", style="dashed")
         for key in sorted(cut, key=lambda k: ids[k]):
             graph.edge("more", ids[key], style="dashed")
-    if freed:
-        graph.attr(label="the graph was freed by backward(): draw it before backward(), or call "
-                         "backward(retain_graph=True), to see every value", labelloc="b")
     for cluster in clusters.values():
         graph.subgraph(cluster)
     return graph
@@ -231,7 +233,7 @@ def draw_graph(root, params=None, show_values=True, show_grads=True, show_saved=
 
 def _walk(root, kept=None):
     """Tensors reachable from root (within ``kept`` if given), inputs first; freed nodes end the walk."""
-    return autograd.tensors_in_order([root], within=kept, stop_at_freed=True)
+    return autograd.tensors_in_order([root], within=kept)
 
 
 def _cluster(graph, clusters, node, module_names):

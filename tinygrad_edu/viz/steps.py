@@ -8,8 +8,8 @@ once it is complete -- once every op that used it has sent its contribution back
 import html
 import pathlib
 
-from .. import autograd
-from .graph import _gradients, _key, _walk, draw_graph
+from ..engine import autograd
+from .graph import _gradients, _key, _tensor_inputs, _walk, draw_graph
 
 
 def backward_steps(loss, params=None, **draw_options):
@@ -19,11 +19,11 @@ def backward_steps(loss, params=None, **draw_options):
     nodes = autograd.topological_order([loss.grad_fn]) if loss.grad_fn is not None else []
     users = {}  # tensor key -> how many recorded uses still have to send a gradient back
     for node in nodes:
-        for p in node.parents:
+        for p in _tensor_inputs(node):
             users[_key(p)] = users.get(_key(p), 0) + 1
     known = {_key(loss): all_grads[_key(loss)]} if _key(loss) in all_grads else {}
     for step, node in enumerate(nodes):
-        for p in node.parents:  # this op's backward has sent each input its share
+        for p in _tensor_inputs(node):  # this op's backward has sent each input its share
             users[_key(p)] -= 1
             if users[_key(p)] == 0 and _key(p) in all_grads:
                 known[_key(p)] = all_grads[_key(p)]

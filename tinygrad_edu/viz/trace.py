@@ -22,9 +22,9 @@ backward: d %2 / d x
 Read it bottom-up as the chain rule: sin' = cos (%4), times the incoming 1 (%5); x * x sends
 that to both of its inputs, each times the other factor (%6, %7); both are x, so they add (%8).
 """
-from .. import autograd
-from ..function import shape_str
-from ..tensor import Tensor
+from ..engine import autograd
+from ..engine.function import shape_str
+from ..engine.tensor import Tensor
 
 
 _key = autograd.tensor_key
@@ -32,17 +32,19 @@ _key = autograd.tensor_key
 
 def tensors_in_order(roots):
     """Every tensor the roots depend on, inputs first (see `tinygrad_edu.autograd.tensors_in_order`)."""
-    try:
-        return autograd.tensors_in_order(roots)
-    except ValueError:
-        raise ValueError(
-            "trace: this graph was freed by backward(); trace it before backward(), or call "
-            "backward(retain_graph=True)"
-        ) from None
+    return autograd.tensors_in_order(roots)
 
 
 def _inputs(t):
     return autograd.graph_inputs(t.grad_fn) if t.grad_fn is not None else ()
+
+
+def _operand(x, names):
+    """How an input appears in a line: %k for a tensor, the number itself for a constant."""
+    if isinstance(x, Tensor):
+        return names[_key(x)]
+    array = autograd.np.asarray(x)
+    return f"{array.item():.6g}" if array.size == 1 else f"constant{shape_str(array.shape)}"
 
 
 def _describe_leaf(t):
@@ -66,7 +68,7 @@ def _rows(order, names):
         if t.grad_fn is None:
             text = _describe_leaf(t)
         else:
-            text = f"{t.grad_fn.describe()}({', '.join(names[_key(p)] for p in _inputs(t))})"
+            text = f"{t.grad_fn.describe()}({', '.join(_operand(p, names) for p in _inputs(t))})"
         note = "  requires_grad" if t.grad_fn is None and t.requires_grad else ""
         rows.append((names[key], text, shape_str(t.shape), note))
     return rows

@@ -3,8 +3,8 @@ true-vs-predicted surfaces, and activation functions with their derivatives (by 
 import numpy as np
 
 from ..calculus import derivatives
-from ..function import no_grad
-from ..tensor import Tensor
+from ..engine.function import no_grad
+from ..engine.tensor import Tensor
 from .plots import _figure
 
 

@@ -14,11 +14,11 @@ import numpy as np
 <BLANKLINE>
 def forward_backward(x, w):
     mul = x * w
-    sum_ = np.sum(mul, axis=None, keepdims=False)
+    sum_ = mul.sum(axis=None, keepdims=False)
     # backward: the chain rule, from the output down
     d_sum_ = np.ones((), np.float64)
-    reshape = d_sum_.reshape((1,))
-    d_mul = np.array(np.broadcast_to(reshape, (2,)))
+    ones = np.ones((2,), np.float64)
+    d_mul = d_sum_ * ones
     d_w = d_mul * x
     return sum_, (d_w,)
 >>> value, (d_w,) = code.run()
@@ -29,21 +29,23 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import function
-from .autograd import grad as autograd_grad
-from .autograd import tensors_in_order
-from .program import Recorder, Var, _is_literal, _render, live_lines
+from ..engine import function
+from ..engine.autograd import grad as autograd_grad
+from ..engine.autograd import tensors_in_order
+from .recorder import Recorder, live_lines, tidy_names
+from .source import Var, render, render_dtype
 
 __all__ = ["codegen", "Code"]
 
 
-def codegen(output, wrt, name="forward_backward") -> "Code":
+def codegen(output, wrt, name="forward_backward", names=None) -> "Code":
     """NumPy source computing ``output`` and its gradients with respect to the tensors ``wrt``.
 
     ``output`` is a one-number Tensor computed with recording on (a loss); call codegen before
-    ``backward()`` frees the graph (or after ``backward(retain_graph=True)``). The source is a
-    function whose parameters are the graph's input tensors; `Code.run` calls it on their
-    current values.
+    ``backward()`` frees what the ops saved (or after ``backward(retain_graph=True)``). The
+    source is a function whose parameters are the graph's input tensors; `Code.run` calls it on
+    their current values. ``names`` (a Module, or a dict name -> Tensor) names parameters by
+    their path, ``layers.0.weight`` becoming ``layers_0_weight``.
     """
     wrt = list(wrt) if isinstance(wrt, (list, tuple)) else [wrt]
     if not isinstance(output, function.Tensor) or output.grad_fn is None:
@@ -52,17 +54,18 @@ def codegen(output, wrt, name="forward_backward") -> "Code":
     if output.data.size != 1:
         raise ValueError(f"codegen: the output has shape {tuple(output.shape)}; reduce it to one number "
                          "first (a loss: .sum() or .mean())")
-    try:
-        order = tensors_in_order([output])
-    except ValueError as error:
-        raise ValueError(f"codegen: {error}") from None
-    recorder = Recorder("codegen")
+    order = tensors_in_order([output])
+    if any(t.grad_fn is not None and t.grad_fn.released for t in order):
+        raise ValueError("codegen: backward() already freed what this graph's ops saved; call codegen before "
+                         "backward(), or call backward(retain_graph=True)")
+    recorder = Recorder("codegen", names=_names(names))
     inputs = []
     for t in order:
-        if t.grad_fn is not None:
-            recorder.op(t.grad_fn, t.grad_fn.parents, t.data, name=t.name)
-        elif not (_is_literal(t.data) and t._origin == "constant") and id(t.data) not in recorder.vars:
-            recorder.argument(t.data, t.name or ("w" if t.requires_grad else "x"))
+        node = t.grad_fn
+        if node is not None:
+            recorder.op(node, node.inputs, t.data, node.options, name=recorder.tensor_name(t, None))
+        elif id(t.data) not in recorder.vars and not (t._origin == "constant" and t.data.ndim == 0):
+            recorder.argument(t.data, recorder.tensor_name(t, "w" if t.requires_grad else "x"))
             inputs.append(t)
     forward_count = len(recorder.lines)
     with recorder:
@@ -80,31 +83,37 @@ def codegen(output, wrt, name="forward_backward") -> "Code":
     return Code(recorder, forward_count, output_var, grad_vars, inputs, name)
 
 
+def _names(params):
+    """id(tensor) -> name, from a Module's named_parameters() or a dict name -> Tensor."""
+    if params is None:
+        return {}
+    items = params.named_parameters() if hasattr(params, "named_parameters") else params.items()
+    return {id(t): name for name, t in items}
+
+
 class Code:
     """What `codegen` returns: ``source`` (also ``str(code)``), ``inputs`` (the tensors the
     generated function takes, in order) and ``run()``."""
 
     def __init__(self, recorder, forward_count, output_var, grad_vars, inputs, name):
-        forward = recorder.lines[:forward_count]
         wanted = [output_var] + [v for v in grad_vars if v is not None]
-        kept = {id(line) for line in live_lines(recorder.lines, wanted)}
-        # arrays the graph read that are neither inputs nor computed (cross_entropy's row numbers)
-        constants = [v for v in recorder.externals if isinstance(v.source, (np.ndarray, function.Tensor))]
+        kept_lines = live_lines(recorder.lines, wanted)
+        tidy_names(kept_lines, recorder, reserved=[name] + [recorder.vars[id(t.data)].name for t in inputs])
+        kept = {id(line) for line in kept_lines}
+        used = {id(v) for line in kept_lines for v in line.uses()}
         header = ["import numpy as np"]
-        helpers = sorted({h for line in recorder.lines if id(line) in kept
-                          for h in ("scatter_add", "tie_shares") if f"{h}(" in line.template})
-        if helpers:
-            header.append(f"from tinygrad_edu.ops.kernels import {', '.join(helpers)}")
-        for v in constants:
-            if any(v in line.uses() for line in recorder.lines if id(line) in kept):
-                array = np.asarray(v.source)
-                header.append(f"{v.name} = np.array({array.tolist()!r}, dtype={_render(array.dtype)})")
+        # arrays the graph read that are neither inputs nor computed (cross_entropy's row numbers)
+        for v in recorder.externals:
+            if id(v) in used and isinstance(v.source, (np.ndarray, function.Tensor)):
+                array = np.asarray(v.source.data if isinstance(v.source, function.Tensor) else v.source)
+                values = f"np.zeros({render(array.shape)}" if array.size == 0 else f"np.array({render(array.tolist())}"
+                header.append(f"{v.name} = {values}, dtype={render_dtype(array.dtype)})")
         self.inputs = inputs
         parameters = ", ".join(recorder.vars[id(t.data)].name for t in inputs)
-        body = [line.render() for line in forward if id(line) in kept]
+        body = [line.render() for line in recorder.lines[:forward_count] if id(line) in kept]
         body.append("# backward: the chain rule, from the output down")
         body += [line.render() for line in recorder.lines[forward_count:] if id(line) in kept]
-        grads = ", ".join("None" if v is None else v.name for v in grad_vars)
+        grads = ", ".join("None" if v is None else render(v) for v in grad_vars)
         body.append(f"return {output_var.name}, ({grads}{',' if len(grad_vars) == 1 else ''})")
         self.name = name
         self.source = "\n".join(header) + f"\n\ndef {name}({parameters}):\n" + "".join(f"    {b}\n" for b in body)
@@ -119,6 +128,6 @@ class Code:
         """Execute the source on the input tensors' current values: ``(output, (gradients...))``
         as NumPy arrays (exactly what ``exec(code.source)`` and a call would give)."""
         namespace = {}
-        # The source is made only from the ops' templates, numbers and generated names.
+        # The source is made only from the ops' own forward code, numbers and checked names.
         exec(self.source, namespace)  # noqa: S102
         return namespace[self.name](*[t.data for t in self.inputs])

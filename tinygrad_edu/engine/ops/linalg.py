@@ -7,11 +7,8 @@ from ..function import Function, shape_str
 class Matmul(Function):
     """a @ b; dA = G B^T and dB = A^T G, with 1-D operands treated as a row or a column."""
 
+    __slots__ = ()
     name = "matmul"
-
-    @property
-    def code(self):
-        return "np.dot({0}, {1})" if self.at_most_2d else "np.matmul({0}, {1})"
 
     def forward(self, a, b):
         if a.ndim == 0 or b.ndim == 0:
@@ -23,37 +20,38 @@ class Matmul(Function):
                 f"operand must match the {'only' if b.ndim == 1 else 'second-to-last'} axis of "
                 f"the right one"
             )
-        self.at_most_2d = a.ndim <= 2 and b.ndim <= 2
-        if self.at_most_2d:
+        if a.ndim <= 2 and b.ndim <= 2:
             # The same product; np.dot goes straight to BLAS, where np.matmul's own loop is up to
             # 2.5x slower on the outer products (n,1)@(1,m) that per-sample backward passes make.
             return np.dot(a, b)
         return np.matmul(a, b)
 
-    def explain_failure(self, inputs, error):
-        a, b = inputs
+    def failure(self, inputs, error):
+        a, b = (np.shape(getattr(x, "data", x)) for x in inputs)
         hint = ""
-        if a.ndim >= 1 and b.ndim == 2 and a.shape[-1] == b.shape[-1]:
+        if len(a) >= 1 and len(b) == 2 and a[-1] == b[-1]:
             hint = " Did you mean a @ b.T?"
-        elif a.ndim == 2 and b.ndim >= 1 and a.shape[-2] == (b.shape[0] if b.ndim == 1 else b.shape[-2]):
+        elif len(a) == 2 and len(b) >= 1 and a[-2] == (b[0] if len(b) == 1 else b[-2]):
             hint = " Did you mean a.T @ b?"
-        return f"matmul: shapes {shape_str(a.shape)} @ {shape_str(b.shape)} do not align: {error}.{hint}"
+        return ValueError(f"matmul: shapes {shape_str(a)} @ {shape_str(b)} do not align: {error}.{hint}")
 
-    def backward(self, grad):
-        a, b = self.parents
-        # Treat 1-D operands as a row (left) or a column (right) matrix, as NumPy does, so one
-        # pair of formulas covers every case: dA = G B^T and dB = A^T G.
+    def backward(self, grad, a, b):
+        needs_a, needs_b = self.needs_input_grad
+        if a.ndim == 2 and b.ndim == 2:  # the common case: dA = G B^T, dB = A^T G
+            return (np.dot(grad, b.T) if needs_a else None, np.dot(a.T, grad) if needs_b else None)
+        # Otherwise treat 1-D operands as a row (left) or a column (right) matrix, as NumPy does,
+        # so the same pair of formulas covers every case, batches included.
         a2 = a if a.ndim > 1 else a.reshape((1, a.shape[0]))
         b2 = b if b.ndim > 1 else b.reshape((b.shape[0], 1))
         batch = np.broadcast_shapes(a2.shape[:-2], b2.shape[:-2])
         g2 = grad.reshape(batch + (a2.shape[-2], b2.shape[-1]))
         grad_a = grad_b = None
-        if a.requires_grad:
-            grad_a = g2 @ b2.swapaxes(-1, -2)
+        if needs_a:
+            grad_a = np.matmul(g2, b2.swapaxes(-1, -2))
             if a.ndim == 1:
                 grad_a = grad_a.reshape(grad_a.shape[:-2] + grad_a.shape[-1:])
-        if b.requires_grad:
-            grad_b = a2.swapaxes(-1, -2) @ g2
+        if needs_b:
+            grad_b = np.matmul(a2.swapaxes(-1, -2), g2)
             if b.ndim == 1:
                 grad_b = grad_b.reshape(grad_b.shape[:-1])
         return grad_a, grad_b  # batch dimensions are summed away by the engine's unbroadcast

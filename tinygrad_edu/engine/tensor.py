@@ -1,9 +1,10 @@
 """`Tensor`: a NumPy array that remembers how it was computed.
 
-Every operator and method here is a thin call into a primitive op (`tinygrad_edu.ops`) or a
-short composition of them (sub-classes of nothing: ``mean`` is ``sum / n``). The op records a
-node in the graph when some input requires grad and recording is on; ``backward()`` then walks
-that graph (`tinygrad_edu.autograd`).
+Every operator and method here is a thin call into a primitive op (`tinygrad_edu.engine.ops`)
+or a short composition of them (``mean`` is ``sum / n``). The op records a node in the graph
+when some input requires grad and recording is on; ``backward()`` then walks that graph
+(`tinygrad_edu.autograd`). NumPy's own functions work on Tensors too (``np.sin(t)``): see
+numpy_protocol.py.
 
 >>> import tinygrad_edu as tg
 >>> x = tg.tensor([1.0, 2.0, 3.0], requires_grad=True)
@@ -16,10 +17,12 @@ from __future__ import annotations
 
 import collections
 import numbers
+import weakref
 
 import numpy as np
 
 from . import function, ops
+from .ops import kernels as _kernels  # noqa: F401 - ops.kernels, for _axis
 from .function import grad_mode, shape_str
 
 _DEFAULT_DTYPE = np.float64
@@ -29,6 +32,8 @@ def _to_array(data, dtype=None) -> np.ndarray:
     """Convert user data to an array we own: float64 unless floats of another width were given."""
     if isinstance(data, Tensor):
         data = data.data
+    elif isinstance(data, float) and type(data) is not float:
+        data = float(data)  # a float subclass hands over its value through float() (see programs/compile.py)
     try:
         array = np.array(data, dtype=dtype)  # always a copy: a Tensor never aliases the caller's array
     except ValueError as error:
@@ -70,13 +75,18 @@ class Tensor:
     >>> w.shape, w.dtype
     ((2, 2), dtype('float64'))
 
-    Attributes: ``data`` (the NumPy array), ``requires_grad``, ``grad`` (a Tensor or None),
-    ``grad_fn`` (the op node that made it, None for a leaf), ``name`` (a label for drawings).
+    Attributes: ``data`` (the NumPy array, always an ndarray), ``requires_grad``, ``grad`` (a
+    Tensor or None), ``grad_fn`` (the op node that made it, None for a leaf), ``name`` (a label
+    for drawings, traces and generated code).
     """
 
-    __slots__ = ("data", "requires_grad", "grad_fn", "_grad", "name", "_version", "_hooks", "_origin", "_history",
-                 "__weakref__")
-    __array_ufunc__ = None  # make `ndarray + Tensor` call Tensor.__radd__ (and keep the graph)
+    __slots__ = ("data", "requires_grad", "grad_fn", "_grad", "_origin", "__dict__", "__weakref__")
+    # Rarely set, so class-level defaults: a tensor stores them only when they change.
+    name = None
+    _version = 0  # bumped by every in-place change
+    _changed_at = 0  # the clock's tick at the latest in-place change
+    _history = None  # (tick, version before) of the last few in-place changes, for error messages
+    _hooks = None  # gradient hooks of a leaf
 
     def __init__(self, data, requires_grad=False, dtype=None, name=None):
         array = _to_array(data, dtype)
@@ -85,25 +95,19 @@ class Tensor:
         self.requires_grad = bool(requires_grad)
         self.grad_fn = None
         self._grad = None
-        self.name = name
-        self._version = 0
-        self._hooks = None
         self._origin = None
-        self._history = None
+        if name is not None:
+            self.name = name
 
-    @classmethod
-    def _make(cls, data, requires_grad=False, grad_fn=None, origin=None):
+    @staticmethod
+    def _make(data, requires_grad=False, grad_fn=None, origin=None):
         """Fast internal constructor for arrays the engine made itself: no checks, no copy."""
-        t = object.__new__(Tensor)
+        t = _new(Tensor)
         t.data = data
         t.requires_grad = requires_grad
         t.grad_fn = grad_fn
         t._grad = None
-        t.name = None
-        t._version = 0
-        t._hooks = None
         t._origin = origin
-        t._history = None
         return t
 
     # ------------------------------------------------------------------ array attributes
@@ -141,6 +145,12 @@ class Tensor:
             return self.data.astype(dtype)
         return self.data.copy() if copy else self.data
 
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        return numpy_protocol.array_ufunc(ufunc, method, inputs, kwargs)
+
+    def __array_function__(self, func, types, args, kwargs):
+        return numpy_protocol.array_function(func, types, args, kwargs)
+
     def item(self):
         """The single number in a one-element tensor, as a Python float (or bool/int)."""
         if self.data.size != 1:
@@ -155,11 +165,13 @@ class Tensor:
         return self.data.tolist()
 
     def __len__(self):
-        if self.ndim == 0:
+        if self.data.ndim == 0:
             raise TypeError("len() of a 0-d tensor (a single number) is undefined")
         return self.data.shape[0]
 
     def __iter__(self):
+        if self.data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor (a single number)")
         return (self[i] for i in range(len(self)))
 
     def __bool__(self):
@@ -172,6 +184,17 @@ class Tensor:
 
     def __float__(self):
         return float(self.item())
+
+    def __int__(self):
+        return int(self.item())
+
+    def __round__(self, ndigits=None):
+        return round(self.item(), ndigits)
+
+    def __format__(self, spec):
+        if spec and self.data.size == 1:
+            return format(self.item(), spec)
+        return format(str(self), spec)
 
     def __repr__(self):
         body = np.array2string(self.data, separator=", ", prefix="Tensor(")
@@ -223,13 +246,12 @@ class Tensor:
         """Accumulate the gradient of this tensor into the ``.grad`` of every leaf it depends on.
 
         ``gradient`` is required when the tensor holds more than one number (it is the
-        vector in the vector-Jacobian product). The graph is freed afterwards unless
-        ``retain_graph=True``; ``create_graph=True`` records the backward computation itself so
-        that the gradients can be differentiated again.
+        vector in the vector-Jacobian product). The arrays ops saved are freed afterwards
+        unless ``retain_graph=True`` (the graph itself stays, with its values and gradients, for
+        drawings); ``create_graph=True`` records the backward computation itself so that the
+        gradients can be differentiated again.
         """
-        from .autograd import backward
-
-        backward([self], None if gradient is None else [gradient], retain_graph, create_graph)
+        autograd.backward(self, gradient, retain_graph, create_graph)
 
     def detach(self) -> Tensor:
         """The same values (shared memory), cut out of the graph: no gradient flows through."""
@@ -248,8 +270,6 @@ class Tensor:
 
     def retain_grad(self) -> Tensor:
         """Keep this intermediate tensor's gradient in ``.grad`` during backward (leaves always do)."""
-        import weakref
-
         if not self.requires_grad:
             raise RuntimeError("retain_grad() on a tensor that does not require grad. " + _explain(self))
         if self.grad_fn is not None:
@@ -270,41 +290,39 @@ class Tensor:
         """
         if not self.requires_grad:
             raise RuntimeError("register_hook() on a tensor that does not require grad. " + _explain(self))
-        if self.grad_fn is not None:
-            if self.grad_fn.hooks is None:
-                self.grad_fn.hooks = []
-            hooks = self.grad_fn.hooks
-        else:
-            if self._hooks is None:
-                self._hooks = []
-            hooks = self._hooks
+        owner = self.grad_fn if self.grad_fn is not None else self
+        attribute = "hooks" if self.grad_fn is not None else "_hooks"
+        hooks = getattr(owner, attribute)
+        if hooks is None:
+            hooks = []
+            setattr(owner, attribute, hooks)
         hooks.append(hook)
         return _HookHandle(hooks, hook)
 
     # ------------------------------------------------------------------ arithmetic
     def __add__(self, other):
-        return ops.Add.apply(self, other if isinstance(other, Tensor) else as_tensor(other, self))
+        return ops.Add.apply(self, _operand(other))
 
     def __radd__(self, other):
-        return ops.Add.apply(as_tensor(other, self), self)
+        return ops.Add.apply(_operand(other), self)
 
     def __sub__(self, other):
-        return ops.Sub.apply(self, other if isinstance(other, Tensor) else as_tensor(other, self))
+        return ops.Sub.apply(self, _operand(other))
 
     def __rsub__(self, other):
-        return ops.Sub.apply(as_tensor(other, self), self)
+        return ops.Sub.apply(_operand(other), self)
 
     def __mul__(self, other):
-        return ops.Mul.apply(self, other if isinstance(other, Tensor) else as_tensor(other, self))
+        return ops.Mul.apply(self, _operand(other))
 
     def __rmul__(self, other):
-        return ops.Mul.apply(as_tensor(other, self), self)
+        return ops.Mul.apply(_operand(other), self)
 
     def __truediv__(self, other):
-        return ops.Div.apply(self, other if isinstance(other, Tensor) else as_tensor(other, self))
+        return ops.Div.apply(self, _operand(other))
 
     def __rtruediv__(self, other):
-        return ops.Div.apply(as_tensor(other, self), self)
+        return ops.Div.apply(_operand(other), self)
 
     def __neg__(self):
         return ops.Neg.apply(self)
@@ -313,18 +331,18 @@ class Tensor:
         return self
 
     def __pow__(self, exponent):
-        if isinstance(exponent, numbers.Real) and not isinstance(exponent, bool):
+        if isinstance(exponent, numbers.Real) and not isinstance(exponent, (bool, np.ndarray)):
             return ops.PowConst.apply(self, exponent=exponent)
-        return ops.Pow.apply(self, exponent if isinstance(exponent, Tensor) else as_tensor(exponent, self))
+        return ops.Pow.apply(self, _operand(exponent))
 
     def __rpow__(self, base):
-        return ops.Pow.apply(as_tensor(base, self), self)
+        return ops.Pow.apply(_operand(base), self)
 
     def __matmul__(self, other):
-        return ops.Matmul.apply(self, other if isinstance(other, Tensor) else as_tensor(other, self))
+        return ops.Matmul.apply(self, as_tensor(other))
 
     def __rmatmul__(self, other):
-        return ops.Matmul.apply(as_tensor(other, self), self)
+        return ops.Matmul.apply(as_tensor(other), self)
 
     def matmul(self, other) -> Tensor:
         """Matrix product, with NumPy's rules for 1-D and batched operands (same as ``@``)."""
@@ -333,7 +351,7 @@ class Tensor:
     def dot(self, other) -> Tensor:
         """NumPy's ``dot``: a product for 0-d, ``@`` for 1-D and 2-D, and for N-D a sum over
         the last axis of ``self`` and the second-to-last of ``other``."""
-        other = other if isinstance(other, Tensor) else as_tensor(other, self)
+        other = as_tensor(other, self)
         if self.ndim == 0 or other.ndim == 0:
             return self * other
         if other.ndim <= 2:
@@ -366,8 +384,11 @@ class Tensor:
           micrograd's style (``total += w * x``) keep their gradients;
         * otherwise: the array is updated in place and the tensor's version is bumped.
         """
-        other = other if isinstance(other, Tensor) else as_tensor(other, self)
-        if grad_mode.enabled and (self.requires_grad or other.requires_grad):
+        other = _operand(other)
+        if grad_mode.recorder is not None:  # a program is being written: it may take numbers as arguments
+            (other,) = grad_mode.recorder.unwrap((other,))
+        other_requires_grad = isinstance(other, Tensor) and other.requires_grad
+        if grad_mode.enabled and (self.requires_grad or other_requires_grad):
             if self.grad_fn is None and self.requires_grad:
                 raise RuntimeError(
                     f"'{symbol}' would change a leaf tensor that requires grad (shape "
@@ -376,21 +397,22 @@ class Tensor:
                     "to make a new tensor."
                 )
             return out_of_place(self, other)
+        value = other.data if isinstance(other, Tensor) else other
         try:
-            ufunc(self.data, other.data, out=self.data, casting="same_kind")
+            ufunc(self.data, value, out=self.data, casting="same_kind")
         except ValueError:
             raise ValueError(
                 f"'{symbol}': cannot update a tensor of shape {shape_str(self.shape)} in place "
-                f"with a value of shape {shape_str(other.shape)}; the result must keep the "
+                f"with a value of shape {shape_str(np.shape(value))}; the result must keep the "
                 "shape of the left side. Write a = a + b for a broadcast result."
             ) from None
         except TypeError:
             raise TypeError(
-                f"'{symbol}': cannot update a {self.dtype} tensor in place with {other.dtype} "
+                f"'{symbol}': cannot update a {self.dtype} tensor in place with {np.result_type(value)} "
                 "values; convert one of them first."
             ) from None
         if grad_mode.recorder is not None:
-            grad_mode.recorder.statement(f"{{0}} {symbol} {{1}}", [self, other])
+            grad_mode.recorder.in_place(self, symbol, other)
         self._note_in_place()
         return self
 
@@ -401,14 +423,23 @@ class Tensor:
         whose saved input changed after the forward pass is caught instead of giving a wrong
         gradient. Only the last few changes are kept: memory stays bounded over training.
         """
+        tick = next(function.clock)
         history = self._history
         if history is None:
             self._history = history = collections.deque(maxlen=8)  # the oldest entries fall off
-        history.append((next(function.clock), self._version))
+        history.append((tick, self._version))
+        self._changed_at = function.last_in_place = tick
         node = self.grad_fn
         if node is not None and node.saved and node.saved[0] is self.data:
             node.modified = (self._version, self._version + 1)  # its backward reads these values
         self._version += 1
+
+    def version_at(self, tick) -> int:
+        """The version this tensor had at the clock's ``tick`` (for error messages)."""
+        for changed, before in self._history or ():
+            if changed > tick:
+                return before
+        return self._version
 
     def __setitem__(self, index, value):
         """``t[index] = value`` changes the values in place (and bumps the version).
@@ -416,8 +447,6 @@ class Tensor:
         Allowed when no graph is being recorded through ``t`` (inside ``tg.no_grad()``, or when
         neither side requires grad); otherwise use ``tg.where(mask, value, t)`` for a new tensor.
         """
-        from .ops.movement import plain_index
-
         value = value if isinstance(value, Tensor) else as_tensor(value, self)
         if grad_mode.enabled and (self.requires_grad or value.requires_grad):
             raise RuntimeError(
@@ -425,63 +454,55 @@ class Tensor:
                 "is tracking. Do it inside 'with tg.no_grad():', or build a new tensor with "
                 "tg.where(mask, value, t)."
             )
-        index = plain_index(index)
+        index = ops.movement.plain_index(index)
         try:
             self.data[index] = value.data
         except (IndexError, ValueError) as error:
             raise ValueError(f"t[...] = value: {error} (tensor of shape {shape_str(self.shape)}, value of shape "
                              f"{shape_str(value.shape)})") from None
         if grad_mode.recorder is not None:
-            grad_mode.recorder.statement("{0}[{index}] = {1}", [self, value], index=index)
+            grad_mode.recorder.set_item(self, index, value)
         self._note_in_place()
 
     # ------------------------------------------------------------------ comparisons (no gradient)
-    def _compare(self, other, ufunc, symbol):
-        result = ufunc(self.data, other.data if isinstance(other, Tensor) else other)
-        if grad_mode.recorder is not None:
-            grad_mode.recorder.expr(f"{{0}} {symbol} {{1}}", [self, other], result, "mask")
-        return Tensor._make(result, False, None, "constant")
+    def _compare(self, other, comparison):
+        if not isinstance(other, (Tensor, numbers.Number, np.ndarray, list, tuple)):
+            return NotImplemented  # t == None is False, as for any object
+        return ops.NoGradient.apply(self, _operand(other), function=comparison)
 
     def __lt__(self, other):
-        return self._compare(other, np.less, "<")
+        return self._compare(other, np.less)
 
     def __le__(self, other):
-        return self._compare(other, np.less_equal, "<=")
+        return self._compare(other, np.less_equal)
 
     def __gt__(self, other):
-        return self._compare(other, np.greater, ">")
+        return self._compare(other, np.greater)
 
     def __ge__(self, other):
-        return self._compare(other, np.greater_equal, ">=")
+        return self._compare(other, np.greater_equal)
 
     def __eq__(self, other):
-        return self._compare(other, np.equal, "==")
+        return self._compare(other, np.equal)
 
     def __ne__(self, other):
-        return self._compare(other, np.not_equal, "!=")
-
-    def _no_gradient(self, reduce, axis, keepdims):
-        result = reduce(self.data, axis=axis, keepdims=keepdims)
-        if grad_mode.recorder is not None:
-            grad_mode.recorder.expr(f"np.{reduce.__name__}({{0}}, axis={{axis}}, keepdims={{keepdims}})", [self],
-                                    result, reduce.__name__, axis=axis, keepdims=keepdims)
-        return Tensor._make(result, False, None, "constant")
+        return self._compare(other, np.not_equal)
 
     def any(self, axis=None, keepdims=False) -> Tensor:
         """True where any element is non-zero (no gradient), as NumPy's ``any``."""
-        return self._no_gradient(np.any, axis, keepdims)
+        return ops.NoGradient.apply(self, function=np.any, axis=_axis(axis, self.data.shape, 'any'), keepdims=keepdims)
 
     def all(self, axis=None, keepdims=False) -> Tensor:
         """True where every element is non-zero (no gradient), as NumPy's ``all``."""
-        return self._no_gradient(np.all, axis, keepdims)
+        return ops.NoGradient.apply(self, function=np.all, axis=_axis(axis, self.data.shape, 'all'), keepdims=keepdims)
 
     def argmax(self, axis=None, keepdims=False) -> Tensor:
         """Index of the largest element (no gradient), as NumPy's ``argmax``."""
-        return self._no_gradient(np.argmax, axis, keepdims)
+        return ops.NoGradient.apply(self, function=np.argmax, axis=_axis(axis, self.data.shape, 'argmax'), keepdims=keepdims)
 
     def argmin(self, axis=None, keepdims=False) -> Tensor:
         """Index of the smallest element (no gradient), as NumPy's ``argmin``."""
-        return self._no_gradient(np.argmin, axis, keepdims)
+        return ops.NoGradient.apply(self, function=np.argmin, axis=_axis(axis, self.data.shape, 'argmin'), keepdims=keepdims)
 
     # ------------------------------------------------------------------ elementwise functions
     def exp(self) -> Tensor:
@@ -528,11 +549,11 @@ class Tensor:
 
     def maximum(self, other) -> Tensor:
         """Elementwise larger of two tensors; at a tie both get half the gradient."""
-        return ops.Maximum.apply(self, other if isinstance(other, Tensor) else as_tensor(other, self))
+        return ops.Maximum.apply(self, _operand(other))
 
     def minimum(self, other) -> Tensor:
         """Elementwise smaller of two tensors; at a tie both get half the gradient."""
-        return ops.Minimum.apply(self, other if isinstance(other, Tensor) else as_tensor(other, self))
+        return ops.Minimum.apply(self, _operand(other))
 
     def clip(self, min=None, max=None) -> Tensor:  # noqa: A002 - NumPy's and PyTorch's names
         """Clamp into [min, max] (either may be None); the gradient passes inside, ends included."""
@@ -543,7 +564,7 @@ class Tensor:
     # ------------------------------------------------------------------ reductions
     def sum(self, axis=None, keepdims=False) -> Tensor:
         """Sum over ``axis`` (an int, a tuple, or None for all), as NumPy's ``sum``."""
-        return ops.Sum.apply(self, axis=_axis(axis), keepdims=keepdims)
+        return ops.Sum.apply(self, axis=_axis(axis, self.data.shape, 'sum'), keepdims=keepdims)
 
     def mean(self, axis=None, keepdims=False) -> Tensor:
         """Mean over ``axis``, written as ``sum / n``."""
@@ -559,11 +580,11 @@ class Tensor:
 
     def max(self, axis=None, keepdims=False) -> Tensor:
         """Largest element(s); tied elements share the gradient equally."""
-        return ops.Max.apply(self, axis=_axis(axis), keepdims=keepdims)
+        return ops.Max.apply(self, axis=_axis(axis, self.data.shape, 'max'), keepdims=keepdims)
 
     def min(self, axis=None, keepdims=False) -> Tensor:
         """Smallest element(s); tied elements share the gradient equally."""
-        return ops.Min.apply(self, axis=_axis(axis), keepdims=keepdims)
+        return ops.Min.apply(self, axis=_axis(axis, self.data.shape, 'min'), keepdims=keepdims)
 
     def softmax(self, axis=-1) -> Tensor:
         """e^x / sum(e^x) along ``axis``; shifted by the max first so e^x cannot overflow."""
@@ -576,7 +597,7 @@ class Tensor:
         shifted = self - self.max(axis, keepdims=True).detach()
         return shifted - shifted.exp().sum(axis, keepdims=True).log()
 
-    # ------------------------------------------------------------------ shape
+    # ------------------------------------------------------------------ shape and dtype
     def reshape(self, *shape) -> Tensor:
         """New shape with the same elements; ``reshape(2, 3)`` and ``reshape((2, 3))`` both work."""
         shape = _shape_arg(shape)
@@ -613,14 +634,19 @@ class Tensor:
             return self
         return ops.BroadcastTo.apply(self, shape=shape)
 
+    def astype(self, dtype) -> Tensor:
+        """The values in another dtype (a copy); the gradient flows back in the original dtype."""
+        if np.dtype(dtype) == self.data.dtype:
+            return self
+        return ops.Cast.apply(self, dtype=dtype)
+
     def __getitem__(self, index) -> Tensor:
         """NumPy indexing: ints, slices, None, ``...``, integer arrays (repeats allowed), boolean masks."""
-        from .ops.movement import plain_index
-
-        return ops.GetItem.apply(self, index=plain_index(index))
+        return ops.GetItem.apply(self, index=ops.movement.plain_index(index))
 
 
-function.Tensor = Tensor  # ops build their outputs with Tensor._make
+_new = object.__new__
+function.Tensor, function._tensor = Tensor, Tensor._make  # ops build their outputs with these
 
 
 class _HookHandle:
@@ -638,15 +664,35 @@ def _explain(t):
     return explain_grad(t)
 
 
-def _axis(axis):
-    """NumPy accepts an int, a tuple, or None for ``axis``; lists become tuples."""
-    return tuple(axis) if isinstance(axis, list) else axis
+def _axis(axis, shape=None, op=""):
+    """NumPy accepts an int, a tuple, or None for ``axis``; lists become tuples. With ``shape``,
+    an axis out of range is refused here, naming the op, the shape and the valid range."""
+    axis = tuple(axis) if isinstance(axis, list) else axis
+    if shape is not None and axis is not None:
+        try:
+            for a in axis if isinstance(axis, tuple) else (axis,):
+                ops.kernels.normalize_axis(a, len(shape))
+        except (TypeError, ValueError) as error:
+            raise type(error)(f"{op}: {error} (tensor of shape {shape_str(shape)})") from None
+    return axis
 
 
 def _shape_arg(args) -> tuple:
     if len(args) == 1 and isinstance(args[0], (tuple, list)):
         return tuple(args[0])
     return tuple(args)
+
+
+def _operand(value):
+    """The other operand of an operator: Tensors and numbers as they are (a number needs no
+    Tensor of its own, and NumPy keeps a float32 tensor float32 next to it), a NumPy array of
+    numbers as it is (a constant, not copied, as NumPy would use it), anything else (lists) as
+    a constant Tensor."""
+    if isinstance(value, (Tensor, int, float, np.number)):
+        return value
+    if isinstance(value, np.ndarray) and value.dtype.kind in "biuf":
+        return value
+    return as_tensor(value)
 
 
 def as_tensor(value, like=None) -> Tensor:
@@ -669,11 +715,10 @@ def where(condition, a, b) -> Tensor:
     given = condition.data if isinstance(condition, Tensor) else condition
     condition = np.asarray(given)
     if condition.dtype != bool:
-        condition = condition.astype(bool)
-        if grad_mode.recorder is not None and isinstance(given, np.ndarray):
-            grad_mode.recorder.expr("{0}.astype(bool)", [given], condition, "condition")
-    ref = a if isinstance(a, Tensor) else b if isinstance(b, Tensor) else None
-    return ops.Where.apply(as_tensor(a, ref), as_tensor(b, ref), condition=condition)
+        if condition.dtype.kind not in "biuf":
+            raise TypeError(f"where: the condition must hold booleans (or numbers), got dtype {condition.dtype}")
+        condition = ops.Cast.apply(Tensor._make(condition, False, None, "constant"), dtype=bool).data
+    return ops.Where.apply(_operand(a), _operand(b), condition=condition)
 
 
 def concatenate(tensors, axis=0) -> Tensor:
@@ -690,3 +735,6 @@ def stack(tensors, axis=0) -> Tensor:
     if not tensors:
         raise ValueError("stack: needs at least one tensor")
     return ops.Stack.apply(*tensors, axis=axis)
+
+
+from . import autograd, numpy_protocol  # noqa: E402 - they build on Tensor

@@ -1,14 +1,14 @@
 """Arithmetic primitives: + - * / ** and unary minus.
 
 Each backward returns the gradient for every input in the output's (broadcast) shape; the
-engine sums it back to each input's own shape (`tinygrad_edu.autograd.unbroadcast`). A
-gradient is only computed for inputs that require one (``None`` means "not needed").
+engine sums it back to each input's own shape (`unbroadcast`). ``self.needs_input_grad`` says
+which inputs want a gradient, so no work is spent on the others (``None`` = not needed).
 """
 import numpy as np
 
 from ..function import Function
 
-_BROADCAST_HINT = (
+BROADCAST_HINT = (
     "Shapes broadcast when their trailing dimensions are equal or 1; "
     "reshape one input, e.g. b.reshape(-1, 1)."
 )
@@ -17,85 +17,79 @@ _BROADCAST_HINT = (
 class Add(Function):
     """a + b; both inputs receive the gradient unchanged."""
 
+    __slots__ = ()
     name = "add"
-    code = "{0} + {1}"
-    hint = _BROADCAST_HINT
+    hint = BROADCAST_HINT
 
     def forward(self, a, b):
         return a + b
 
-    def backward(self, grad):
+    def backward(self, grad, a, b):
         return grad, grad  # d(a+b)/da = d(a+b)/db = 1
 
 
 class Sub(Function):
     """a - b; a receives the gradient, b its negative."""
 
+    __slots__ = ()
     name = "sub"
-    code = "{0} - {1}"
-    hint = _BROADCAST_HINT
+    hint = BROADCAST_HINT
 
     def forward(self, a, b):
         return a - b
 
-    def backward(self, grad):
-        b_needs = self.parents[1].requires_grad
-        return grad, (-grad if b_needs else None)
+    def backward(self, grad, a, b):
+        return grad, (-grad if self.needs_input_grad[1] else None)
 
 
 class Mul(Function):
     """a * b; each input receives the gradient times the other input (product rule)."""
 
+    __slots__ = ()
     name = "mul"
-    code = "{0} * {1}"
-    hint = _BROADCAST_HINT
+    hint = BROADCAST_HINT
 
     def forward(self, a, b):
         return a * b
 
-    def backward(self, grad):
-        a, b = self.parents  # product rule: d(ab)/da = b, d(ab)/db = a
-        return (grad * b if a.requires_grad else None, grad * a if b.requires_grad else None)
+    def backward(self, grad, a, b):
+        needs_a, needs_b = self.needs_input_grad  # d(ab)/da = b, d(ab)/db = a
+        return (grad * b if needs_a else None, grad * a if needs_b else None)
 
 
 class Div(Function):
     """a / b; d/da = 1/b, d/db = -a/b^2 (quotient rule)."""
 
+    __slots__ = ()
     name = "div"
-    code = "{0} / {1}"
-    hint = _BROADCAST_HINT
+    hint = BROADCAST_HINT
 
     def forward(self, a, b):
         return a / b
 
-    def backward(self, grad):
-        a, b = self.parents  # quotient rule: d(a/b)/da = 1/b, d(a/b)/db = -a/b^2
-        grad_a = grad / b if a.requires_grad else None
-        grad_b = -(grad * a) / (b * b) if b.requires_grad else None
-        return grad_a, grad_b
+    def backward(self, grad, a, b):
+        needs_a, needs_b = self.needs_input_grad
+        return (grad / b if needs_a else None, -(grad * a) / (b * b) if needs_b else None)
 
 
 class Neg(Function):
     """-a; the gradient comes back negated."""
 
+    __slots__ = ()
     name = "neg"
-    code = "-{0}"
 
     def forward(self, a):
         return -a
 
-    def backward(self, grad):
-        return (-grad,)
+    def backward(self, grad, a):
+        return -grad
 
 
 class PowConst(Function):
     """``x ** k`` for a fixed Python number ``k`` (the common case: squares, roots, 1/x)."""
 
+    __slots__ = ("exponent",)
     name = "pow"
-
-    @property
-    def code(self):
-        return "{0} * {0}" if self.exponent == 2 else "np.power({0}, {exponent})"
 
     def forward(self, a, exponent):
         self.exponent = exponent
@@ -104,37 +98,36 @@ class PowConst(Function):
     def describe(self):
         return f"pow({self.exponent:g})"
 
-    def backward(self, grad):
-        (a,) = self.parents
+    def backward(self, grad, a):
         k = self.exponent
         if k == 2:
-            return (grad * a * 2.0,)
-        return (grad * (a ** (k - 1)) * k,)  # power rule: d(x^k)/dx = k x^(k-1)
+            return grad * a * 2.0
+        if k == 0:  # x^0 = 1 everywhere, so its slope is 0 everywhere -- also at x = 0
+            return grad * 0.0
+        return grad * np.power(a, k - 1) * k  # power rule: d(x^k)/dx = k x^(k-1)
 
 
 class Pow(Function):
     """``a ** b`` where the exponent is itself a Tensor (so it may have a gradient too)."""
 
+    __slots__ = ()
     name = "pow"
-    code = "np.power({0}, {1})"
-    saved_code = ("{out}",)
-    hint = _BROADCAST_HINT
+    hint = BROADCAST_HINT
 
     def forward(self, a, b):
         out = np.power(a, b)
         self.save_for_backward(out)
         return out
 
-    def backward(self, grad):
-        from ..tensor import where
-
-        a, b = self.parents
-        grad_a = grad * b * a ** (b - 1.0) if a.requires_grad else None
-        grad_b = None
-        if b.requires_grad:
+    def backward(self, grad, a, b):
+        needs_a, needs_b = self.needs_input_grad
+        grad_a = grad_b = None
+        if needs_a:
+            # b a^(b-1). At a == 0 with b == 0 that is 0 * inf; a^0 is the constant 1 there, so 0
+            grad_a = np.where(np.logical_and(a == 0, b == 0), 0.0, grad * b * np.power(a, b - 1.0))
+        if needs_b:
             # d(a^b)/db = a^b ln a. At a == 0 we use 0 (the limit for b > 0, as PyTorch does);
             # for a < 0 the real derivative does not exist, so it is NaN.
-            log_a = where(a > 0, a, 1.0).log()
-            log_a = where(a < 0, np.nan, log_a)
-            grad_b = grad * self.output() * log_a
+            log_a = np.where(a < 0, np.nan, np.log(np.where(a > 0, a, 1.0)))
+            grad_b = grad * self.output(grad) * log_a
         return grad_a, grad_b

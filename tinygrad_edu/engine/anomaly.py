@@ -44,7 +44,7 @@ class detect_anomaly(_ModeSwitch):
         super().__init__(enabled)
 
 
-_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def user_frame():
@@ -55,22 +55,32 @@ def user_frame():
     return "(unknown)"
 
 
-def _nonfinite_kind(array):
+def _nonfinite_kind(value):
+    array = np.asarray(value.data if isinstance(value, function.Tensor) else value)
     if array.dtype.kind != "f" or np.all(np.isfinite(array)):
         return None
     return "NaN" if np.any(np.isnan(array)) else "Inf"
 
 
-def check_forward(node, inputs, out):
-    """Anomaly mode: raise if ``out`` has NaN/Inf although every input was finite."""
+def _shapes(inputs):
+    return ", ".join(str(np.shape(x.data if isinstance(x, function.Tensor) else x)) for x in inputs)
+
+
+def note_forward(node, inputs, out, recorded):
+    """Anomaly mode, after an op's forward: remember where the node was made, and raise if
+    ``out`` has NaN/Inf although every input was finite."""
+    node.created_at = user_frame()
     kind = _nonfinite_kind(out)
-    if kind is None or any(_nonfinite_kind(t.data) for t in inputs):
+    if kind is None or any(_nonfinite_kind(x) for x in inputs):
         return
-    shapes = ", ".join(str(tuple(t.shape)) for t in inputs)
     node.anomaly = f"produced {kind} in the forward pass"
-    result = function.Tensor._make(out, any(t.requires_grad for t in inputs), node if node.parents else None)
+    if not recorded:  # keep the inputs anyway, so the drawing of the error shows where it came from
+        node.inputs, node.arrays, node.grad, node.module, node.stamp = inputs, [], None, None, 0
+        node.needs_input_grad = [False] * len(inputs)
+        node.options = {}
+    result = function.Tensor._make(out, recorded, node)
     raise AnomalyError(
-        f"forward: '{node.describe()}' produced {kind} from finite inputs of shapes {shapes}\n"
+        f"forward: '{node.describe()}' produced {kind} from finite inputs of shapes {_shapes(inputs)}\n"
         f"  created at {node.created_at}\n"
         "  Check the values reaching this op (log and sqrt of values <= 0, division by 0, "
         "overflowing exp).", node, result)
@@ -78,15 +88,14 @@ def check_forward(node, inputs, out):
 
 def check_backward(node, grad, input_grads):
     """Anomaly mode: raise if a backward formula turned a finite gradient into NaN/Inf."""
-    if _nonfinite_kind(grad.data):
+    if _nonfinite_kind(grad):
         return
     for i, g in enumerate(input_grads):
-        kind = None if g is None else _nonfinite_kind(g.data)
+        kind = None if g is None else _nonfinite_kind(g)
         if kind:
             node.anomaly = f"produced {kind} in the backward pass"
-            shapes = ", ".join(str(tuple(p.shape)) for p in node.parents)
             raise AnomalyError(
                 f"backward: the backward of '{node.describe()}' produced {kind} in the gradient of "
-                f"its input {i} (inputs of shapes {shapes})\n  created at {node.created_at}\n"
+                f"its input {i} (inputs of shapes {_shapes(node.inputs)})\n  created at {node.created_at}\n"
                 "  The op's derivative is infinite or undefined here, e.g. sqrt or log at 0.",
                 node)

@@ -1,68 +1,65 @@
 """Ops that move or select elements without arithmetic: reshape, transpose, broadcast_to,
-indexing (and its mirror image, scatter-add), concatenate and stack.
+indexing (and its mirror image, scatter-add), concatenate, stack, and the dtype cast.
 
 Their backward passes only move gradients back to where the elements came from, which is
 why each one's backward is written with its mirror op (reshape <-> reshape, index <->
 scatter-add, broadcast <-> sum).
 """
+import itertools
+
 import numpy as np
 
-from .. import autograd, function
+from .. import function
 from ..function import Function
-from .kernels import scatter_add
+from .kernels import normalize_axis, scatter_add, unbroadcast
 
 
 class Reshape(Function):
     """Same elements, new shape; backward reshapes the gradient back."""
 
+    __slots__ = ()
     name = "reshape"
     hint = "The number of elements must stay the same; use -1 for one dimension to be inferred."
 
-    code = "{0}.reshape({shape})"
-
     def forward(self, x, shape):
-        self.input_shape, self.shape = x.shape, shape
         return x.reshape(shape)
 
-    def backward(self, grad):
-        return (grad.reshape(self.input_shape),)
+    def backward(self, grad, x):
+        return grad.reshape(x.shape)
 
 
 class Transpose(Function):
     """Permute axes; backward applies the inverse permutation."""
 
+    __slots__ = ("axes",)
     name = "transpose"
-
-    @property
-    def code(self):  # all axes reversed (the matrix transpose) reads best as .T
-        return "{0}.T" if self.reverses_all else "np.transpose({0}, {axes})"
 
     def forward(self, x, axes):
         self.axes = axes
-        self.reverses_all = axes is None or tuple(axes) == tuple(range(x.ndim - 1, -1, -1))
-        return np.transpose(x, axes)
+        reverses_all = axes is None or tuple(a % x.ndim for a in axes) == tuple(range(x.ndim - 1, -1, -1))
+        return x.T if reverses_all else x.transpose(axes)  # .T reads best where it is the same
 
     def describe(self):
         return "transpose" if self.axes is None else f"transpose{tuple(self.axes)}"
 
-    def backward(self, grad):
-        inverse = None if self.axes is None else tuple(np.argsort(self.axes))
-        return (grad.transpose(inverse),)
+    def backward(self, grad, x):
+        if self.axes is None:
+            return grad.T
+        return grad.transpose(tuple(np.argsort([a % x.ndim for a in self.axes])))
 
 
 class BroadcastTo(Function):
     """Repeat along new or size-1 axes; backward sums the copies (`unbroadcast`)."""
 
+    __slots__ = ()
     name = "broadcast_to"
-    code = "np.array(np.broadcast_to({0}, {shape}))"
 
     def forward(self, x, shape):
-        self.input_shape, self.shape = x.shape, shape
-        # A copy, not NumPy's read-only view: results (and gradients) must be writable arrays.
-        return np.array(np.broadcast_to(x, shape))
+        # A copy of NumPy's read-only view: a Tensor's values are a writable array of its own.
+        return np.broadcast_to(x, shape).copy()
 
-    def backward(self, grad):
-        return (autograd.unbroadcast(grad, self.input_shape),)
+    def backward(self, grad, x):
+        return unbroadcast(grad, x.shape)
 
 
 def plain_index(index):
@@ -87,21 +84,16 @@ def plain_index(index):
 class GetItem(Function):
     """x[index]; backward scatters the gradient back to the indexed places (`ScatterAdd`)."""
 
+    __slots__ = ("index",)
     name = "getitem"
     hint = "Check the index against the tensor's shape."
 
-    @property
-    def code(self):  # one element comes back from NumPy as a scalar: make it a 0-d array
-        return "{0}[{index}]" if self.array_result else "np.asarray({0}[{index}])"
-
     def forward(self, x, index):
-        self.index, self.input_shape = index, x.shape
-        out = x[index]
-        self.array_result = isinstance(out, np.ndarray)
-        return out if self.array_result else np.asarray(out)
+        self.index = index
+        return x[index]
 
-    def backward(self, grad):
-        return (ScatterAdd.apply(grad, index=self.index, shape=self.input_shape),)
+    def backward(self, grad, x):
+        return ScatterAdd.call(grad, index=self.index, shape=x.shape)
 
 
 class ScatterAdd(Function):
@@ -111,62 +103,71 @@ class ScatterAdd(Function):
     occurrence, where plain assignment would keep only the last one.
     """
 
+    __slots__ = ("index",)
     name = "scatter_add"
-    code = "scatter_add({0}, {at}, {shape})"  # {index} would be written as between brackets
-
-    @property
-    def at(self):
-        return self.index
 
     def forward(self, grad, index, shape):
-        self.index, self.shape = index, shape
+        self.index = index
         return scatter_add(grad, index, shape)
 
-    def backward(self, grad):
-        return (grad[self.index],)
+    def backward(self, grad, values):
+        return grad[self.index]
 
 
 class Concatenate(Function):
     """Join along an axis; backward slices the gradient back into the pieces."""
 
+    __slots__ = ("axis",)
     name = "concatenate"
-    code = "np.concatenate([{inputs}], axis={axis})"
     hint = "All inputs must have the same shape except along the joining axis."
 
     def forward(self, *arrays, axis):
         self.axis = axis
-        self.bounds = np.cumsum([0] + [a.shape[axis] for a in arrays])
         return np.concatenate(arrays, axis=axis)
 
     def describe(self):
         return f"concatenate(axis={self.axis})"
 
-    def backward(self, grad):
-        axis = self.axis % grad.ndim
+    def backward(self, grad, *inputs):
+        axis = normalize_axis(self.axis, len(grad.shape))
         before = (slice(None),) * axis
-        return tuple(
-            grad[before + (slice(int(start), int(stop)),)] if p.requires_grad else None
-            for p, start, stop in zip(self.parents, self.bounds[:-1], self.bounds[1:])
-        )
+        bounds = list(itertools.accumulate((x.shape[axis] for x in inputs), initial=0))
+        return tuple(grad[before + (slice(start, stop),)] if needed else None
+                     for needed, start, stop in zip(self.needs_input_grad, bounds[:-1], bounds[1:]))
 
 
 class Stack(Function):
     """Join along a new axis; backward takes each input's slice of the gradient."""
 
+    __slots__ = ("axis",)
     name = "stack"
-    code = "np.stack([{inputs}], axis={axis})"
     hint = "All inputs must have the same shape."
 
     def forward(self, *arrays, axis):
         out = np.stack(arrays, axis=axis)
-        self.axis = axis % out.ndim
+        self.axis = axis % len(out.shape)
         return out
 
     def describe(self):
         return f"stack(axis={self.axis})"
 
-    def backward(self, grad):
+    def backward(self, grad, *inputs):
         before = (slice(None),) * self.axis
-        return tuple(
-            grad[before + (i,)] if p.requires_grad else None for i, p in enumerate(self.parents)
-        )
+        return tuple(grad[before + (i,)] if needed else None for i, needed in enumerate(self.needs_input_grad))
+
+
+class Cast(Function):
+    """The same values in another dtype (``astype``); the gradient is cast back."""
+
+    __slots__ = ("dtype",)
+    name = "astype"
+
+    def forward(self, x, dtype):
+        self.dtype = np.dtype(dtype)
+        return x.astype(self.dtype)
+
+    def describe(self):
+        return f"astype({self.dtype})"
+
+    def backward(self, grad, x):
+        return grad.astype(x.dtype)

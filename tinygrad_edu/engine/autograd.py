@@ -1,0 +1,516 @@
+"""The backward engine: reverse-mode automatic differentiation over the recorded graph.
+
+The graph is made of `Function` nodes; each keeps the inputs it was applied to
+(``node.inputs``). Backward visits the nodes reachable from the output latest first -- each
+op was recorded after the ops that made its inputs, so this reaches every node after all the
+nodes that use its result, with no recursion (a 100,000-op chain is fine) -- and at each node
+runs the op's backward formula on the gradient that reached it: the chain rule. Contributions
+that reach the same tensor are added (a tensor used twice gets both); the totals end in the
+leaves' ``.grad`` (``backward``) or are handed back (``grad``).
+
+The formulas are array-generic (see function.py). Unless the gradient's own graph is wanted
+(``create_graph=True``) or a program is being written, they run on the plain arrays the forward
+pass saw, so backward costs what NumPy costs; otherwise on Tensors, recording. Broadcasting is
+undone here, in one place (`unbroadcast`), and every gradient is given its input's dtype here.
+
+After backward the graph stays readable: each node keeps its inputs (so every value) and the
+gradient that reached it (``node.grad``); only the arrays ops saved for backward are freed.
+Drawings, traces and the explorer read graphs through the walker at the end of this file.
+"""
+from __future__ import annotations
+
+import gc
+import threading
+from heapq import heappop, heappush
+
+import numpy as np
+
+from . import function
+from .anomaly import check_backward
+from .function import Function, grad_mode, shape_str
+from .ops.kernels import ones, unbroadcast
+from .tensor import Tensor, as_tensor
+
+__all__ = ["backward", "grad", "unbroadcast", "nodes_below", "topological_order", "tensors_in_order",
+           "tensor_key", "graph_inputs", "latest_gradient", "explain_grad"]
+
+# backward() adds into .grad with a read-add-write; concurrent backward calls into a shared
+# leaf would lose updates without it.
+_accumulate = threading.Lock()
+
+
+# ---------------------------------------------------------------------------- the order
+# Every node is stamped by a clock when it is recorded (function.py), after the nodes that made
+# its inputs. So latest first is an order in which each node comes after every node that uses
+# its output: the order backward runs them in, the forward pass reversed. It depends only on the
+# graph, so gradients are summed in the same order every time.
+
+def _by_latest(node):
+    return -node.stamp
+
+
+def nodes_below(root_nodes):
+    """Every node reachable from ``root_nodes`` (Functions), in no particular order."""
+    found = set()
+    pending = [n for n in root_nodes if n is not None]
+    while pending:
+        node = pending.pop()
+        if node in found:
+            continue
+        found.add(node)
+        pending.extend(x.grad_fn for x in node.inputs if isinstance(x, Tensor) and x.grad_fn is not None)
+    return found
+
+
+def topological_order(root_nodes) -> list[Function]:
+    """Every node reachable from ``root_nodes``, in the order backward runs them: latest first."""
+    return sorted(nodes_below(root_nodes), key=_by_latest)
+
+
+# ---------------------------------------------------------------------------- the engine
+def _freed_error(node):
+    return RuntimeError(
+        f"backward: the graph through '{node.describe()}' was already freed by an earlier "
+        "backward(). Call the first backward(retain_graph=True) to go through the same graph "
+        "twice, or recompute the forward pass."
+    )
+
+
+def _root_gradient(tensor, gradient, position, on_tensors):
+    """The gradient backward starts from: ones for a one-number output, else ``gradient=``."""
+    if not isinstance(tensor, Tensor):
+        raise TypeError(f"backward: output {position} is a {type(tensor).__name__}, not a Tensor")
+    if not tensor.requires_grad:
+        raise RuntimeError(
+            f"backward: output {position} does not require grad, so there is no graph to "
+            f"differentiate. {explain_grad(tensor)}"
+        )
+    if gradient is None:
+        if tensor.data.size != 1:
+            raise RuntimeError(
+                f"backward: the output has shape {shape_str(tensor.shape)}; backward() without "
+                "gradient= needs a single number. Reduce it first (out.sum() or out.mean()), or "
+                "pass gradient= a tensor of the same shape (tg.ones_like(out) for the sum)."
+            )
+        if not on_tensors:
+            return ones(tensor.data.shape, like=tensor.data)
+        seed = np.ones(tensor.data.shape, tensor.data.dtype)
+        if grad_mode.recorder is not None:
+            grad_mode.recorder.made(seed, "np.ones", (seed.shape, seed.dtype), "seed")
+        return Tensor._make(seed, False, None, "constant")
+    gradient = as_tensor(gradient, like=tensor)
+    if gradient.shape != tensor.shape:
+        raise RuntimeError(
+            f"backward: gradient= has shape {shape_str(gradient.shape)} but the output has shape "
+            f"{shape_str(tensor.shape)}; they must be equal."
+        )
+    if gradient.dtype != tensor.dtype:
+        gradient = gradient.astype(tensor.dtype)
+    return gradient if on_tensors else gradient.data
+
+
+def _run(roots, root_grads, create_graph, retain_graph, wanted=None):
+    """The engine. Returns ``{id(leaf): [leaf, total gradient, where it came from]}`` for every
+    leaf reached (or, with ``wanted``, for the wanted tensors only); see `_own` for the last.
+
+    ``wanted`` (used by `grad`) maps id(tensor) -> tensor for the tensors whose gradients are
+    asked for; then leaves are not touched, and only nodes that lead to a wanted tensor run.
+    Nothing the graph keeps (each node's gradient, freed arrays, retained .grad) changes until
+    every node has run, so a backward refused half way changes nothing.
+    """
+    mode = grad_mode
+    recorder, anomaly, previous_mode = mode.recorder, mode.anomaly, mode.enabled  # per thread: read once
+    on_tensors = create_graph or recorder is not None
+    leaf_grads = {}  # id(leaf) -> [leaf, summed gradient, source]
+    node_grads = {}  # node -> summed gradient of its output, for the nodes waiting in `latest`
+    latest = []  # heap of (-stamp, node): the latest node that has received a gradient comes first
+    for root, g in zip(roots, root_grads):
+        node = root.grad_fn
+        if node is None:
+            _add(leaf_grads, root, g, (g, ()))
+        elif node in node_grads:
+            node_grads[node] = node_grads[node] + g
+        else:
+            node_grads[node] = g
+            heappush(latest, (-node.stamp, node))
+    wanted_nodes, runs = {}, None
+    if wanted is not None:
+        wanted_nodes = {t.grad_fn: t for t in wanted.values() if t.grad_fn is not None}
+        runs = _nodes_to_run(list(node_grads), wanted, wanted_nodes)
+    observed = recorder is not None or wanted is not None
+
+    mode.enabled = create_graph  # formulas on Tensors are recorded only for create_graph
+    mode.anomaly = False  # backward formulas are checked as a whole, by check_backward
+    collecting = gc.isenabled()
+    gc.disable()  # a deep graph would make the cyclic collector rescan it again and again
+    last_in_place = function.last_in_place
+    done = []  # (node, gradient), committed to the graph at the end
+    try:
+        while latest:
+            node = heappop(latest)[1]
+            g = node_grads.pop(node)
+            if node.hooks:
+                g = _run_hooks(node.hooks, g, on_tensors)
+            done.append((node, g))
+            if observed:  # a program is being written, or grad() wants some tensors
+                if recorder is not None:
+                    recorder.gradient_of(node, _array(g))
+                if node in wanted_nodes:
+                    _add(leaf_grads, wanted_nodes[node], g, (g, ()))
+                if runs is not None and node not in runs:
+                    continue  # nothing wanted lies beyond it
+            if node.saved is None:
+                raise _freed_error(node)
+            if last_in_place > node.stamp:  # something changed in place after the op ran
+                _check_versions(node)
+            values = node.inputs if on_tensors else node.arrays
+            input_grads = _checked(node, g, values) if anomaly else node.backward(g, *values)
+            if type(input_grads) is not tuple:  # a one-input op may return its gradient bare
+                input_grads = tuple(input_grads) if isinstance(input_grads, list) else (input_grads,)
+            for x, array, needed, pg in zip(node.inputs, node.arrays, node.needs_input_grad, input_grads):
+                if not needed or pg is None:
+                    continue
+                if pg.shape != array.shape or pg.dtype != array.dtype:
+                    pg = _conform(pg, array)
+                inner = x.grad_fn
+                if inner is None:
+                    _add(leaf_grads, x, pg, (g, node.arrays))
+                elif inner in node_grads:
+                    node_grads[inner] = node_grads[inner] + pg
+                else:
+                    node_grads[inner] = pg
+                    heappush(latest, (-inner.stamp, inner))
+    finally:
+        if collecting:
+            gc.enable()
+        mode.enabled, mode.anomaly = previous_mode, anomaly
+    for node, g in done:  # every node ran: now the graph records what happened
+        node.grad = g  # the gradient of the latest backward, for drawings and traces
+        if node.retained is not None:
+            _retain(node, g, on_tensors)
+        if not retain_graph:
+            node.saved = None  # free what the op saved; the inputs stay for inspection
+    return leaf_grads
+
+
+def _conform(grad, array):
+    """A gradient in its input's shape (summing what broadcasting repeated) and dtype."""
+    if grad.shape != array.shape:
+        grad = unbroadcast(grad, array.shape)
+    return grad if grad.dtype == array.dtype else grad.astype(array.dtype)
+
+
+def _checked(node, grad, values):
+    """Anomaly mode: run a backward formula without NumPy's warnings, then check its results."""
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        input_grads = node.backward(grad, *values)
+    check_backward(node, grad, input_grads if isinstance(input_grads, (tuple, list)) else (input_grads,))
+    return input_grads
+
+
+def _array(g):
+    return g.data if isinstance(g, Tensor) else g
+
+
+def _as_tensor_grad(g):
+    """A gradient as users see it: a Tensor (hooks receive one, ``.grad`` holds one)."""
+    return g if isinstance(g, Tensor) else Tensor._make(np.asarray(g), False, None, "grad")
+
+
+def _run_hooks(hooks, g, on_tensors):
+    for hook in hooks:
+        changed = hook(_as_tensor_grad(g))
+        if changed is not None:
+            g = as_tensor(changed) if on_tensors else _array(as_tensor(changed))
+    return g
+
+
+def _add(totals, tensor, g, source):
+    """Add a gradient contribution for a leaf; ``source`` is ``(the gradient of the node that
+    sent it, that node's input arrays)``, which `_own` needs, or None once contributions add up."""
+    entry = totals.get(id(tensor))
+    if entry is None:
+        totals[id(tensor)] = [tensor, g, source]
+    else:
+        entry[1] = entry[1] + g
+        entry[2] = None  # a sum is a new array of its own
+
+
+def _own(g, source, stored):
+    """The array to store in a ``.grad``: ``g`` itself when nothing else holds it, else a copy.
+
+    Formulas pass gradients through unchanged (``a + b`` hands the node's own gradient to
+    both inputs), views share memory, and a custom formula might return an input's array; a
+    leaf's ``.grad`` must be its own, so that changing it in place (gradient clipping) changes
+    nothing else -- not another leaf's gradient, not the gradient a drawing shows for a node.
+    """
+    if type(g) is not np.ndarray or g.base is not None or id(g) in stored or (
+            source is not None and (g is source[0] or _one_of(g, source[1]))):
+        g = np.array(g)
+    stored.add(id(g))
+    return g
+
+
+def _one_of(g, arrays):
+    for a in arrays:
+        if g is a:
+            return True
+    return False
+
+
+def _accumulate_into(tensor, g, source, stored):
+    """``tensor.grad += g`` (as a new Tensor), with the read-add-write under a lock. A Tensor
+    ``g`` (create_graph, or a program being written) is added as a Tensor; an array is stored
+    as the tensor's own (`_own`)."""
+    value = g if isinstance(g, Tensor) else Tensor._make(_own(g, source, stored), False, None, "grad")
+    with _accumulate:
+        old = tensor._grad
+        if old is None:
+            tensor._grad = value
+        elif isinstance(g, Tensor):
+            tensor._grad = old + value
+        else:
+            tensor._grad = Tensor._make(old.data + value.data, False, None, "grad")
+    return tensor._grad
+
+
+def _retain(node, g, on_tensors):
+    owner = node.retained()
+    if owner is not None:
+        if on_tensors and not g.requires_grad:
+            g = _constant_grad(g)
+        _accumulate_into(owner, g, (g, ()), set())
+
+
+def _check_versions(node):
+    """Refuse to run a backward formula whose saved values changed after the forward pass."""
+    hint = ("Hint: do not change tensors that a graph still needs between the forward pass and "
+            "backward(): update parameters after backward() (then compute a new loss), or write "
+            "x = x + y instead of x += y.")
+    if node.modified is not None:
+        old, new = node.modified
+        raise RuntimeError(
+            f"backward: the output of '{node.describe()}', which its backward needs, was modified in "
+            f"place: it is at version {new}, but the forward pass saved version {old}. {hint}"
+        )
+    for i, x in enumerate(node.inputs):
+        if isinstance(x, Tensor) and x._changed_at > node.stamp:
+            old = x.version_at(node.stamp)
+            raise RuntimeError(
+                f"backward: input {i} of '{node.describe()}' (shape {shape_str(x.shape)}"
+                f"{', ' + repr(x.name) if x.name else ''}) was modified in place after the op used it: "
+                f"it is at version {x._version}, but the forward pass saw version {old}. {hint}"
+            )
+
+
+def _nodes_to_run(root_nodes, wanted, wanted_nodes):
+    """The nodes whose backward leads to some wanted tensor (`grad` runs only these)."""
+    runs = set()
+    for node in reversed(topological_order(root_nodes)):  # inputs before users
+        for x in node.inputs:
+            if isinstance(x, Tensor) and (id(x) in wanted or x.grad_fn in wanted_nodes or x.grad_fn in runs):
+                runs.add(node)
+                break
+    return runs
+
+
+def _as_sequence(x):
+    return list(x) if isinstance(x, (list, tuple)) else [x]
+
+
+def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False):
+    """Accumulate d(tensors)/d(leaf) into every leaf's ``.grad`` (what ``t.backward()`` calls).
+
+    >>> import tinygrad_edu as tg
+    >>> x = tg.tensor(3.0, requires_grad=True)
+    >>> tg.autograd.backward(x * x)
+    >>> x.grad.item()
+    6.0
+    """
+    recorder = grad_mode.recorder
+    on_tensors = create_graph or recorder is not None
+    if isinstance(tensors, Tensor):  # the usual call: one output
+        if isinstance(grad_tensors, (list, tuple)) and len(grad_tensors) == 1:
+            grad_tensors = grad_tensors[0]
+        roots = [tensors]
+        root_grads = [_root_gradient(tensors, grad_tensors, 0, on_tensors)]
+    else:
+        roots = _as_sequence(tensors)
+        given = _as_sequence(grad_tensors) if grad_tensors is not None else [None] * len(roots)
+        if len(given) != len(roots):
+            raise ValueError(f"backward: {len(roots)} outputs but {len(given)} gradients were given")
+        root_grads = [_root_gradient(t, g, i, on_tensors) for i, (t, g) in enumerate(zip(roots, given))]
+    totals = _run(roots, root_grads, create_graph, create_graph if retain_graph is None else retain_graph)
+    stored = set()
+    for leaf, g, source in totals.values():
+        if leaf._hooks:
+            g = _run_hooks(leaf._hooks, g, on_tensors)
+        if recorder is not None:
+            recorder.check_accumulation(leaf)
+            recorder.gradient_of(leaf, _array(g))
+        if on_tensors and not create_graph:
+            g = _constant_grad(g)  # a Tensor of its own per leaf (add hands both inputs the same one)
+        total = _accumulate_into(leaf, g, source, stored)
+        if recorder is not None:
+            recorder.set_grad(leaf, total)
+
+
+def _constant_grad(g):
+    """A program is being written (no create_graph): a gradient Tensor of its own, no graph."""
+    return Tensor._make(g.data, False, None, "grad")
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, allow_unused=False):
+    """Return d(outputs)/d(inputs) as a tuple, without touching any ``.grad``.
+
+    With ``create_graph=True`` the results are themselves differentiable, so derivatives nest:
+
+    >>> import tinygrad_edu as tg
+    >>> x = tg.tensor(2.0, requires_grad=True)
+    >>> (dy,) = tg.autograd.grad(x ** 3, x, create_graph=True)   # 3x^2 = 12
+    >>> (d2y,) = tg.autograd.grad(dy, x)                          # 6x = 12
+    >>> dy.item(), d2y.item()
+    (12.0, 12.0)
+    """
+    roots = _as_sequence(outputs)
+    targets = _as_sequence(inputs)
+    given = _as_sequence(grad_outputs) if grad_outputs is not None else [None] * len(roots)
+    if len(given) != len(roots):
+        raise ValueError(f"grad: {len(roots)} outputs but {len(given)} grad_outputs were given")
+    for i, t in enumerate(targets):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"grad: input {i} is a {type(t).__name__}, not a Tensor")
+        if not t.requires_grad:
+            raise RuntimeError(
+                f"grad: input {i} (shape {shape_str(t.shape)}) does not require grad, so no "
+                f"gradient can be taken with respect to it. {explain_grad(t)}"
+            )
+    on_tensors = create_graph or grad_mode.recorder is not None
+    root_grads = [_root_gradient(t, g, i, on_tensors) for i, (t, g) in enumerate(zip(roots, given))]
+    retain = create_graph if retain_graph is None else retain_graph
+    wanted = {id(t): t for t in targets}
+    totals = _run(roots, root_grads, create_graph, retain, wanted=wanted)
+    results, stored = [], set()
+    for i, t in enumerate(targets):
+        entry = totals.get(id(t))
+        if entry is None:
+            if not allow_unused:
+                raise RuntimeError(
+                    f"grad: input {i} (shape {shape_str(t.shape)}) was not used to compute the "
+                    "outputs, so its gradient is undefined. Pass allow_unused=True to get None."
+                )
+            results.append(None)
+            continue
+        g = entry[1]
+        if create_graph:
+            results.append(g)
+        elif on_tensors:
+            results.append(g if not g.requires_grad else g.detach())
+        else:
+            results.append(Tensor._make(_own(g, entry[2], stored), False, None, "grad"))
+    return tuple(results)
+
+
+# ---------------------------------------------------------------------------- the walker
+def graph_inputs(node: Function):
+    """What an op was applied to: Tensors, and the numbers or arrays it used as constants.
+
+    With `tensors_in_order` and `latest_gradient`, this is the documented way for code outside
+    the engine (drawings, traces, the explorer) to read a graph.
+    """
+    return node.inputs
+
+
+def tensors_in_order(roots, within=None):
+    """Every tensor the roots depend on, each after its inputs (the tensor-level walk that
+    drawings and traces use). Iterative; ``within`` (a set of `tensor_key`s) limits the walk."""
+
+    def inputs(t):
+        node = t.grad_fn
+        if node is None:
+            return ()
+        return [x for x in node.inputs if isinstance(x, Tensor) and (within is None or tensor_key(x) in within)]
+
+    order, seen = [], set()
+    for root in roots:
+        if tensor_key(root) in seen:
+            continue
+        seen.add(tensor_key(root))
+        stack = [(root, iter(inputs(root)))]
+        while stack:
+            t, pending = stack[-1]
+            for parent in pending:
+                if tensor_key(parent) not in seen:
+                    seen.add(tensor_key(parent))
+                    stack.append((parent, iter(inputs(parent))))
+                    break
+            else:
+                stack.pop()
+                order.append(t)
+    return order
+
+
+def tensor_key(t):
+    """What identifies a value in the graph: its node, or the leaf itself. (Backward re-creates
+    saved outputs as new Tensor objects with the same node, so identity alone would not do.)"""
+    return ("node", t.grad_fn) if t.grad_fn is not None else ("leaf", id(t))
+
+
+def latest_gradient(t):
+    """The gradient shown for ``t``: a leaf's accumulated ``.grad``, or for an intermediate
+    tensor the gradient that reached it in the latest backward (None if there was none), as an
+    array."""
+    if t.grad_fn is None:
+        return None if t._grad is None else t._grad.data
+    g = t.grad_fn.grad
+    return None if g is None else np.asarray(_array(g))
+
+
+def explain_grad(t) -> str:
+    """Say in one or two sentences why ``t.grad`` is what it is (usually: why it is None).
+
+    >>> import tinygrad_edu as tg
+    >>> x = tg.tensor([1.0, 2.0])
+    >>> print(tg.explain_grad(x))  # doctest: +ELLIPSIS
+    This tensor was created with requires_grad=False...
+    """
+    if t._grad is not None:
+        return "This tensor's .grad is set: it holds the gradient accumulated by backward()."
+    if not t.requires_grad:
+        origin = t._origin
+        if origin == "no_grad":
+            return (
+                "This tensor was computed while recording was off (inside tg.no_grad()), so no "
+                "graph connects it to its inputs. Compute it outside the no_grad block."
+            )
+        if origin == "compiled":
+            return (
+                "This tensor was returned by a tg.compile'd function, which runs NumPy directly and "
+                "records no graph. Call the function itself (not compiled) to get a graph to differentiate."
+            )
+        if origin == "detach":
+            return (
+                "This tensor came from .detach(), which cuts it out of the graph on purpose. "
+                "Use the original tensor if you want gradients to flow."
+            )
+        if origin == "constant":
+            return (
+                "This tensor was computed only from tensors that do not require grad, so it is "
+                "a constant. Create the inputs you want gradients for with requires_grad=True."
+            )
+        if origin == "grad":
+            return "This tensor is a gradient computed by backward(); gradients are not tracked unless create_graph=True."
+        return (
+            "This tensor was created with requires_grad=False, so autograd does not track it. "
+            "Create it with requires_grad=True or call .requires_grad_()."
+        )
+    if t.grad_fn is not None:
+        return (
+            f"This tensor is an intermediate result (made by '{t.grad_fn.describe()}'); its "
+            "gradient is passed on to its inputs and not kept in .grad. Call .retain_grad() on it before "
+            "backward() to keep it, or ask for it with tg.autograd.grad(output, tensor)."
+        )
+    return (
+        "This leaf requires grad, but no backward() has reached it yet: call backward() on an "
+        "output computed from it (or the gradient was cleared with zero_grad() / .grad = None)."
+    )

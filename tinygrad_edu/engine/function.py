@@ -1,0 +1,290 @@
+"""The node type of the graph (`Function`) and the per-thread switches (`no_grad`, ...).
+
+Every primitive op is a subclass of `Function` with two methods side by side, both written in
+*array-generic* NumPy -- operators, array methods and ``np.*`` functions, nothing that only an
+ndarray has:
+
+* ``forward(self, *inputs, **options)`` computes the result from arrays (and Python numbers)
+  and keeps what backward will need with ``self.save_for_backward(...)``;
+* ``backward(self, grad, *inputs)`` returns one gradient per input: the chain rule for this op.
+
+Because the backward formula is array-generic, the engine runs it two ways (autograd.py):
+on plain ndarrays when nobody wants the gradient's own graph -- bare NumPy speed -- and on
+Tensors, which support NumPy's dispatch protocols, when ``create_graph=True`` asks for the
+graph of the gradient (higher derivatives) or a program is being written. Both give the same
+bits. The forward is array-generic for the same reason: the program writers run it on
+stand-in arrays to read off the NumPy source of each op (tinygrad_edu/programs).
+
+`Function.apply` runs forward on Tensors and, when recording is on and some input requires
+grad, links the output to this node. The node *is* the context object: one per op call.
+"""
+from __future__ import annotations
+
+import functools
+import itertools
+import threading
+
+import numpy as np
+
+Tensor = None  # the Tensor class; tensor.py fills this in when it is imported (it imports us)
+_tensor = None  # Tensor's fast internal constructor (Tensor._make), filled in with it
+_new = object.__new__
+
+
+class _GradMode(threading.local):
+    """Per-thread switches: one thread's ``no_grad`` block must not affect another's.
+
+    ``recorder`` is the engine's one hook for the program writers: None, or an object that
+    `tg.compile` / `tg.codegen` install (tinygrad_edu/programs/recorder.py) and that the engine
+    tells about what it does -- ``op(node, inputs, out, options)`` after every op,
+    ``statement(...)`` for in-place updates, ``expr(...)`` for the few values the engine makes
+    itself (backward's seed), ``gradient_of(...)`` and ``set_grad(...)`` during backward. The
+    engine never imports the recorder.
+    """
+
+    enabled = True
+    module = None  # the innermost Module being called; recorded nodes remember it (for drawings)
+    anomaly = False  # detect_anomaly() (anomaly.py): check every result, remember where nodes came from
+    recorder = None  # the program hook (see above)
+
+
+# A clock that ticks once per recorded op and once per in-place update: comparing ticks tells
+# whether a tensor was changed after an op saved it for backward (see Tensor._note_in_place).
+clock = itertools.count(1)
+last_in_place = 0  # the tick of the latest in-place update anywhere: backward skips the version
+#                    checks of every node recorded after it (the usual case in a training loop)
+
+grad_mode = _GradMode()
+
+
+def is_grad_enabled() -> bool:
+    """True when new ops are being recorded for autograd (the default)."""
+    return grad_mode.enabled
+
+
+class _ModeSwitch:
+    """A per-thread switch (``grad_mode.<attribute>``) as a context manager or a decorator.
+
+    `no_grad`, `enable_grad`, `set_grad_enabled` and `detect_anomaly` are this, each with its
+    own attribute and value.
+    """
+
+    attribute = "enabled"
+    target = True
+
+    def __init__(self, target=None):
+        if target is not None:
+            self.target = bool(target)
+
+    def __enter__(self):
+        self._previous = getattr(grad_mode, self.attribute)
+        setattr(grad_mode, self.attribute, self.target)
+        return self
+
+    def __exit__(self, *exc_info):
+        setattr(grad_mode, self.attribute, self._previous)
+        return False
+
+    def __call__(self, func):
+        switch, target = type(self), self.target
+
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            with switch(target):
+                return func(*args, **kwargs)
+
+        return wrapper
+
+
+class no_grad(_ModeSwitch):
+    """Stop recording: ops inside the block build no graph (used for weight updates).
+
+    >>> import tinygrad_edu as tg
+    >>> w = tg.tensor([1.0, 2.0], requires_grad=True)
+    >>> with tg.no_grad():
+    ...     y = w * 2
+    >>> y.requires_grad
+    False
+
+    Also a decorator: ``@tg.no_grad()`` on a function runs its body without recording.
+    """
+
+    target = False
+
+
+class enable_grad(_ModeSwitch):
+    """Turn recording back on inside a `no_grad` block (context manager or decorator)."""
+
+    target = True
+
+
+class set_grad_enabled(_ModeSwitch):
+    """``with tg.set_grad_enabled(flag):`` records only when ``flag`` is true."""
+
+    def __init__(self, mode: bool):
+        super().__init__(mode)
+
+
+class Function:
+    """One recorded op call: a node of the graph and the context its backward needs.
+
+    What a graph walker may read (through `tinygrad_edu.autograd`'s walker):
+
+    * ``inputs`` -- what the op was applied to, in call order: Tensors, and Python numbers or
+      arrays used as constants. Kept after backward, so every value stays readable;
+    * ``grad`` -- the gradient that reached this node's output in the latest backward (an
+      array, or a Tensor under ``create_graph=True``), None before any;
+    * ``name`` -- the op's short name (``"mul"``); ``describe()`` adds its options
+      (``"sum(axis=1)"``);
+    * ``module`` -- the innermost `Module` whose forward recorded the node, or None;
+    * ``released`` -- True once backward freed what the op saved (a second backward is refused).
+
+    Op authors use ``save_for_backward``, ``saved_for(grad)``, ``output(grad)`` and
+    ``needs_input_grad`` (one bool per input: does it want a gradient?).
+    """
+
+    __slots__ = ("inputs", "arrays", "needs_input_grad", "saved", "options", "grad", "module", "stamp",
+                 "__dict__", "__weakref__")
+    name = "function"
+    differentiable = True  # False for ops whose result never has a gradient (comparisons, argmax)
+    hint = ""  # one sentence on the usual fix, shown when forward rejects its inputs
+    # Rare, so class-level defaults: a node stores them only when it needs them.
+    hooks = None  # gradient hooks registered on this node's output tensor
+    retained = None  # weakref to the output tensor when it asked for retain_grad()
+    modified = None  # (old, new) version when the output it saved was changed in place
+    created_at = None  # anomaly mode: the line of user code that made the node
+    anomaly = None  # anomaly mode: what went wrong here
+
+    # -- to be written by each op ---------------------------------------------------------
+    def forward(self, *inputs, **options):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def backward(self, grad, *inputs):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    # -- helpers for op authors ----------------------------------------------------------
+    def save_for_backward(self, *arrays):
+        """Keep arrays for backward (``self.saved``); they are dropped when the graph is freed."""
+        self.saved = arrays
+
+    def saved_for(self, grad):
+        """What forward saved, in the kind of ``grad``: the arrays themselves when the formula
+        runs on arrays, constant Tensors around them when it runs on Tensors (so that even
+        ``1.0 - mask`` is an op, which programs record and graphs of gradients contain)."""
+        if not isinstance(grad, Tensor):
+            return self.saved
+        return tuple(Tensor._make(a, False, None, "constant") for a in self.saved)
+
+    def output(self, grad):
+        """The forward output, which forward saved first (``save_for_backward(out, ...)``).
+
+        An array when ``grad`` is one. When the engine runs the formula on Tensors, a Tensor
+        linked to this node, so that formulas such as ``exp' = exp`` stay differentiable.
+        """
+        out = self.saved[0]
+        if not isinstance(grad, Tensor):
+            return out
+        return Tensor._make(out, grad_mode.enabled, self if grad_mode.enabled else None)
+
+    def describe(self) -> str:
+        """The label shown in traces and graph drawings; ops with options override it."""
+        return self.name
+
+    @property
+    def released(self) -> bool:
+        """True once backward freed the saved arrays (``retain_graph=False``)."""
+        return self.saved is None
+
+    def release(self):
+        """Drop the arrays the op saved for backward. The inputs stay, so the graph can still
+        be walked and drawn with its values; a second backward through it is refused."""
+        self.saved = None
+
+    # -- running an op --------------------------------------------------------------------
+    @classmethod
+    def apply(cls, *inputs, **options):
+        """Run the op on Tensors (or numbers) and record it when some input requires grad."""
+        mode = grad_mode
+        recorder, watching = mode.recorder, mode.anomaly  # the per-thread switches, read once
+        if recorder is not None:  # a program is being written: it may take numbers as arguments
+            inputs = recorder.unwrap(inputs)
+        node = _new(cls)
+        node.saved = ()
+        arrays, needs, requires_grad = [], [], False
+        for x in inputs:
+            if isinstance(x, Tensor):
+                arrays.append(x.data)
+                needs.append(x.requires_grad)
+                if x.requires_grad:
+                    requires_grad = True
+            else:
+                arrays.append(x)
+                needs.append(False)
+        try:
+            if watching:  # our error below says more than NumPy's warning would
+                with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+                    out = node.forward(*arrays, **options)
+            else:
+                out = node.forward(*arrays, **options)
+        except (ValueError, TypeError, IndexError) as error:
+            raise node.failure(inputs, error) from error
+        if type(out) is not np.ndarray:  # NumPy gives scalars for 0-d results; a Tensor holds an array
+            scalar, out = out, np.asarray(out)
+            if node.saved and node.saved[0] is scalar:  # the saved output is the output itself
+                node.saved = (out,) + node.saved[1:]
+        record = requires_grad and mode.enabled and cls.differentiable
+        if record:
+            node.inputs = inputs
+            node.arrays = arrays
+            node.needs_input_grad = needs
+            node.options = options
+            node.grad = None
+            node.module = mode.module
+            node.stamp = next(clock)
+        if recorder is not None:  # tg.compile / tg.codegen: write this op down as NumPy source
+            recorder.op(node, inputs, out, options)
+        if watching:
+            anomaly.note_forward(node, inputs, out, record)
+        if record:
+            return _tensor(out, True, node, None)
+        return _tensor(out, False, None, "no_grad" if requires_grad and cls.differentiable else "constant")
+
+    @classmethod
+    def call(cls, *inputs, **options):
+        """The op as a function of arrays *or* Tensors, for use inside backward formulas
+        (softplus' is ``Sigmoid.call(x)``): on Tensors it is `apply`; on arrays it computes the
+        forward and returns the array, building nothing."""
+        for x in inputs:
+            if isinstance(x, Tensor):
+                return cls.apply(*inputs, **options)
+        node = _new(cls)
+        node.saved = ()
+        return node.forward(*inputs, **options)
+
+    def failure(self, inputs, error):
+        """The exception to raise when forward rejects its inputs: the op, the shapes, the fix."""
+        shapes = ", ".join(shape_str(np.shape(x.data if isinstance(x, Tensor) else x)) for x in inputs)
+        message = f"{self.describe_safely()}: cannot apply to inputs of shapes {shapes}: {error}"
+        if self.hint:
+            message = f"{message}. {self.hint}"
+        return type(error)(message) if isinstance(error, (ValueError, TypeError)) else ValueError(message)
+
+    def describe_safely(self) -> str:
+        """``describe()``, or the bare name when forward failed before setting the options."""
+        try:
+            return self.describe()
+        except AttributeError:
+            return self.name
+
+    def __repr__(self):
+        return f"<{type(self).__name__} {self.describe_safely()}>"
+
+
+def shape_str(shape) -> str:
+    """Shapes in messages look like Python tuples: (2, 3), (3,), ()."""
+    return str(tuple(shape))
+
+
+__all__ = ["Function", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled", "shape_str"]
+
+from . import anomaly  # noqa: E402 - it builds on the switches above

@@ -1,0 +1,21 @@
+"""The primitive ops, one small `Function` subclass each, grouped by kind.
+
+To add an op: write its Function here (forward and backward side by side, both array-generic:
+see tinygrad_edu/engine/function.py), give `Tensor` a method that calls ``YourOp.apply(...)``,
+and add a row to the op table in ``tests/op_table.py`` so the gradient, second-derivative,
+two-mode and program tests cover it.
+"""
+from .arithmetic import Add, Div, Mul, Neg, Pow, PowConst, Sub
+from .linalg import Matmul
+from .movement import BroadcastTo, Cast, Concatenate, GetItem, Reshape, ScatterAdd, Stack, Transpose
+from .nograd import NoGradient
+from .reduce import Max, Min, Sum
+from .selection import Clip, Maximum, Minimum, Where
+from .unary import Abs, Cos, Exp, Log, Relu, Sigmoid, Sin, Softplus, Tanh
+
+__all__ = [
+    "Add", "Sub", "Mul", "Div", "Neg", "Pow", "PowConst", "Matmul",
+    "BroadcastTo", "Cast", "Concatenate", "GetItem", "Reshape", "ScatterAdd", "Stack", "Transpose",
+    "Max", "Min", "Sum", "Clip", "Maximum", "Minimum", "Where", "NoGradient",
+    "Abs", "Cos", "Exp", "Log", "Relu", "Sigmoid", "Sin", "Softplus", "Tanh",
+]

@@ -1,0 +1,107 @@
+"""Array-generic helpers that more than one op (or the engine) uses.
+
+Like the ops themselves they use only operators, array methods and ``np.*`` functions, so they
+run unchanged on ndarrays, on Tensors and on the program writers' stand-in arrays.
+"""
+import functools
+import math
+
+import numpy as np
+
+
+def unbroadcast(grad, shape):
+    """Sum ``grad`` down to ``shape``: the adjoint of NumPy broadcasting.
+
+    An input of shape (3,) added to a (4, 3) matrix was used 4 times, once per row, so its
+    gradient is the sum of the 4 rows' gradients. This is the one place where broadcasting is
+    undone; the engine calls it for every gradient whose shape differs from its input's.
+
+    >>> unbroadcast(np.ones((4, 3)), (3,)).tolist()
+    [4.0, 4.0, 4.0]
+    """
+    extra = len(grad.shape) - len(shape)
+    if extra:  # axes that broadcasting added in front
+        grad = grad.sum(axis=tuple(range(extra)))
+    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
+    if stretched:  # size-1 axes that broadcasting repeated
+        grad = grad.sum(axis=stretched, keepdims=True)
+    return grad
+
+
+def ones(shape, like):
+    """Ones of ``shape`` in ``like``'s dtype, made the way ``like`` is made: a read-only array
+    for an array (small ones are made once per shape and dtype and reused: np.ones costs more
+    than the multiplication it serves), a constant Tensor for a Tensor (``like=`` lets NumPy hand
+    the call to it, so that programs say ``np.ones(...)``)."""
+    if not isinstance(like, (np.ndarray, np.generic)):
+        return np.ones(shape, like.dtype, like=like)
+    if math.prod(shape) > 4096:
+        return np.ones(shape, like.dtype)
+    return _small_ones(tuple(shape), like.dtype)
+
+
+@functools.lru_cache(maxsize=256)
+def _small_ones(shape, dtype):
+    array = np.ones(shape, dtype)
+    array.flags.writeable = False
+    return array
+
+
+def kept_shape(shape, axis):
+    """The shape of a reduction over ``axis`` with keepdims=True: reduced axes become 1.
+
+    >>> kept_shape((2, 3, 4), (0, -1))
+    (1, 3, 1)
+    """
+    if axis is None:
+        return (1,) * len(shape)
+    axes = axis if isinstance(axis, tuple) else (axis,)
+    axes = {normalize_axis(a, len(shape)) for a in axes}
+    return tuple(1 if i in axes else n for i, n in enumerate(shape))
+
+
+def normalize_axis(axis, ndim):
+    """``axis`` as a non-negative index, or a clear error when it is out of range."""
+    if not isinstance(axis, (int, np.integer)) or isinstance(axis, bool):
+        raise TypeError(f"axis must be an int, a tuple of ints or None, got {axis!r}")
+    if not -ndim <= axis < ndim:
+        valid = f"valid: {-ndim} to {ndim - 1}" if ndim else "it has no axes"
+        raise ValueError(f"axis {axis} is out of range for a tensor with {ndim} dimensions ({valid})")
+    return int(axis) % ndim
+
+
+def tie_shares(x, extreme, axis):
+    """Each element's share of the gradient of max/min: 1/k for the k elements equal to
+    ``extreme`` along ``axis``, 0 elsewhere (in x's dtype). A NaN is the extreme of its slice
+    (NumPy's max propagates it), so the NaNs share the gradient there.
+
+    >>> tie_shares(np.array([1.0, 3.0, 3.0]), np.array([3.0]), axis=None).tolist()
+    [0.0, 0.5, 0.5]
+    >>> tie_shares(np.array([1.0, np.nan]), np.array([np.nan]), axis=None).tolist()
+    [0.0, 1.0]
+    """
+    winners = (x == extreme) | np.isnan(x)
+    return (winners / np.sum(winners, axis=axis, keepdims=True)).astype(x.dtype, copy=False)
+
+
+def scatter_add(values, index, shape):
+    """Zeros of ``shape`` with ``values`` added at ``index`` (the adjoint of ``x[index]``).
+
+    Integer-array indices may name one element twice (``x[[0, 0, 1]]``): ``np.add.at`` adds
+    every occurrence, where plain assignment would keep only the last one.
+
+    >>> scatter_add(np.array([1.0, 2.0, 5.0]), np.array([0, 0, 2]), (3,)).tolist()
+    [3.0, 0.0, 5.0]
+    """
+    out = np.zeros_like(values, shape=shape)
+    if _may_repeat(index):
+        np.add.at(out, index, values)
+    else:
+        out[index] = values
+    return out
+
+
+def _may_repeat(index):
+    """True when the index holds integer arrays, which may name one element twice."""
+    parts = index if isinstance(index, tuple) else (index,)
+    return any(isinstance(p, np.ndarray) and p.dtype.kind in "iu" for p in parts)

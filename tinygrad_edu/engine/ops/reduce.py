@@ -1,0 +1,63 @@
+"""Reductions: sum, max, min over an axis (or all axes), with NumPy's ``axis`` and ``keepdims``."""
+import numpy as np
+
+from ..function import Function
+from .kernels import kept_shape, ones, tie_shares
+
+
+def describe_axis(name, axis, keepdims):
+    options = [] if axis is None else [f"axis={axis}"]
+    if keepdims:
+        options.append("keepdims=True")
+    return f"{name}({', '.join(options)})" if options else name
+
+
+class Sum(Function):
+    """Sum over axes; backward spreads the gradient back over the summed elements."""
+
+    __slots__ = ("axis", "keepdims")
+    name = "sum"
+
+    def forward(self, x, axis, keepdims):
+        self.axis, self.keepdims = axis, keepdims
+        return x.sum(axis=axis, keepdims=keepdims)  # the method: np.sum's Python wrapper costs 1 us
+
+    def describe(self):
+        return describe_axis("sum", self.axis, self.keepdims)
+
+    def backward(self, grad, x):
+        # Every input element contributed with weight 1: spread the gradient back out. (Times
+        # ones is exact, and on small arrays three times cheaper than np.broadcast_to.)
+        if self.axis is not None and not self.keepdims:
+            grad = grad.reshape(kept_shape(x.shape, self.axis))  # the summed axes back, as 1s
+        return grad * ones(x.shape, like=grad)
+
+
+class Max(Function):
+    """Largest element; when several elements tie, they share the gradient equally."""
+
+    __slots__ = ("axis", "keepdims")
+    name = "max"
+    reduce = "max"  # the array method
+
+    def forward(self, x, axis, keepdims):
+        self.axis, self.keepdims = axis, keepdims
+        extreme = getattr(x, self.reduce)(axis=axis, keepdims=True)
+        self.save_for_backward(tie_shares(x, extreme, axis=axis))
+        return extreme if keepdims else np.squeeze(extreme, axis=axis)
+
+    def describe(self):
+        return describe_axis(self.name, self.axis, self.keepdims)
+
+    def backward(self, grad, x):
+        (shares,) = self.saved_for(grad)
+        return grad.reshape(kept_shape(x.shape, self.axis)) * shares
+
+
+class Min(Max):
+    """Smallest element(s); tied elements share the gradient equally."""
+
+    __slots__ = ()
+    name = "min"
+    reduce = "min"
+

@@ -1,0 +1,80 @@
+"""Ops that pick between values: maximum, minimum, where, clip.
+
+Their derivatives route the gradient by a mask (a constant), so their second derivatives are zero.
+"""
+import numpy as np
+
+from ..function import Function
+from .arithmetic import BROADCAST_HINT
+
+
+class Maximum(Function):
+    """Elementwise max of two tensors; at a tie each input gets half the gradient (as PyTorch)."""
+
+    __slots__ = ()
+    name = "maximum"
+    hint = BROADCAST_HINT
+    pick = staticmethod(np.maximum)
+    first_wins = staticmethod(np.greater)
+
+    def forward(self, a, b):
+        out = self.pick(a, b)
+        self.save_for_backward(((self.first_wins(a, b)) + 0.5 * (a == b)).astype(out.dtype))
+        return out
+
+    def backward(self, grad, a, b):
+        (share_a,) = self.saved_for(grad)
+        needs_a, needs_b = self.needs_input_grad
+        return (grad * share_a if needs_a else None, grad * (1.0 - share_a) if needs_b else None)
+
+
+class Minimum(Maximum):
+    """Elementwise min of two tensors; at a tie each input gets half the gradient."""
+
+    __slots__ = ()
+    name = "minimum"
+    pick = staticmethod(np.minimum)
+    first_wins = staticmethod(np.less)
+
+
+class Where(Function):
+    """``where(condition, a, b)``: a where condition holds, else b. The condition gets no gradient."""
+
+    __slots__ = ("condition",)
+    name = "where"
+    hint = BROADCAST_HINT
+
+    def forward(self, a, b, condition):
+        self.condition = condition
+        return np.where(condition, a, b)
+
+    def backward(self, grad, a, b):
+        needs_a, needs_b = self.needs_input_grad
+        return (np.where(self.condition, grad, 0) if needs_a else None,
+                np.where(self.condition, 0, grad) if needs_b else None)
+
+
+class Clip(Function):
+    """Clamp into [low, high]; the gradient passes where low <= x <= high (ends included, as PyTorch)."""
+
+    __slots__ = ("low", "high")
+    name = "clip"
+
+    def forward(self, x, low, high):
+        self.low, self.high = low, high
+        if low is None:
+            inside = x <= high
+        elif high is None:
+            inside = x >= low
+        else:
+            inside = (x >= low) & (x <= high)
+        self.save_for_backward(inside)
+        return np.clip(x, low, high)
+
+    def describe(self):
+        return f"clip({self.low}, {self.high})"
+
+    def backward(self, grad, x):
+        (inside,) = self.saved_for(grad)
+        return np.where(inside, grad, 0)
+
