@@ -14,36 +14,41 @@ def load():
     return module
 
 
-def test_quick_benchmark_prints_every_workload():
+def test_quick_benchmark_prints_every_workload_and_the_memory_line():
     bench = load()
     lines = []
     rows = bench.run(quick=True, repeats=1, out=lines.append)
     names = {row[0] for row in rows}
     assert names == {w[0] for w in bench.WORKLOADS}
     assert all(row[5] > 0 for row in rows)
-    assert lines[0].startswith("machine:")
+    assert lines[0].startswith("machine:") and lines[1].startswith("BLAS")
+    assert {row[3] for row in rows} >= {"numpy", "tape", "eager", "compiled"}
+    peaks = bench.memory(out=lines.append)
+    assert set(peaks) == {"numpy", "eager", "compiled"} and all(v > 0 for v in peaks.values())
 
 
-def test_eager_and_numpy_trask_compute_the_same_weights():
-    """The two implementations in the table do the same work (else the ratio means nothing)."""
-    bench = load()
-    import tinygrad_edu as tg
+def test_every_implementation_of_a_workload_computes_the_same_thing():
+    """The columns of the table do the same work (else the ratios mean nothing)."""
+    load()
+    import workloads
 
-    X, y, s0, s1 = bench.trask_data()
-    syn0, syn1 = s0.copy(), s1.copy()
-    for _ in range(20):
-        l1 = 1 / (1 + np.exp(-X.dot(syn0)))
-        l2 = 1 / (1 + np.exp(-l1.dot(syn1)))
-        d2 = (y - l2) * (l2 * (1 - l2))
-        d1 = d2.dot(syn1.T) * (l1 * (1 - l1))
-        syn1 += l1.T.dot(d2)
-        syn0 += X.T.dot(d1)
-    t0, t1 = tg.tensor(s0, requires_grad=True), tg.tensor(s1, requires_grad=True)
-    for _ in range(20):
-        l2 = ((tg.tensor(X) @ t0).sigmoid() @ t1).sigmoid()
-        (0.5 * ((tg.tensor(y) - l2) ** 2).sum()).backward()
-        with tg.no_grad():
-            t1 -= t1.grad
-            t0 -= t0.grad
-        t0.grad = t1.grad = None
-    assert np.array_equal(t0.data, syn0) and np.array_equal(t1.data, syn1)
+    for name, _, _, implementations, _ in workloads.WORKLOADS:
+        results = {impl: fn(3) for impl, fn in implementations.items() if impl != "torch"}
+        expected = results.pop("numpy")
+        for impl, got in results.items():
+            for a, b in zip(np.atleast_1d(np.asarray(expected, dtype=object)), np.atleast_1d(np.asarray(got, dtype=object))):
+                np.testing.assert_allclose(np.asarray(a, dtype=float), np.asarray(b, dtype=float), rtol=1e-4,
+                                           atol=1e-6, err_msg=f"{name}: {impl} differs from numpy")
+
+
+def test_trask_in_every_column_is_trasks_update_bit_for_bit():
+    """0.5 * SSE with SGD at lr 1 is Trask's own update, to the last bit, eager and compiled."""
+    load()
+    import workloads
+
+    expected = workloads.trask_numpy(50)
+    for impl in (workloads.trask_eager, workloads.trask_compiled):
+        for got, want in zip(impl(50), expected):
+            np.testing.assert_array_equal(got, want, err_msg=impl.__name__)
+    for got, want in zip(workloads.trask_tape(50), expected):  # the tape multiplies in another order
+        np.testing.assert_allclose(got, want, rtol=1e-12)

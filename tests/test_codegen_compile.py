@@ -297,3 +297,59 @@ def test_what_a_gradient_hook_computes_is_replayed():
             step(np.array([3.0, 1.0 + i]) if wrap is tg.compile else tg.tensor([3.0, 1.0 + i]))
         results.append(w.data.copy())
     np.testing.assert_array_equal(results[0], results[1])
+
+
+# ----------------------------------------------------------------------------- names, numbers, settings
+def test_a_name_python_would_normalise_cannot_alias_another_variable():
+    a = tg.tensor([2.0], requires_grad=True, name="a")
+    k = tg.tensor([13.0], name="\uff4d\uff55\uff4c")  # fullwidth "mul": Python reads it as mul
+    loss = (a * a * k).sum()  # the first product is called mul too
+    code = tg.codegen(loss, wrt=[a])
+    value, (grad,) = code.run()
+    assert value == loss.item() and grad.tolist() == [52.0]
+    compiled = tg.compile(lambda x: (x * x * k).sum())
+    assert compiled(np.array([2.0])).item() == compiled(np.array([2.0])).item() == 52.0
+    for bad in ["x y", "import os", "__class__", 3]:
+        assert recorder_identifier(bad) == "v"
+
+
+def recorder_identifier(name):
+    from tinygrad_edu.programs.recorder import identifier
+
+    return identifier(name)
+
+
+def test_nan_and_inf_constants_are_written_so_the_source_runs():
+    a = tg.tensor([1.0, 2.0], requires_grad=True, name="a")
+    b = tg.tensor(3.0, requires_grad=True, name="b")
+    loss = (a * np.array([np.nan, np.inf])).sum() + b * float("-inf")  # constants written into the source
+    code = tg.codegen(loss, wrt=[a, b])
+    assert "np.nan" in code.source and "np.inf" in code.source
+    value, (grad_a, grad_b) = code.run()
+    np.testing.assert_array_equal(grad_a, [np.nan, np.inf])
+    assert grad_b == -np.inf and np.isnan(value)
+
+
+def test_the_optimizer_step_is_part_of_the_program_and_reads_the_learning_rate_each_call():
+    w = tg.tensor([1.0, -2.0], requires_grad=True, name="w")
+    optimizer = tg.optim.SGD([w], lr=0.1, momentum=0.9)
+
+    @tg.compile
+    def step(x):
+        optimizer.zero_grad()
+        (w * x).sum().backward()
+        optimizer.step()
+
+    eager_w = tg.tensor([1.0, -2.0], requires_grad=True)
+    eager = tg.optim.SGD([eager_w], lr=0.1, momentum=0.9)
+    for lr in (0.1, 0.1, 0.05, 0.01):  # a learning-rate schedule
+        optimizer.lr = eager.lr = lr
+        step(np.array([1.0, 3.0]))
+        eager.zero_grad()
+        (eager_w * tg.tensor([1.0, 3.0])).sum().backward()
+        eager.step()
+    assert step.traces == 1 and "sgd.lr" in step.source and "velocity" in step.source
+    np.testing.assert_array_equal(w.data, eager_w.data)
+    optimizer.momentum = 0.5  # written into the program: a new trace, not a stale one
+    step(np.array([1.0, 3.0]))
+    assert step.traces == 2

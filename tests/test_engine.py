@@ -286,3 +286,94 @@ def test_in_place_on_leaf_requiring_grad_while_recording_is_refused():
     w = tg.tensor(2.0, requires_grad=True)
     with pytest.raises(RuntimeError, match="no_grad"):
         w += 1.0
+
+
+# --------------------------------------------------------------------------- engine v2 invariants
+def test_every_result_holds_an_array_even_a_single_number():
+    x = tg.tensor(2.0, requires_grad=True)
+    loss = (x * 3).exp().sum()
+    for t in (loss, loss.grad_fn.inputs[0], x * 2, (x * 2).max(), tg.tensor([1.0, 2.0])[0]):
+        assert type(t.data) is np.ndarray
+    assert np.asarray(loss).shape == () and float(np.asarray(loss)) == pytest.approx(np.exp(6.0))
+    loss.backward()
+    assert type(x.grad.data) is np.ndarray and x.grad.shape == ()
+
+
+def test_optimizers_update_a_zero_dimensional_parameter_in_place():
+    p = (tg.tensor(2.0) * 3).detach().requires_grad_()
+    (p * p).backward()
+    tg.optim.SGD([p], lr=0.1).step()
+    assert p.item() == pytest.approx(6.0 - 0.1 * 12.0)
+    s = tg.tensor(1.0) * 2
+    with tg.no_grad():
+        s += 1
+    assert s.item() == 3.0 and s._version == 1
+
+
+def test_concurrent_backward_calls_into_a_shared_leaf_lose_no_update():
+    import threading
+
+    w = tg.tensor([1.0, 1.0], requires_grad=True)
+    start = threading.Barrier(8)
+
+    def work():
+        start.wait()
+        for _ in range(500):
+            (w * 2).sum().backward()
+
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert w.grad.tolist() == [8000.0, 8000.0]
+
+
+def test_a_leafs_gradient_is_its_own_array():
+    a = tg.tensor([1.0, 2.0], requires_grad=True)
+    b = tg.tensor([3.0, 4.0], requires_grad=True)
+    c = a + b  # add hands its incoming gradient to both inputs unchanged
+    c.backward(np.array([1.0, 1.0]))
+    assert not np.shares_memory(a.grad.data, b.grad.data)
+    assert not np.shares_memory(a.grad.data, c.grad_fn.grad)
+    with tg.no_grad():
+        a.grad *= 0.5  # gradient clipping, in place
+    assert b.grad.tolist() == [1.0, 1.0] and c.grad_fn.grad.tolist() == [1.0, 1.0]
+
+
+def test_every_node_keeps_the_gradient_of_the_latest_backward():
+    a = tg.tensor(2.0, requires_grad=True, name="a")
+    b = tg.tensor(-3.0, requires_grad=True, name="b")
+    e = a * b
+    d = e + tg.tensor(10.0, requires_grad=True)
+    loss = d * -2.0
+    assert e.grad_fn.grad is None  # no backward yet
+    loss.backward(retain_graph=True)
+    assert tg.autograd.latest_gradient(e) == -2.0 and tg.autograd.latest_gradient(d) == -2.0
+    assert e.grad is None  # .grad of an intermediate stays None, as in PyTorch
+    loss.backward()
+    assert a.grad.item() == 12.0  # accumulated: 2 x (-2 * b)
+    assert tg.autograd.latest_gradient(e) == -2.0  # the latest backward's, not a sum
+
+
+def test_backward_runs_the_latest_op_first_and_the_forward_reversed():
+    x = tg.tensor(1.0, requires_grad=True)
+    y = x.exp()
+    z = y * x
+    out = z + y.sin()
+    order = [node.describe() for node in tg.autograd.topological_order([out.grad_fn])]
+    assert order == ["add", "sin", "mul", "exp"]
+
+
+def test_deep_graphs_do_not_leave_the_garbage_collector_switched_off():
+    import gc
+
+    x = tg.tensor(1.0, requires_grad=True)
+    y = x
+    for _ in range(2000):
+        y = y * 1.0
+    y.backward()
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError):
+        y.backward()  # refused: freed
+    assert gc.isenabled()

@@ -80,14 +80,15 @@ class Optimizer:
     def step(self):
         """Update every parameter that has a gradient, in place (no graph is recorded)."""
         recorder = grad_mode.recorder
+        settings = {name: getattr(self, name) for name in self.settings}
         for p, state in zip(self.params, self.state):
-            if p.grad is None:
+            if p._grad is None:
                 continue
             if not state:
-                self.init_state(state, p.data, p.grad.data)
-            arrays = (p.data, p.grad.data, *state.values())
+                self.init_state(state, p.data, p._grad.data)
+            arrays = (p.data, p._grad.data, *state.values())
             if recorder is None:
-                self.update(*arrays, **{name: getattr(self, name) for name in self.settings})
+                self.update(*arrays, **settings)
             else:  # inside tg.compile: the update becomes program lines
                 recorder.update(self.update, arrays, {name: (self, name) for name in self.settings},
                                 fixed=[(self, name) for name in self.fixed_settings],

@@ -214,9 +214,9 @@ class Function:
         for x in inputs:
             if isinstance(x, Tensor):
                 arrays.append(x.data)
-                needs.append(x.requires_grad)
-                if x.requires_grad:
-                    requires_grad = True
+                wants = x.requires_grad
+                needs.append(wants)
+                requires_grad = requires_grad or wants
             else:
                 arrays.append(x)
                 needs.append(False)
@@ -235,8 +235,10 @@ class Function:
         record = requires_grad and mode.enabled and cls.differentiable
         if record:
             node.inputs = inputs
-            node.arrays = arrays
-            node.needs_input_grad = needs
+            # tuples of arrays, numbers and bools: the cyclic collector stops tracking them, and
+            # a deep graph made of fewer tracked objects costs fewer full collections
+            node.arrays = tuple(arrays)
+            node.needs_input_grad = tuple(needs)
             node.options = options
             node.grad = None
             node.module = mode.module
@@ -246,7 +248,9 @@ class Function:
         if watching:
             anomaly.note_forward(node, inputs, out, record)
         if record:
-            return _tensor(out, True, node, None)
+            t = _new(Tensor)  # Tensor._make, written out: this is the hottest line of the engine
+            t.data, t.requires_grad, t.grad_fn, t._grad, t._origin = out, True, node, None, None
+            return t
         return _tensor(out, False, None, "no_grad" if requires_grad and cls.differentiable else "constant")
 
     @classmethod

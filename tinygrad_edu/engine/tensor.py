@@ -331,7 +331,7 @@ class Tensor:
         return self
 
     def __pow__(self, exponent):
-        if isinstance(exponent, numbers.Real) and not isinstance(exponent, (bool, np.ndarray)):
+        if isinstance(exponent, (int, float, np.integer, np.floating)) and not isinstance(exponent, bool):
             return ops.PowConst.apply(self, exponent=exponent)
         return ops.Pow.apply(self, _operand(exponent))
 
@@ -696,9 +696,19 @@ def _operand(value):
 
 
 def as_tensor(value, like=None) -> Tensor:
-    """``value`` as a Tensor that needs no gradient; Python numbers take ``like``'s float dtype."""
+    """``value`` as a Tensor that needs no gradient. A float array is used as it is, not copied
+    (as ``torch.as_tensor`` does: changing the array changes the tensor); other data is
+    converted as ``tg.tensor`` does; Python numbers take ``like``'s float dtype.
+
+    >>> import numpy as np, tinygrad_edu as tg
+    >>> x = np.ones(3)
+    >>> np.shares_memory(tg.as_tensor(x).data, x), np.shares_memory(tg.tensor(x).data, x)
+    (True, False)
+    """
     if isinstance(value, Tensor):
         return value
+    if isinstance(value, np.ndarray) and value.dtype.kind == "f":
+        return Tensor._make(value, False, None, "constant")
     if like is not None and isinstance(value, (int, float)) and like.data.dtype.kind == "f":
         return Tensor._make(np.array(value, dtype=like.data.dtype), False, None, "constant")
     return Tensor._make(_to_array(value), False, None, "constant")

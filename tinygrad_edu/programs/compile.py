@@ -23,7 +23,9 @@ dtypes (or whose other settings differ) is traced again; each version is kept (a
 >>> round(loss.item(), 8), fast_step.traces
 (0.0, 1)
 >>> print(fast_step.source)
-def step(x, y, w, lr, *, sgd_step=sgd_step):
+def step(x, y, *, sgd_step=sgd_step):
+    w = w_tensor.data
+    lr = sgd.lr
     w_tensor._grad = None
     matmul = np.dot(x, w)
     sub = matmul - y
@@ -37,10 +39,13 @@ def step(x, y, w, lr, *, sgd_step=sgd_step):
     _set_grad(w_tensor, d_w)
     np.multiply(d_w, lr, out=sgd_step)
     w -= sgd_step
-    return (sum_,)
+    w_tensor._note_in_place()
+    return _result(sum_)
 <BLANKLINE>
 
-``fast_step.source`` shows the program of the last trace. The rules (docs/compile.md):
+``fast_step.source`` shows the program of the last trace: it reads the parameters' arrays and
+the learning rate afresh at every call, and the optimizer's update is part of it. The rules
+(docs/compile.md):
 compute through Tensor ops; NumPy called on ``.data`` or values read with ``.item()`` inside
 the function are frozen at the traced call's values; a Python float argument is an input of
 the program as long as it only reaches Tensor ops (used in Python arithmetic or a branch, its
@@ -60,7 +65,7 @@ import numpy as np
 from ..engine import function
 from .numbers import TracedFloat, same_float
 from .recorder import Recorder, RecordingError, live_lines, tidy_names
-from .source import Expr, Literal, Var, render
+from .source import Expr, Literal, Var, render, render_dtype
 from .stand_in import StandIn
 
 __all__ = ["compile", "CompiledFunction", "RecordingError", "RetraceWarning"]
@@ -235,21 +240,20 @@ def _flatten_result(result):
     return tensors, rebuild
 
 
-def _tensor_data(tensor):
-    return tensor.data
-
-
-def _as_is(value):
-    return value
-
-
 def _set_grad(tensor, array):
     """What the program calls where the traced code set ``tensor.grad``."""
     tensor._grad = function.Tensor._make(array, False, None, "grad")
 
 
+def _result(array):
+    """A value the program returns, as the Tensor the call hands back (no graph)."""
+    return function.Tensor._make(np.asarray(array), False, None, "compiled")
+
+
 class Program:
-    """The recorded lines, cleaned up, as one Python function (``source`` shows it)."""
+    """The recorded lines, cleaned up, as one Python function of the call's own arguments
+    (``source`` shows it): it reads the parameters' arrays and the optimizer's settings itself,
+    bumps the versions of what it changed, and returns Tensors."""
 
     def __init__(self, recorder, flat, arg_vars, dtypes, output_vars, rebuild, fn):
         lines = _drop_overwritten_grads(recorder.lines)
@@ -262,64 +266,84 @@ class Program:
         used = {id(v) for line in lines for v in line.uses()} | {id(v) for v in output_vars}
         externals = [v for v in recorder.externals + folded if id(v) in used]
         _refuse_argument_grads(lines, arg_vars)
-        self.live_tensors = [v.source for v in externals if isinstance(v.source, function.Tensor)]
-        self.settings = [v.source[1:] for v in externals if isinstance(v.source, tuple) and v.source[0] == "attribute"]
-        parameters = (arg_vars + [v for v in externals if isinstance(v.source, function.Tensor)]
-                      + [v for v in externals if isinstance(v.source, tuple) and v.source[0] == "attribute"])
-        namespace = {"np": np, "_set_grad": _set_grad}
-        for v in externals:
-            if isinstance(v.source, tuple) and v.source[0] == "tensor":
-                namespace[v.name] = v.source[1]  # the Tensor object, to set its .grad
-            elif isinstance(v.source, np.ndarray):
-                namespace[v.name] = v.source  # a constant (or an optimizer's buffer)
         changed = {id(line.changes) for line in lines if line.effect == "mutate"}
+        namespace = {"np": np, "_set_grad": _set_grad, "_result": _result}
+        parameters, prologue, epilogue = self._arguments(flat, arg_vars, dtypes, changed, used)
+        for v in externals:
+            source = v.source
+            if isinstance(source, function.Tensor):  # a parameter: read its array afresh at each call
+                holder = recorder.holder(source)
+                namespace[holder.name] = source
+                prologue.append(f"{v.name} = {holder.name}.data")
+                if id(v) in changed:  # changed in place, as eager updates do: a graph that saved it is warned
+                    epilogue.append(f"{holder.name}._note_in_place()")
+            elif isinstance(source, tuple) and source[0] == "tensor":
+                namespace[v.name] = source[1]  # the Tensor object, to set its .grad
+            elif isinstance(source, tuple) and source[0] == "attribute":  # a setting read at each call
+                _, owner, attribute = source
+                owner_name = self._owner_name(recorder, owner, namespace)
+                prologue.append(f"{v.name} = {owner_name}.{attribute}")
+            elif isinstance(source, np.ndarray):
+                namespace[v.name] = source  # a constant (or an optimizer's buffer)
         # arrays the program updates in place (an optimizer's state) are its own locals, bound once
         kept_arrays = [f"{v.name}={v.name}" for v in externals if isinstance(v.source, np.ndarray) and id(v) in changed]
-        signature = ", ".join([v.name for v in parameters] + (["*"] + kept_arrays if kept_arrays else []))
-        body = [line.render() for line in lines]
-        returns = ", ".join(_output_source(v) for v in output_vars)
-        body.append(f"return ({returns}{',' if len(output_vars) == 1 else ''})")
+        signature = ", ".join(parameters + (["*"] + kept_arrays if kept_arrays else []))
+        body = prologue + [line.render() for line in lines] + epilogue
+        returns = [_output_source(v) for v in output_vars]
+        self.rebuild = rebuild if not _single_tensor(rebuild, len(output_vars)) else None
+        if self.rebuild is None:
+            body.append(f"return _result({returns[0]})" if returns else "return None")
+        else:
+            body.append(f"return ({', '.join(returns)}{',' if len(returns) == 1 else ''})")
         self.source = f"def {name}({signature}):\n" + "".join(f"    {text}\n" for text in body)
         # The source is made only from the ops' own forward code, numbers rendered by us and
         # identifiers we checked -- never from text a user typed -- so running it is as safe as
         # running the library itself.
         exec(self.source, namespace)  # noqa: S102
         self.function = namespace[name]
-        mutated = {id(line.changes) for line in lines if line.effect == "mutate"}
-        # How each argument becomes what the program takes: an array as it is, a Tensor's .data,
-        # converted (or copied, when the program writes into it) as Tensor(value) did when
-        # tracing, a float as it is, or nothing (a setting).
-        self.conversions = []
+        self.guards = recorder.guards
+        if self.guards:
+            self.reasons.append("the optimizer settings written into the program")
+        self.reason = "; ".join(dict.fromkeys(self.reasons)) or "nothing"
+
+    def _arguments(self, flat, arg_vars, dtypes, changed, used):
+        """The program's parameters (one per argument of the call, in order), the lines that
+        turn each into the value the program reads, and what must match for a later call."""
+        parameters, prologue, epilogue = [], [], []
         self.fixed = []  # (position, value): float arguments the trace used in Python
-        reasons = []
+        self.reasons = []
         arrays = iter(zip(arg_vars, dtypes))
         for position, (arg_name, value) in enumerate(flat):
             if type(value) is float:
                 var, _ = next(arrays)
-                self.conversions.append(_as_is)
+                parameters.append(var.name)
                 if var.array.concrete or id(var) not in used:  # computed with in Python, or read nowhere
                     self.fixed.append((position, value))
-                    reasons.append(f"the value of {arg_name}, which the function used in Python")
-                continue
-            if not isinstance(value, (np.ndarray, function.Tensor)):
-                self.conversions.append(None)
-                reasons.append(f"the setting {arg_name}")
-                continue
-            var, dtype = next(arrays)
-            if isinstance(value, function.Tensor):
-                self.conversions.append(_tensor_data if id(var) not in mutated else functools.partial(np.array, dtype=dtype))
-            elif value.dtype == dtype and id(var) not in mutated:
-                self.conversions.append(_as_is)
+                    self.reasons.append(f"the value of {arg_name}, which the function used in Python")
+            elif isinstance(value, (np.ndarray, function.Tensor)):
+                var, dtype = next(arrays)
+                parameters.append(var.name)
+                array = f"{var.name}.data" if isinstance(value, function.Tensor) else var.name
+                if id(var) in changed:  # the program writes into it: a copy, as Tensor(value) made when tracing
+                    prologue.append(f"{var.name} = np.array({array}, {render_dtype(dtype)})")
+                elif isinstance(value, function.Tensor):
+                    prologue.append(f"{var.name} = {array}")
+                elif value.dtype != dtype:
+                    prologue.append(f"{var.name} = np.asarray({array}, {render_dtype(dtype)})")
+                self.reasons.append(f"the shape and dtype of {arg_name}")
             else:
-                self.conversions.append(functools.partial(np.array, dtype=dtype))
-            reasons.append(f"the shape and dtype of {arg_name}")
-        self.guards = recorder.guards
-        if self.guards:
-            reasons.append("the optimizer settings written into the program")
-        self.reason = "; ".join(dict.fromkeys(reasons)) or "nothing"
-        self.bump = [v.source for v in externals if id(v) in mutated and isinstance(v.source, function.Tensor)]
-        self.rebuild = rebuild
-        self.returns_none = rebuild(()) is None if not output_vars else False
+                parameters.append(f"_setting_{position}")  # part of the key; the program needs no value
+                self.reasons.append(f"the setting {arg_name}")
+        return parameters, prologue, epilogue
+
+    @staticmethod
+    def _owner_name(recorder, owner, namespace):
+        for key, value in namespace.items():
+            if value is owner:
+                return key
+        key = recorder.fresh_name(type(owner).__name__.lower())
+        namespace[key] = owner
+        return key
 
     def accepts(self, args, kwargs):
         """True when the float arguments that the trace used in Python, and the settings written
@@ -333,18 +357,16 @@ class Program:
         return all(same_float(values[position], value) for position, value in self.fixed)
 
     def run(self, args, kwargs):
-        values = args + tuple(kwargs[k] for k in sorted(kwargs)) if kwargs else args
-        inputs = [convert(v) for convert, v in zip(self.conversions, values) if convert is not None]
-        inputs += [t.data for t in self.live_tensors]
-        if self.settings:
-            inputs += [getattr(owner, attribute) for owner, attribute in self.settings]
-        results = self.function(*inputs)
-        for t in self.bump:  # as eager in-place updates do: a graph that saved the old values is warned
-            t._note_in_place()
-        if not results:
-            return None if self.returns_none else self.rebuild(())
-        make = function.Tensor._make
-        return self.rebuild([make(r, False, None, "compiled") for r in results])
+        results = self.function(*args, *[kwargs[k] for k in sorted(kwargs)]) if kwargs else self.function(*args)
+        if self.rebuild is None:
+            return results
+        return self.rebuild([_result(r) for r in results])
+
+
+def _single_tensor(rebuild, count):
+    """True when the function returns one Tensor (or None): the program returns it itself."""
+    probe = rebuild(["tensor"] * count)
+    return probe == "tensor" or (count == 0 and probe is None)
 
 
 def _output_source(var):
