@@ -2,20 +2,22 @@
 #   make demo   -- the main job
 #   make test   -- the test suite
 # Both create .venv when it is missing, install the package (editable, with its dev extra)
-# and install Graphviz's `dot` program through apt when it is missing and apt is there.
+# and install Graphviz's `dot` program (and, for the tests, Chromium) through apt when they are
+# missing and apt is there.
 
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test bench reproduce dot clean apt-python-venv
+.PHONY: demo test bench reproduce dot chromium clean apt-python-venv
 
 demo: $(STAMP) dot
 	$(PY) -m tinygrad_edu demo
 
-test: $(STAMP) dot
-	$(PY) -m pytest
+# the explorer's tests drive a real browser: make test insists on one (pytest alone skips them)
+test: $(STAMP) dot chromium
+	TINYGRAD_EDU_REQUIRE_BROWSER=1 $(PY) -m pytest
 
 bench: $(STAMP)
 	$(PY) benchmarks/run.py
@@ -37,7 +39,11 @@ $(STAMP): pyproject.toml
 
 # Graphviz's `dot` renders the graph pictures; the Python package alone cannot.
 dot:
-	@command -v dot >/dev/null 2>&1 || sh scripts/install-dot.sh
+	@sh scripts/install-tool.sh dot graphviz
+
+# Debian's Chromium, for the explorer's browser tests (driven by Playwright; no browser download)
+chromium:
+	@sh scripts/install-tool.sh chromium chromium
 
 apt-python-venv:
 	@SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \

@@ -54,7 +54,7 @@ def entry(prefix, name, obj):
 def tensor_methods():
     lines = ["## `tg.Tensor` methods and properties\n"]
     for name, member in sorted(vars(tg.Tensor).items()):
-        if name.startswith("_") or name in ("data", "requires_grad", "grad_fn", "name"):
+        if name.startswith("_") or name in ("data", "requires_grad", "grad_fn", "name", "path"):
             continue
         obj = member.fget if isinstance(member, property) else member
         sig = "" if isinstance(member, property) else signature(obj)

@@ -377,3 +377,89 @@ def test_deep_graphs_do_not_leave_the_garbage_collector_switched_off():
     with pytest.raises(RuntimeError):
         y.backward()  # refused: freed
     assert gc.isenabled()
+
+
+# --------------------------------------------------------------------------- found by a hostile probe
+def test_with_create_graph_each_leaf_still_gets_a_gradient_of_its_own():
+    a = tg.tensor([1.0, 2.0], requires_grad=True)
+    b = tg.tensor([3.0, 4.0], requires_grad=True)
+    (a + b).sum().backward(create_graph=True)
+    assert a.grad is not b.grad and not np.shares_memory(a.grad.data, b.grad.data)
+    given = np.ones(2)
+    x = tg.tensor([1.0, 2.0], requires_grad=True)
+    (x + 0.0).backward(gradient=given, create_graph=True)
+    with tg.no_grad():
+        x.grad *= 3
+    assert given.tolist() == [1.0, 1.0]
+
+
+def test_a_change_through_a_view_is_seen_by_the_tensor_it_views():
+    for view in (lambda b: b.reshape(2, 2), lambda b: b[1:], lambda b: b.reshape(2, 2).T, lambda b: b.detach()):
+        a = tg.tensor([1.0, 2.0, 3.0, 4.0], requires_grad=True)
+        b = a * 1.0
+        loss = (b * b).sum()
+        v = view(b)
+        with tg.no_grad():
+            v += 1
+        with pytest.raises(RuntimeError, match="modified in place"):
+            loss.backward()
+    y = tg.tensor([1.0, 2.0], requires_grad=True).exp()
+    total = y.sum()
+    with tg.no_grad():
+        y[0:1] += 1  # through a slice of exp's output, which exp's backward reads
+    with pytest.raises(RuntimeError, match="modified in place"):
+        total.backward()
+
+
+def test_hooks_get_read_only_gradients_and_must_return_the_right_shape():
+    x = tg.tensor(np.array([1.0, 2.0], np.float32), requires_grad=True)
+    x.register_hook(lambda g: np.full(2, 5.0))  # float64: cast to the leaf's float32
+    (x * x).sum().backward()
+    assert x.grad.dtype == np.float32 and x.grad.tolist() == [5.0, 5.0]
+    y = tg.tensor([1.0, 2.0], requires_grad=True)
+    y.register_hook(lambda g: 1.0)
+    with pytest.raises(RuntimeError, match="hook returned a gradient of shape"):
+        (y * y).sum().backward()
+    a = tg.tensor([1.0, 1.0], requires_grad=True)
+    b = a * 1.0
+    b.register_hook(lambda g: g.data.__imul__(100))  # in place: refused, not silently shared
+    with pytest.raises(ValueError, match="read-only"):
+        (b + a).sum().backward()
+
+
+def test_grad_frees_only_what_it_ran_and_keeps_no_gradient():
+    x = tg.tensor(2.0, requires_grad=True)
+    y = x.exp()
+    z = y * 3
+    y.retain_grad()
+    tg.autograd.grad(z, y)
+    assert not y.grad_fn.released and y.grad is None and z.grad_fn.grad is None
+    (y * 1.0).backward()  # exp's saved output is still there
+    assert x.grad.item() == pytest.approx(np.exp(2.0))
+
+
+def test_a_hook_that_raises_leaves_nothing_half_done():
+    a = tg.tensor(2.0, requires_grad=True)
+    b = tg.tensor(3.0, requires_grad=True)
+    b.register_hook(lambda g: 1 / 0)
+    loss = a * b
+    with pytest.raises(ZeroDivisionError):
+        loss.backward()
+    assert a.grad is None and not loss.grad_fn.released
+
+
+def test_setting_grad_copies_data_into_the_tensors_dtype():
+    x = tg.tensor(np.ones(2, np.float32), requires_grad=True)
+    given = np.array([1.0, 2.0])
+    x.grad = given
+    assert x.grad.dtype == np.float32 and not np.shares_memory(x.grad.data, given)
+    x.grad = [3.0, 4.0]
+    assert x.grad.tolist() == [3.0, 4.0] and x.grad.dtype == np.float32
+
+
+def test_an_empty_index_list_selects_nothing():
+    x = tg.tensor([1.0, 2.0], requires_grad=True)
+    y = x[[]]
+    assert y.shape == (0,)
+    y.sum().backward()
+    assert x.grad.tolist() == [0.0, 0.0]

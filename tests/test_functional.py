@@ -72,3 +72,19 @@ def test_hessian_of_quadratic_form_is_a_plus_a_transpose(seed):
 def test_argnums_out_of_range():
     with pytest.raises(ValueError, match="argnums=2 but the function was called with 1 arguments"):
         tg.grad(lambda x: x, argnums=2)(1.0)
+
+
+def test_a_nested_transform_sees_through_a_closure():
+    inner = lambda x: tg.grad(lambda y: x * y * y)(1.0)  # noqa: E731 - d/dy (x y^2) = 2 x y
+    assert tg.grad(inner)(3.0).item() == 2.0
+    assert tg.grad(lambda x: x * inner(x))(3.0).item() == 12.0  # d/dx (2 x^2)
+    top = tg.grad(lambda x: x ** 3)(2.0)
+    assert not top.requires_grad  # the outermost result carries no graph
+
+
+def test_block_hessians_and_empty_jacobians():
+    f = lambda x, y: (x * x * y).sum()  # noqa: E731
+    (hxx, hxy), (hyx, hyy) = tg.hessian(f, argnums=(0, 1))(np.array([1.0, 2.0]), np.array(3.0))
+    assert hxx.tolist() == [[6.0, 0.0], [0.0, 6.0]] and hxy.tolist() == hyx.tolist() == [2.0, 4.0]
+    assert hyy.item() == 0.0
+    assert tg.jacobian(lambda x: x[:0])(np.ones(3)).shape == (0, 3)

@@ -13,15 +13,19 @@ GOLDEN = pathlib.Path(__file__).with_name("golden_small_graph.dot")
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot is not installed")
 
 
-def small_expression():
+def small_expression(backward=True):
     a = tg.tensor(2.0, requires_grad=True, name="a")
     b = tg.tensor(-3.0, requires_grad=True, name="b")
-    return a * b + b
+    c = a * b + b
+    if backward:
+        c.backward()
+    return c
 
 
 def test_golden_dot_text_with_values_grads_names_and_colours():
-    """c = a*b + b at a=2, b=-3: c = -9, dc/da = b = -3, dc/db = a + 1 = 3; parameters blue
-    (deepest: the largest |grad|), the output orange, the intermediate grey at 1/3 strength."""
+    """c = a*b + b at a=2, b=-3, after backward(): c = -9, dc/da = b = -3, dc/db = a + 1 = 3;
+    parameters blue (deepest: the largest |grad|), the output orange, the intermediate grey at
+    1/3 strength."""
     assert tg.draw_graph(small_expression()).source == GOLDEN.read_text()
 
 
@@ -29,10 +33,96 @@ def test_dot_text_is_deterministic_across_runs():
     assert tg.draw_graph(small_expression()).source == tg.draw_graph(small_expression()).source
 
 
+def karpathy_expression():
+    """L = (a*b + c) * f with a=2, b=-3, c=10, f=-2: the first example of Karpathy's lecture."""
+    a, b, c, f = (tg.tensor(v, requires_grad=True, name=n) for v, n in ((2.0, "a"), (-3.0, "b"), (10.0, "c"),
+                                                                       (-2.0, "f")))
+    e = a * b
+    e.name = "e"
+    d = e + c
+    d.name = "d"
+    L = d * f
+    L.name = "L"
+    return L
+
+
+def karpathy_neuron():
+    """The lecture's tanh neuron: o = tanh(x1 w1 + x2 w2 + b)."""
+    x1, x2, w1, w2 = (tg.tensor(v, requires_grad=True, name=n) for v, n in ((2.0, "x1"), (0.0, "x2"), (-3.0, "w1"),
+                                                                          (1.0, "w2")))
+    b = tg.tensor(6.8813735870195432, requires_grad=True, name="b")
+    n = x1 * w1 + x2 * w2 + b
+    n.name = "n"
+    o = n.tanh()
+    o.name = "o"
+    return o
+
+
+def boxes(source):
+    """{box name: (data, grad)} from a drawing's DOT text."""
+    found = {}
+    for name, data, grad in re.findall(r"<b>([^<]+)</b></td></tr><tr><td>[^<]*</td></tr><tr><td>data ([^<]+)</td>"
+                                       r"</tr><tr><td>grad ([^<]+)</td>", source):
+        found[name] = (data, grad)
+    return found
+
+
+def test_the_lectures_workflow_draws_the_lectures_numbers_after_backward():
+    L = karpathy_expression()
+    L.backward()
+    assert boxes(tg.draw_graph(L).source) == {"a": ("2", "6"), "b": ("-3", "-4"), "e": ("-6", "-2"),
+                                              "c": ("10", "-2"), "d": ("4", "-2"), "f": ("-2", "4"), "L": ("-8", "1")}
+    o = karpathy_neuron()
+    o.backward()
+    drawn = boxes(tg.draw_graph(o).source)
+    assert drawn["o"] == ("0.7071", "1") and drawn["n"] == ("0.8814", "0.5") and drawn["b"][1] == "0.5"
+    assert drawn["x1"] == ("2", "-1.5") and drawn["w1"] == ("-3", "1") and drawn["x2"] == ("0", "0.5")
+    assert drawn["w2"] == ("1", "0")
+
+
+def test_two_backward_calls_draw_the_accumulated_leaf_gradient():
+    L = karpathy_expression()
+    L.backward(retain_graph=True)
+    L.backward()
+    drawn = boxes(tg.draw_graph(L).source)
+    assert drawn["a"][1] == "12" and drawn["f"][1] == "8"  # leaves: .grad accumulates
+    assert drawn["e"][1] == "-2"  # intermediates: the gradient of the latest backward
+
+
+def test_before_backward_values_only_and_the_caption_says_so():
+    L = karpathy_expression()
+    source = tg.draw_graph(L).source
+    assert "grad <i>none yet</i>" in source and "No gradient has been computed yet" in source
+    preview = boxes(tg.draw_graph(L, grads="preview").source)
+    assert preview["a"] == ("2", "6") and L.grad_fn.grad is None
+    assert all(t.grad is None for t in tg.autograd.tensors_in_order([L]))  # nothing was touched
+
+
+def test_constants_and_graphs_with_nothing_to_differentiate_say_why():
+    x = tg.tensor([1.0, 2.0], name="x")
+    w = tg.tensor([0.5, -0.5], requires_grad=True, name="w")
+    with tg.no_grad():
+        frozen = w * 2
+    source = tg.draw_graph((x * w + frozen).sum()).source
+    assert "Dashed white boxes are constants" in source and "computed inside tg.no_grad()" in source
+    assert "made with requires_grad=False" in source and "dashed" in source
+    nothing = tg.draw_graph(x * 2).source
+    assert "Nothing in this graph requires grad" in nothing
+
+
+def test_the_direction_follows_the_graphs_shape():
+    x = tg.tensor(1.0, requires_grad=True)
+    y = x
+    for _ in range(12):
+        y = y.sin()
+    assert "rankdir=TB" in tg.draw_graph(y).source  # a deep chain reads top to bottom
+    assert "rankdir=LR" in tg.draw_graph(karpathy_expression()).source  # a shallow graph left to right
+
+
 def test_drawing_does_not_touch_grad_and_works_after_backward_with_retain_graph():
     a = tg.tensor(2.0, requires_grad=True, name="a")
     c = (a * a).exp()
-    tg.draw_graph(c)
+    tg.draw_graph(c, grads="preview")
     assert a.grad is None
     c.backward(retain_graph=True)
     assert "grad 218.4" in tg.draw_graph(c).source  # 2a e^(a^2) = 4 e^4
@@ -71,6 +161,7 @@ def test_graph_of_a_gradient_draws_like_any_graph():
     (dy,) = tg.autograd.grad(x.sin() * x, x, create_graph=True)
     source = tg.draw_graph(dy).source
     assert "label=cos" in source and "label=mul" in source
+    assert 'label="pow(2)\\nwith' not in source
 
 
 def test_five_thousand_node_chain_draws_within_max_nodes():
@@ -112,14 +203,16 @@ def trask_loss():
     return 0.5 * tg.nn.sse_loss(model(X), y), model
 
 
-def test_backward_steps_one_frame_per_non_leaf_node():
+def test_backward_steps_one_frame_per_non_leaf_node_in_the_order_backward_runs():
     loss, model = trask_loss()
     non_leaf = [t for t in tg.viz.tensors_in_order([loss]) if t.grad_fn is not None]
     steps = list(tg.viz.backward_steps(loss, params=model))
     assert len(steps) == len(non_leaf) == 8
     assert [name for _, name, _ in steps] == ["mul", "sum", "mul", "sub", "sigmoid", "matmul", "sigmoid", "matmul"]
-    unknown = [graph.source.count("grad ?") for _, _, graph in steps]
-    assert unknown == sorted(unknown, reverse=True) and unknown[0] > 0 and unknown[-1] == 0
+    marked = [graph.source.count('<font color="#c0392b">') for _, _, graph in steps]
+    needs_grad = [t for t in tg.viz.tensors_in_order([loss]) if t.requires_grad and t is not loss]
+    assert sum(marked) == len(needs_grad) and all(m >= 1 for m in marked)  # each gradient marked once
+    assert all('id=active' in graph.source for _, _, graph in steps)
 
 
 @needs_dot
@@ -133,6 +226,9 @@ def test_save_steps_writes_every_frame_and_a_self_contained_page(tmp_path):
     assert "Previous" in text and "Next" in text
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", text), "the page must not load anything"
     assert "<link" not in text and "<script src" not in text
+    sizes = {re.search(r'<svg width="([^"]+)" height="([^"]+)"', svg.read_text()).groups() for svg in svgs}
+    assert len(sizes) == 1, f"the frames change size: {sizes}"  # nothing jumps between steps
+    assert 'querySelector("#active")' in text  # the active op is scrolled into the middle of its frame
 
 
 def test_grad_stats_reports_dead_relus_and_missing_grads():

@@ -29,6 +29,7 @@ from .programs.compile import compile  # noqa: E402,A004 - tg.compile, as torch.
 from .programs.codegen import codegen  # noqa: E402
 from . import programs  # noqa: E402
 from . import expr, viz  # noqa: E402
+from .viz.explorer import explore  # noqa: E402
 from .viz.graph import draw_graph  # noqa: E402
 from .viz.trace import trace  # noqa: E402
 
@@ -46,6 +47,6 @@ __all__ = [
     "nn", "optim", "data", "save", "load", "fit", "History",
     "grad", "value_and_grad", "jacobian", "hessian",
     "gradcheck", "gradgradcheck", "check_formula", "check_against", "GradientReport",
-    "derivative", "derivatives", "tangent_line", "taylor", "trace", "viz", "draw_graph",
+    "derivative", "derivatives", "tangent_line", "taylor", "trace", "viz", "draw_graph", "explore",
     "compile", "codegen",
 ] + [n for n in _numpy_api_names if n not in ("where", "concatenate", "stack")]

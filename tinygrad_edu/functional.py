@@ -11,6 +11,8 @@ differentiate through it.
 >>> tg.grad(f)(2.0).item(), tg.grad(tg.grad(f))(2.0).item(), tg.grad(tg.grad(tg.grad(f)))(2.0).item()
 (12.0, 12.0, 6.0)
 """
+import threading
+
 import numpy as np
 
 from .engine import autograd
@@ -53,6 +55,35 @@ def _as_output(value):
     return value if isinstance(value, Tensor) else Tensor(value)
 
 
+class _Transforms(threading.local):
+    """Per thread: the inputs of the transform calls now running, outermost first."""
+
+    def __init__(self):
+        self.inputs = []
+
+
+_running = _Transforms()
+
+
+def _reaches_outer_inputs(output):
+    """True when ``output`` depends on the input of an enclosing transform call -- captured by a
+    closure, as ``x`` in ``grad(lambda x: grad(lambda y: x * y)(1.0))``: then the gradients must
+    keep their graph, so that the outer transform can differentiate through them (as JAX does)."""
+    if not _running.inputs:
+        return False
+    outer = set().union(*_running.inputs)
+    return any(t.grad_fn is None and id(t) in outer for t in autograd.tensors_in_order([output]))
+
+
+def _calling(f, inputs, args, kwargs):
+    """``f(*args, **kwargs)``, with ``inputs`` known as this call's while it runs."""
+    _running.inputs.append({id(t) for t in inputs})
+    try:
+        return f(*args, **kwargs)
+    finally:
+        _running.inputs.pop()
+
+
 def _gradients(output, inputs, nested, grad_output=None):
     """d output / d inputs, with zeros (not None) for inputs the output does not depend on."""
     if not output.requires_grad:  # a constant: every derivative is zero
@@ -75,7 +106,8 @@ def value_and_grad(f, argnums=0):
 
     def value_and_grad_f(*args, **kwargs):
         args, inputs, nested = _prepare(args, numbers, "grad")
-        output = _as_output(f(*args, **kwargs))
+        output = _as_output(_calling(f, inputs, args, kwargs))
+        nested = nested or _reaches_outer_inputs(output)
         if output.data.size != 1:
             raise ValueError(
                 f"grad: the function must return a single number, but it returned shape "
@@ -109,7 +141,8 @@ def grad(f, argnums=0):
 def jacobian(f, argnums=0):
     """``jacobian(f)(x)`` has shape ``f(x).shape + x.shape``: entry [i, j] is d f_i / d x_j.
 
-    Built one output element at a time with reverse mode.
+    Built one output element at a time with reverse mode. With a tuple ``argnums`` the result is
+    a tuple (one Jacobian per argument); when ``f`` returns a tuple, a tuple per output.
 
     >>> import tinygrad_edu as tg
     >>> tg.jacobian(lambda x: x * x)([1.0, 2.0]).tolist()
@@ -119,25 +152,38 @@ def jacobian(f, argnums=0):
 
     def jacobian_f(*args, **kwargs):
         args, inputs, nested = _prepare(args, numbers, "jacobian")
-        output = _as_output(f(*args, **kwargs))
-        per_input = [[] for _ in inputs]
-        for index in np.ndindex(output.shape):
-            selector = np.zeros(output.shape, dtype=output.dtype)
-            selector[index] = 1.0
-            for rows, g in zip(per_input, _gradients(output, inputs, nested, Tensor(selector))):
-                rows.append(g)
-        results = []
-        for rows, x in zip(per_input, inputs):
-            jac = stack(rows, axis=0).reshape(output.shape + x.shape)
-            results.append(jac if nested else jac.detach())
-        return results[0] if isinstance(argnums, int) else tuple(results)
+        result = _calling(f, inputs, args, kwargs)
+        outputs = [_as_output(r) for r in result] if isinstance(result, (tuple, list)) else [_as_output(result)]
+        nested = nested or any(_reaches_outer_inputs(out) for out in outputs)
+        blocks = [_jacobians(out, inputs, nested) for out in outputs]
+        blocks = [b[0] if isinstance(argnums, int) else tuple(b) for b in blocks]
+        return tuple(blocks) if isinstance(result, (tuple, list)) else blocks[0]
 
     jacobian_f.__name__ = f"jacobian({getattr(f, '__name__', 'f')})"
     return jacobian_f
 
 
+def _jacobians(output, inputs, nested):
+    """d output / d x for each input, shaped ``output.shape + x.shape``."""
+    per_input = [[] for _ in inputs]
+    for index in np.ndindex(output.shape):
+        selector = np.zeros(output.shape, dtype=output.dtype)
+        selector[index] = 1.0
+        for rows, g in zip(per_input, _gradients(output, inputs, nested, Tensor(selector))):
+            rows.append(g)
+    results = []
+    for rows, x in zip(per_input, inputs):
+        if not rows:  # an output with no elements: so is its Jacobian
+            results.append(Tensor._make(np.zeros(output.shape + x.shape, x.dtype), False, None, "constant"))
+            continue
+        jac = stack(rows, axis=0).reshape(output.shape + x.shape)
+        results.append(jac if nested else jac.detach())
+    return results
+
+
 def hessian(f, argnums=0):
-    """``hessian(f)(x)`` is the matrix of second derivatives, ``jacobian(grad(f))``.
+    """``hessian(f)(x)`` is the matrix of second derivatives, ``jacobian(grad(f))``. With a tuple
+    ``argnums`` it is the block matrix: ``hessian(f, (0, 1))(x, y)[i][j]`` is d2f / dxi dxj.
 
     >>> import numpy as np, tinygrad_edu as tg
     >>> A = np.array([[1.0, 2.0], [0.0, 3.0]])

@@ -32,7 +32,7 @@ from .ops.kernels import ones, unbroadcast
 from .tensor import Tensor, as_tensor
 
 __all__ = ["backward", "grad", "unbroadcast", "nodes_below", "topological_order", "tensors_in_order",
-           "tensor_key", "graph_inputs", "latest_gradient", "explain_grad"]
+           "tensor_key", "graph_inputs", "latest_gradient", "edge_gradients", "explain_grad"]
 
 # backward() adds into .grad with a read-add-write; concurrent backward calls into a shared
 # leaf would lose updates without it.
@@ -109,14 +109,15 @@ def _root_gradient(tensor, gradient, position, on_tensors):
     return gradient if on_tensors else gradient.data
 
 
-def _run(roots, root_grads, create_graph, retain_graph, wanted=None):
+def _run(roots, root_grads, create_graph, wanted=None):
     """The engine. Returns ``{id(leaf): [leaf, total gradient, where it came from]}`` for every
-    leaf reached (or, with ``wanted``, for the wanted tensors only); see `_own` for the last.
+    leaf reached (or, with ``wanted``, for the wanted tensors only; see `_own` for the last),
+    and what to `_commit` to the graph once the caller is done.
 
     ``wanted`` (used by `grad`) maps id(tensor) -> tensor for the tensors whose gradients are
     asked for; then leaves are not touched, and only nodes that lead to a wanted tensor run.
-    Nothing the graph keeps (each node's gradient, freed arrays, retained .grad) changes until
-    every node has run, so a backward refused half way changes nothing.
+    Nothing the graph keeps (each node's gradient, freed arrays, retained .grad) changes here,
+    so a backward refused half way (a freed node, a hook that raises) changes nothing.
     """
     mode = grad_mode
     recorder, anomaly, previous_mode = mode.recorder, mode.anomaly, mode.enabled  # per thread: read once
@@ -151,7 +152,6 @@ def _run(roots, root_grads, create_graph, retain_graph, wanted=None):
             g = node_grads.pop(node)
             if node.hooks:
                 g = _run_hooks(node.hooks, g, on_tensors)
-            done.append((node, g))
             if observed:  # a program is being written, or grad() wants some tensors
                 if recorder is not None:
                     recorder.gradient_of(node, _array(g))
@@ -159,6 +159,7 @@ def _run(roots, root_grads, create_graph, retain_graph, wanted=None):
                     _add(leaf_grads, wanted_nodes[node], g, (g, ()))
                 if runs is not None and node not in runs:
                     continue  # nothing wanted lies beyond it
+            done.append((node, g))
             if node.saved is None:
                 raise _freed_error(node)
             if last_in_place > node.stamp:  # something changed in place after the op ran
@@ -184,13 +185,20 @@ def _run(roots, root_grads, create_graph, retain_graph, wanted=None):
         if collecting:
             gc.enable()
         mode.enabled, mode.anomaly = previous_mode, anomaly
-    for node, g in done:  # every node ran: now the graph records what happened
-        node.grad = g  # the gradient of the latest backward, for drawings and traces
-        if node.retained is not None:
-            _retain(node, g, on_tensors)
+    return leaf_grads, done
+
+
+def _commit(done, retain_graph, keep):
+    """Every node ran (and every hook): now the graph records what happened. ``keep`` is False
+    for `grad`, which touches no gradient the graph keeps."""
+    stored = set()
+    for node, g in done:
+        if keep:
+            node.grad = g  # the gradient of the latest backward, for drawings and traces
+            if node.retained is not None:
+                _retain(node, g, stored)
         if not retain_graph:
             node.saved = None  # free what the op saved; the inputs stay for inspection
-    return leaf_grads
 
 
 def _conform(grad, array):
@@ -212,16 +220,26 @@ def _array(g):
     return g.data if isinstance(g, Tensor) else g
 
 
-def _as_tensor_grad(g):
-    """A gradient as users see it: a Tensor (hooks receive one, ``.grad`` holds one)."""
-    return g if isinstance(g, Tensor) else Tensor._make(np.asarray(g), False, None, "grad")
+def _hook_view(g):
+    """The gradient as a hook receives it: a Tensor over a read-only view, because the same
+    array may be flowing down other paths too (add hands it to both inputs). A hook that wants
+    another gradient returns it."""
+    if isinstance(g, Tensor):
+        return g
+    view = np.asarray(g).view()
+    view.flags.writeable = False
+    return Tensor._make(view, False, None, "grad")
 
 
 def _run_hooks(hooks, g, on_tensors):
     for hook in hooks:
-        changed = hook(_as_tensor_grad(g))
+        changed = hook(_hook_view(g))
         if changed is not None:
-            g = as_tensor(changed) if on_tensors else _array(as_tensor(changed))
+            new = as_tensor(changed) if on_tensors else np.asarray(_array(as_tensor(changed)))
+            if new.shape != g.shape:
+                raise RuntimeError(f"register_hook: the hook returned a gradient of shape {shape_str(new.shape)} "
+                                   f"for a tensor of shape {shape_str(g.shape)}; return one of the same shape")
+            g = new if new.dtype == g.dtype else new.astype(g.dtype)
     return g
 
 
@@ -236,6 +254,13 @@ def _add(totals, tensor, g, source):
         entry[2] = None  # a sum is a new array of its own
 
 
+def _shared(array, source, stored):
+    """True when a gradient array may also be held elsewhere: a view, the node's own gradient
+    passed through (``a + b`` hands it to both inputs), an input's array, or one already stored."""
+    return (type(array) is not np.ndarray or array.base is not None or id(array) in stored or (
+        source is not None and (array is _array(source[0]) or _one_of(array, source[1]))))
+
+
 def _own(g, source, stored):
     """The array to store in a ``.grad``: ``g`` itself when nothing else holds it, else a copy.
 
@@ -244,8 +269,7 @@ def _own(g, source, stored):
     leaf's ``.grad`` must be its own, so that changing it in place (gradient clipping) changes
     nothing else -- not another leaf's gradient, not the gradient a drawing shows for a node.
     """
-    if type(g) is not np.ndarray or g.base is not None or id(g) in stored or (
-            source is not None and (g is source[0] or _one_of(g, source[1]))):
+    if _shared(g, source, stored):
         g = np.array(g)
     stored.add(id(g))
     return g
@@ -259,10 +283,14 @@ def _one_of(g, arrays):
 
 
 def _accumulate_into(tensor, g, source, stored):
-    """``tensor.grad += g`` (as a new Tensor), with the read-add-write under a lock. A Tensor
-    ``g`` (create_graph, or a program being written) is added as a Tensor; an array is stored
-    as the tensor's own (`_own`)."""
-    value = g if isinstance(g, Tensor) else Tensor._make(_own(g, source, stored), False, None, "grad")
+    """``tensor.grad += g`` (as a new Tensor), with the read-add-write under a lock. The value
+    stored is the tensor's own: an array goes through `_own`; a Tensor (create_graph, or a
+    program being written) that may be shared is cloned, which keeps it in the graph."""
+    if isinstance(g, Tensor):
+        value = g.clone() if _shared(g.data, source, stored) else g
+        stored.add(id(value.data))
+    else:
+        value = Tensor._make(_own(g, source, stored), False, None, "grad")
     with _accumulate:
         old = tensor._grad
         if old is None:
@@ -274,12 +302,10 @@ def _accumulate_into(tensor, g, source, stored):
     return tensor._grad
 
 
-def _retain(node, g, on_tensors):
+def _retain(node, g, stored):
     owner = node.retained()
     if owner is not None:
-        if on_tensors and not g.requires_grad:
-            g = _constant_grad(g)
-        _accumulate_into(owner, g, (g, ()), set())
+        _accumulate_into(owner, g, (g, ()), stored)
 
 
 def _check_versions(node):
@@ -287,12 +313,13 @@ def _check_versions(node):
     hint = ("Hint: do not change tensors that a graph still needs between the forward pass and "
             "backward(): update parameters after backward() (then compute a new loss), or write "
             "x = x + y instead of x += y.")
-    if node.modified is not None:
-        old, new = node.modified
-        raise RuntimeError(
-            f"backward: the output of '{node.describe()}', which its backward needs, was modified in "
-            f"place: it is at version {new}, but the forward pass saved version {old}. {hint}"
-        )
+    if node.output_versions is not None:
+        counter, old = node.output_versions
+        if counter.version != old:
+            raise RuntimeError(
+                f"backward: the output of '{node.describe()}', which its backward needs, was modified in "
+                f"place: it is at version {counter.version}, but the forward pass saved version {old}. {hint}"
+            )
     for i, x in enumerate(node.inputs):
         if isinstance(x, Tensor) and x._changed_at > node.stamp:
             old = x.version_at(node.stamp)
@@ -340,24 +367,21 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False):
         if len(given) != len(roots):
             raise ValueError(f"backward: {len(roots)} outputs but {len(given)} gradients were given")
         root_grads = [_root_gradient(t, g, i, on_tensors) for i, (t, g) in enumerate(zip(roots, given))]
-    totals = _run(roots, root_grads, create_graph, create_graph if retain_graph is None else retain_graph)
-    stored = set()
+    totals, done = _run(roots, root_grads, create_graph)
+    finished = []
     for leaf, g, source in totals.values():
-        if leaf._hooks:
+        if leaf._hooks:  # all of them before anything is stored: a hook that raises changes nothing
             g = _run_hooks(leaf._hooks, g, on_tensors)
+        finished.append((leaf, g, source))
+    _commit(done, create_graph if retain_graph is None else retain_graph, keep=True)
+    stored = set()
+    for leaf, g, source in finished:
         if recorder is not None:
             recorder.check_accumulation(leaf)
             recorder.gradient_of(leaf, _array(g))
-        if on_tensors and not create_graph:
-            g = _constant_grad(g)  # a Tensor of its own per leaf (add hands both inputs the same one)
         total = _accumulate_into(leaf, g, source, stored)
         if recorder is not None:
             recorder.set_grad(leaf, total)
-
-
-def _constant_grad(g):
-    """A program is being written (no create_graph): a gradient Tensor of its own, no graph."""
-    return Tensor._make(g.data, False, None, "grad")
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, allow_unused=False):
@@ -389,7 +413,8 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     root_grads = [_root_gradient(t, g, i, on_tensors) for i, (t, g) in enumerate(zip(roots, given))]
     retain = create_graph if retain_graph is None else retain_graph
     wanted = {id(t): t for t in targets}
-    totals = _run(roots, root_grads, create_graph, retain, wanted=wanted)
+    totals, done = _run(roots, root_grads, create_graph, wanted=wanted)
+    _commit(done, retain, keep=False)
     results, stored = [], set()
     for i, t in enumerate(targets):
         entry = totals.get(id(t))
@@ -464,6 +489,42 @@ def latest_gradient(t):
         return None if t._grad is None else t._grad.data
     g = t.grad_fn.grad
     return None if g is None else np.asarray(_array(g))
+
+
+def edge_gradients(node, grad=None):
+    """What each input of ``node`` received from it in backward: the op's formula applied to
+    the gradient that reached the node (its latest, or ``grad``), in each input's shape and
+    dtype; None for inputs that want no gradient. The chain rule at a tensor is the sum of what
+    its users sent (the explorer shows the terms). Works after backward too: when the op's
+    saved arrays are gone, its forward runs again on the inputs it kept to remake them.
+
+    >>> import tinygrad_edu as tg
+    >>> a, b = tg.tensor(2.0, requires_grad=True), tg.tensor(-3.0, requires_grad=True)
+    >>> c = a * b
+    >>> c.backward()
+    >>> [float(g) for g in edge_gradients(c.grad_fn)]   # dc/da = b, dc/db = a
+    [-3.0, 2.0]
+    """
+    grad = node.grad if grad is None else grad
+    if grad is None:
+        return [None] * len(node.inputs)
+    grad = _array(grad)
+    runner = node
+    if node.saved is None:  # freed by backward: the same forward on the same inputs saves the same arrays
+        runner = type(node).__new__(type(node))
+        runner.saved = ()
+        runner.forward(*node.arrays, **(node.options or {}))
+        runner.needs_input_grad, runner.inputs, runner.arrays = node.needs_input_grad, node.inputs, node.arrays
+    previous = grad_mode.enabled
+    grad_mode.enabled = False
+    try:
+        with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+            found = runner.backward(grad, *node.arrays)
+    finally:
+        grad_mode.enabled = previous
+    found = found if isinstance(found, (tuple, list)) else (found,)
+    return [None if g is None or not needed else np.asarray(_conform(g, array))
+            for g, needed, array in zip(found, node.needs_input_grad, node.arrays)]
 
 
 def explain_grad(t) -> str:

@@ -146,12 +146,14 @@ class Function:
     __slots__ = ("inputs", "arrays", "needs_input_grad", "saved", "options", "grad", "module", "stamp",
                  "__dict__", "__weakref__")
     name = "function"
+    formula = ""  # the local derivative as a formula, for the explorer ("∂(a·b)/∂a = b, ∂(a·b)/∂b = a")
     differentiable = True  # False for ops whose result never has a gradient (comparisons, argmax)
     hint = ""  # one sentence on the usual fix, shown when forward rejects its inputs
     # Rare, so class-level defaults: a node stores them only when it needs them.
     hooks = None  # gradient hooks registered on this node's output tensor
     retained = None  # weakref to the output tensor when it asked for retain_grad()
-    modified = None  # (old, new) version when the output it saved was changed in place
+    output_versions = None  # (counter, version) of the output, when forward saved it for backward
+    makes_views = False  # True for ops whose output may share the input's memory (reshape, slices)
     created_at = None  # anomaly mode: the line of user code that made the node
     anomaly = None  # anomaly mode: what went wrong here
 
@@ -250,8 +252,14 @@ class Function:
         if record:
             t = _new(Tensor)  # Tensor._make, written out: this is the hottest line of the engine
             t.data, t.requires_grad, t.grad_fn, t._grad, t._origin = out, True, node, None, None
-            return t
-        return _tensor(out, False, None, "no_grad" if requires_grad and cls.differentiable else "constant")
+            if node.saved and node.saved[0] is out:  # backward reads the output: note its version
+                counter = t.versions()
+                node.output_versions = (counter, counter.version)
+        else:
+            t = _tensor(out, False, None, "no_grad" if requires_grad and cls.differentiable else "constant")
+        if cls.makes_views and isinstance(inputs[0], Tensor) and np.may_share_memory(out, arrays[0]):
+            t._versions = inputs[0].versions()  # a view: one version counter for the shared memory
+        return t
 
     @classmethod
     def call(cls, *inputs, **options):

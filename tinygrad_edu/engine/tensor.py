@@ -77,15 +77,15 @@ class Tensor:
 
     Attributes: ``data`` (the NumPy array, always an ndarray), ``requires_grad``, ``grad`` (a
     Tensor or None), ``grad_fn`` (the op node that made it, None for a leaf), ``name`` (a label
-    for drawings, traces and generated code).
+    for drawings, traces and generated code), ``path`` (where a Module keeps it, such as
+    ``"layers.0.weight"``, given the first time the model runs).
     """
 
     __slots__ = ("data", "requires_grad", "grad_fn", "_grad", "_origin", "__dict__", "__weakref__")
     # Rarely set, so class-level defaults: a tensor stores them only when they change.
     name = None
-    _version = 0  # bumped by every in-place change
-    _changed_at = 0  # the clock's tick at the latest in-place change
-    _history = None  # (tick, version before) of the last few in-place changes, for error messages
+    path = None  # where a Module keeps it ("layers.0.weight"), set the first time the model runs
+    _versions = None  # the version counter of its memory (`Versions`), made at the first need
     _hooks = None  # gradient hooks of a leaf
 
     def __init__(self, data, requires_grad=False, dtype=None, name=None):
@@ -211,6 +211,12 @@ class Tensor:
 
     __hash__ = object.__hash__  # identity hash, although == is elementwise (as in PyTorch)
 
+    @property
+    def label(self):
+        """What drawings, traces and generated code call this tensor: its ``name``, else where
+        a Module keeps it (``layers.0.weight``), else None."""
+        return self.name or self.path
+
     # ------------------------------------------------------------------ autograd
     @property
     def grad(self):
@@ -222,13 +228,15 @@ class Tensor:
 
     @grad.setter
     def grad(self, value):
-        if value is not None:
-            value = as_tensor(value, like=self)
+        if value is not None:  # a Tensor is kept as it is; other data is copied, in this tensor's dtype
+            value = value if isinstance(value, Tensor) else Tensor._make(_to_array(value, self.data.dtype))
             if value.shape != self.shape:
                 raise ValueError(
                     f"grad: assigned a gradient of shape {shape_str(value.shape)} to a tensor "
                     f"of shape {shape_str(self.shape)}; the shapes must be equal."
                 )
+            if value.dtype != self.dtype:  # every gradient has its tensor's dtype
+                value = value.astype(self.dtype)
         self._grad = value
         if grad_mode.recorder is not None:
             grad_mode.recorder.set_grad(self, value)
@@ -254,8 +262,11 @@ class Tensor:
         autograd.backward(self, gradient, retain_graph, create_graph)
 
     def detach(self) -> Tensor:
-        """The same values (shared memory), cut out of the graph: no gradient flows through."""
-        return Tensor._make(self.data, False, None, "detach")
+        """The same values (shared memory, and so one version counter), cut out of the graph: no
+        gradient flows through."""
+        detached = Tensor._make(self.data, False, None, "detach")
+        detached._versions = self.versions()
+        return detached
 
     def requires_grad_(self, requires_grad=True) -> Tensor:
         """Turn gradient tracking on (or off) for a leaf, in place; returns the tensor."""
@@ -421,25 +432,32 @@ class Tensor:
 
         Backward compares these ticks with the tick of each op that used the tensor, so an op
         whose saved input changed after the forward pass is caught instead of giving a wrong
-        gradient. Only the last few changes are kept: memory stays bounded over training.
+        gradient. Views (reshape, transpose, slices, ``detach()``) share the counter of the
+        memory they read, so a change through any of them is seen by all.
         """
-        tick = next(function.clock)
-        history = self._history
-        if history is None:
-            self._history = history = collections.deque(maxlen=8)  # the oldest entries fall off
-        history.append((tick, self._version))
-        self._changed_at = function.last_in_place = tick
-        node = self.grad_fn
-        if node is not None and node.saved and node.saved[0] is self.data:
-            node.modified = (self._version, self._version + 1)  # its backward reads these values
-        self._version += 1
+        self.versions().bump()
+
+    def versions(self):
+        """The version counter of this tensor's memory (made on first use)."""
+        if self._versions is None:
+            self._versions = Versions()
+        return self._versions
+
+    @property
+    def _version(self) -> int:
+        return 0 if self._versions is None else self._versions.version
+
+    @property
+    def _changed_at(self) -> int:
+        return 0 if self._versions is None else self._versions.changed_at
+
+    @property
+    def _history(self):
+        return None if self._versions is None else self._versions.history
 
     def version_at(self, tick) -> int:
         """The version this tensor had at the clock's ``tick`` (for error messages)."""
-        for changed, before in self._history or ():
-            if changed > tick:
-                return before
-        return self._version
+        return 0 if self._versions is None else self._versions.at(tick)
 
     def __setitem__(self, index, value):
         """``t[index] = value`` changes the values in place (and bumps the version).
@@ -634,6 +652,10 @@ class Tensor:
             return self
         return ops.BroadcastTo.apply(self, shape=shape)
 
+    def clone(self) -> Tensor:
+        """A copy with memory of its own, still in the graph (the gradient flows through it)."""
+        return ops.Clone.apply(self)
+
     def astype(self, dtype) -> Tensor:
         """The values in another dtype (a copy); the gradient flows back in the original dtype."""
         if np.dtype(dtype) == self.data.dtype:
@@ -643,6 +665,30 @@ class Tensor:
     def __getitem__(self, index) -> Tensor:
         """NumPy indexing: ints, slices, None, ``...``, integer arrays (repeats allowed), boolean masks."""
         return ops.GetItem.apply(self, index=ops.movement.plain_index(index))
+
+
+class Versions:
+    """How many times the values in one block of memory were changed in place, and when (by the
+    clock in function.py). Every Tensor over that memory -- a tensor and its views -- shares
+    one. Only the last few changes are kept, so memory stays bounded over training."""
+
+    __slots__ = ("version", "changed_at", "history")
+
+    def __init__(self):
+        self.version, self.changed_at, self.history = 0, 0, collections.deque(maxlen=8)
+
+    def bump(self):
+        tick = next(function.clock)
+        self.history.append((tick, self.version))
+        self.changed_at = function.last_in_place = tick
+        self.version += 1
+
+    def at(self, tick) -> int:
+        """The version at the clock's ``tick``."""
+        for changed, before in self.history:
+            if changed > tick:
+                return before
+        return self.version
 
 
 _new = object.__new__

@@ -48,6 +48,7 @@ class Module:
     """
 
     training = True  # a class default, so a subclass that forgets super().__init__() still works
+    _path = ""  # where the model keeps this module ("layers.0"), set when the model first runs
 
     def __init__(self):
         self.training = True
@@ -58,6 +59,8 @@ class Module:
     def __call__(self, *args, **kwargs):
         # remember which module is running, so the graph drawing can box each module's ops
         outer = grad_mode.module
+        if outer is None and not self.__dict__.get("_paths_given"):
+            self._give_paths()
         grad_mode.module = self
         try:
             return self.forward(*args, **kwargs)
@@ -94,6 +97,17 @@ class Module:
 
     def parameters(self):
         return [p for _, p in self.named_parameters()]
+
+    def _give_paths(self):
+        """Tell each parameter where it lives (``p.path = "layers.0.weight"``) the first time the
+        model runs, so that drawings, traces and generated code can call it by that name."""
+        for name, p in self.named_parameters():
+            if p.path is None:
+                p.path = name
+        for name, module in self.named_modules():
+            if name and "_path" not in module.__dict__:
+                module._path = name  # the explorer groups a big graph's ops by it
+        self._paths_given = True
 
     def modules(self):
         return [m for _, m in self.named_modules()]

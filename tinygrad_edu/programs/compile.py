@@ -36,8 +36,9 @@ def step(x, y, *, sgd_step=sgd_step):
     transpose = x.T
     matmul_2 = np.dot(transpose, reshape)
     d_w = matmul_2.reshape((2,))
-    _set_grad(w_tensor, d_w)
-    np.multiply(d_w, lr, out=sgd_step)
+    clone = d_w.copy()
+    _set_grad(w_tensor, clone)
+    np.multiply(clone, lr, out=sgd_step)
     w -= sgd_step
     w_tensor._note_in_place()
     return _result(sum_)
@@ -178,8 +179,8 @@ def _trace(fn, args, kwargs):
     flat = _flat_arguments(fn, args, kwargs)
     call_values, arg_vars, dtypes, floats = [], [], [], []
     for name, value in flat:
-        if isinstance(value, (np.ndarray, Tensor)):
-            tensor = value if isinstance(value, Tensor) else Tensor(value)
+        if isinstance(value, (np.ndarray, Tensor)):  # an array is copied (as Tensor() would) but keeps its dtype
+            tensor = value if isinstance(value, Tensor) else Tensor._make(np.array(value), False, None, "constant")
             arg_vars.append(recorder.argument(tensor.data, tensor.name or name))
             dtypes.append(tensor.dtype)
             call_values.append(tensor)
@@ -242,7 +243,17 @@ def _flatten_result(result):
 
 def _set_grad(tensor, array):
     """What the program calls where the traced code set ``tensor.grad``."""
-    tensor._grad = function.Tensor._make(array, False, None, "grad")
+    tensor._grad = function.Tensor._make(np.asarray(array), False, None, "grad")
+
+
+def _empty_grad(tensor):
+    """What the program checks first where the traced call found ``tensor.grad`` empty and
+    added to it: a replay cannot add to a gradient it did not compute."""
+    if tensor._grad is not None:
+        raise RecordingError(
+            f"compile: backward() adds to a .grad (shape {tuple(tensor.shape)}) that the traced call found empty, "
+            "but it is set now, and a compiled step cannot follow gradients across calls. Clear gradients "
+            "inside the step (optimizer.zero_grad() or p.grad = None) before backward().")
 
 
 def _result(array):
@@ -267,8 +278,11 @@ class Program:
         externals = [v for v in recorder.externals + folded if id(v) in used]
         _refuse_argument_grads(lines, arg_vars)
         changed = {id(line.changes) for line in lines if line.effect == "mutate"}
-        namespace = {"np": np, "_set_grad": _set_grad, "_result": _result}
+        namespace = {"np": np, "_set_grad": _set_grad, "_result": _result, "_empty_grad": _empty_grad}
         parameters, prologue, epilogue = self._arguments(flat, arg_vars, dtypes, changed, used)
+        for holder in recorder.found_empty:  # gradients the traced call added to an empty .grad
+            if id(holder) in used:
+                prologue.append(f"_empty_grad({holder.name})")
         for v in externals:
             source = v.source
             if isinstance(source, function.Tensor):  # a parameter: read its array afresh at each call
@@ -451,12 +465,13 @@ def _simplify(lines, output_vars):
 
 
 def _drop_times_one(lines, output_vars):
-    """``y = x * 1.0``: later lines read ``x`` instead of ``y`` (the line is then dead)."""
+    """``y = x * 1.0``: later lines read ``x`` instead of ``y`` (the line is then dead). Not when
+    ``y`` is stored (a ``.grad``, a result): it must not become the same array as ``x``."""
     changed = {id(line.changes) for line in lines if line.effect == "mutate"}
-    outputs = {id(v) for v in output_vars}
+    stored = {id(v) for v in output_vars} | {id(v) for line in lines if line.effect for v in line.uses()}
     for line in lines:
         expr, target = line.expr, line.target
-        if line.effect or expr.kind != "binop" or expr.head not in "*/" or id(target) in outputs:
+        if line.effect or expr.kind != "binop" or expr.head not in "*/" or id(target) in stored:
             continue
         a, b = (_resolved(v) for v in expr.args)
         one, other = (b, a) if _is_one(b) else (a, b) if _is_one(a) and expr.head == "*" else (None, None)

@@ -117,6 +117,8 @@ class Recorder:
         self._numbers: dict[str, tuple] = {}  # name -> (base, number)
         self._kept = []
         self.guards = []  # (owner, attribute, value): what the program assumes about Python state
+        self.found_empty = []  # holders of tensors whose .grad the traced call found empty and added to
+        self._cleared = {}  # id(tensor) -> True once the recorded code set its .grad
         self._attributes = {}  # (id(owner), attribute) -> the Var of a setting read at each call
         self._previous = None
 
@@ -165,8 +167,9 @@ class Recorder:
             var.name = self.fresh_name(base)
 
     def tensor_name(self, tensor, fallback):
-        """What to call a tensor the program reads: its module path, its name=, or ``fallback``."""
-        name = self.names.get(id(tensor)) or tensor.name
+        """What to call a tensor the program reads: its name=, its module path (``layers.0.weight``
+        becomes ``layers_0_weight``), or ``fallback``."""
+        name = self.names.get(id(tensor)) or tensor.label
         return name.replace(".", "_") if isinstance(name, str) else fallback
 
     # -- values ----------------------------------------------------------------------------
@@ -330,6 +333,7 @@ class Recorder:
         if self.what != "compile":
             return
         holder = self.holder(tensor)
+        self._cleared[id(tensor)] = True  # from here on the program itself decides what .grad holds
         if grad is None:
             self.lines.append(Line(None, Expr("setattr", "_grad", (holder, Literal(None))), "grad"))
         else:
@@ -347,7 +351,10 @@ class Recorder:
 
     def check_accumulation(self, leaf):
         """backward() is about to add to ``leaf.grad``: refuse when that gradient came from outside
-        the recording, since the program could not know it on the next call."""
+        the recording, since the program could not know it on the next call; when it is empty and
+        the program did not empty it, the program checks that it is still empty when it runs."""
+        if leaf._grad is None and not self._cleared.get(id(leaf)):
+            self.found_empty.append(self.holder(leaf))
         if leaf._grad is not None and id(leaf._grad.data) not in self.vars:
             raise RecordingError(
                 f"{self.what}: backward() adds to a .grad (shape {tuple(leaf.shape)}) that was already set "
@@ -432,6 +439,7 @@ def tidy_names(lines, recorder, reserved=()):
             n += 1
             name = f"{base}_{n}"
         counters[base] = n + 1
+        fixed.add(name)  # no other value gets it (a tensor named "mul_2" and the second mul meet here)
         var.name = name
 
 

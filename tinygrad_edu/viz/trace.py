@@ -48,8 +48,8 @@ def _operand(x, names):
 
 
 def _describe_leaf(t):
-    if t.name:
-        label = t.name
+    if t.label:
+        label = t.label
     elif t.data.size == 1:
         label = f"{t.data.item():.6g}"
     else:
@@ -94,7 +94,7 @@ def trace(root, backward=False) -> str:
         raise ValueError("trace: nothing in this graph requires grad, so there is no backward pass to show")
     gradient = None if root.data.size == 1 else Tensor(autograd.np.ones_like(root.data))
     grads = autograd.grad(root, leaves, grad_outputs=gradient, create_graph=True, retain_graph=True, allow_unused=True)
-    leaf_names = [t.name or names[_key(t)] for t in leaves]
+    leaf_names = [t.label or names[_key(t)] for t in leaves]
     backward_rows = _rows(tensors_in_order([g for g in grads if g is not None]), names)
     lines = _format(forward + backward_rows)
     lines.insert(len(forward), f"backward: d {names[_key(root)]} / d {', '.join(leaf_names)}")

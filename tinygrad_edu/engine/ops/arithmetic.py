@@ -19,6 +19,7 @@ class Add(Function):
 
     __slots__ = ()
     name = "add"
+    formula = "∂(a+b)/∂a = 1,  ∂(a+b)/∂b = 1"
     hint = BROADCAST_HINT
 
     def forward(self, a, b):
@@ -33,6 +34,7 @@ class Sub(Function):
 
     __slots__ = ()
     name = "sub"
+    formula = "∂(a−b)/∂a = 1,  ∂(a−b)/∂b = −1"
     hint = BROADCAST_HINT
 
     def forward(self, a, b):
@@ -47,6 +49,7 @@ class Mul(Function):
 
     __slots__ = ()
     name = "mul"
+    formula = "∂(a·b)/∂a = b,  ∂(a·b)/∂b = a"
     hint = BROADCAST_HINT
 
     def forward(self, a, b):
@@ -62,6 +65,7 @@ class Div(Function):
 
     __slots__ = ()
     name = "div"
+    formula = "∂(a/b)/∂a = 1/b,  ∂(a/b)/∂b = −a/b²"
     hint = BROADCAST_HINT
 
     def forward(self, a, b):
@@ -77,6 +81,7 @@ class Neg(Function):
 
     __slots__ = ()
     name = "neg"
+    formula = "∂(−a)/∂a = −1"
 
     def forward(self, a):
         return -a
@@ -90,6 +95,7 @@ class PowConst(Function):
 
     __slots__ = ("exponent",)
     name = "pow"
+    formula = "∂(xᵏ)/∂x = k·xᵏ⁻¹"
 
     def forward(self, a, exponent):
         self.exponent = exponent
@@ -112,6 +118,7 @@ class Pow(Function):
 
     __slots__ = ()
     name = "pow"
+    formula = "∂(aᵇ)/∂a = b·aᵇ⁻¹,  ∂(aᵇ)/∂b = aᵇ·ln a"
     hint = BROADCAST_HINT
 
     def forward(self, a, b):

@@ -9,6 +9,7 @@ class Matmul(Function):
 
     __slots__ = ()
     name = "matmul"
+    formula = "∂L/∂A = ∂L/∂C · Bᵀ,  ∂L/∂B = Aᵀ · ∂L/∂C   (C = A @ B)"
 
     def forward(self, a, b):
         if a.ndim == 0 or b.ndim == 0:

@@ -1,5 +1,5 @@
 """Ops that move or select elements without arithmetic: reshape, transpose, broadcast_to,
-indexing (and its mirror image, scatter-add), concatenate, stack, and the dtype cast.
+indexing (and its mirror image, scatter-add), concatenate, stack, copies and the dtype cast.
 
 Their backward passes only move gradients back to where the elements came from, which is
 why each one's backward is written with its mirror op (reshape <-> reshape, index <->
@@ -19,6 +19,8 @@ class Reshape(Function):
 
     __slots__ = ()
     name = "reshape"
+    makes_views = True
+    formula = "each element keeps its gradient: ∂L/∂x = reshape(∂L/∂y, x.shape)"
     hint = "The number of elements must stay the same; use -1 for one dimension to be inferred."
 
     def forward(self, x, shape):
@@ -33,6 +35,8 @@ class Transpose(Function):
 
     __slots__ = ("axes",)
     name = "transpose"
+    makes_views = True
+    formula = "∂L/∂x = ∂L/∂y with the axes permuted back"
 
     def forward(self, x, axes):
         self.axes = axes
@@ -53,6 +57,7 @@ class BroadcastTo(Function):
 
     __slots__ = ()
     name = "broadcast_to"
+    formula = "∂L/∂x = ∂L/∂y summed over the copies"
 
     def forward(self, x, shape):
         # A copy of NumPy's read-only view: a Tensor's values are a writable array of its own.
@@ -68,7 +73,7 @@ def plain_index(index):
         if isinstance(part, function.Tensor):
             part = part.data
         elif isinstance(part, list):
-            part = np.asarray(part)
+            part = np.asarray(part) if part else np.zeros(0, np.intp)  # [] selects nothing, as in NumPy
         if isinstance(part, np.ndarray) and part.dtype.kind not in "biu":
             raise TypeError(
                 f"index arrays must hold integers or booleans, got dtype {part.dtype}; "
@@ -86,6 +91,8 @@ class GetItem(Function):
 
     __slots__ = ("index",)
     name = "getitem"
+    makes_views = True
+    formula = "∂L/∂x = ∂L/∂y added back at the indexed places, 0 elsewhere"
     hint = "Check the index against the tensor's shape."
 
     def forward(self, x, index):
@@ -105,6 +112,7 @@ class ScatterAdd(Function):
 
     __slots__ = ("index",)
     name = "scatter_add"
+    formula = "∂L/∂v = ∂L/∂y read at the index"
 
     def forward(self, grad, index, shape):
         self.index = index
@@ -119,6 +127,7 @@ class Concatenate(Function):
 
     __slots__ = ("axis",)
     name = "concatenate"
+    formula = "each piece gets its slice of ∂L/∂y"
     hint = "All inputs must have the same shape except along the joining axis."
 
     def forward(self, *arrays, axis):
@@ -141,6 +150,7 @@ class Stack(Function):
 
     __slots__ = ("axis",)
     name = "stack"
+    formula = "each input gets its slice of ∂L/∂y"
     hint = "All inputs must have the same shape."
 
     def forward(self, *arrays, axis):
@@ -156,11 +166,26 @@ class Stack(Function):
         return tuple(grad[before + (i,)] if needed else None for i, needed in enumerate(self.needs_input_grad))
 
 
+class Clone(Function):
+    """A copy of the values with a memory of its own; the gradient passes through unchanged."""
+
+    __slots__ = ()
+    name = "clone"
+    formula = "∂L/∂x = ∂L/∂y"
+
+    def forward(self, x):
+        return x.copy()
+
+    def backward(self, grad, x):
+        return grad
+
+
 class Cast(Function):
     """The same values in another dtype (``astype``); the gradient is cast back."""
 
     __slots__ = ("dtype",)
     name = "astype"
+    formula = "∂L/∂x = ∂L/∂y, cast back to x's dtype"
 
     def forward(self, x, dtype):
         self.dtype = np.dtype(dtype)

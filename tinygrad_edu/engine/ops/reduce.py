@@ -17,6 +17,7 @@ class Sum(Function):
 
     __slots__ = ("axis", "keepdims")
     name = "sum"
+    formula = "∂(Σx)/∂xᵢ = 1"
 
     def forward(self, x, axis, keepdims):
         self.axis, self.keepdims = axis, keepdims
@@ -38,6 +39,7 @@ class Max(Function):
 
     __slots__ = ("axis", "keepdims")
     name = "max"
+    formula = "∂(max x)/∂xᵢ = 1/k for the k largest elements, 0 for the others"
     reduce = "max"  # the array method
 
     def forward(self, x, axis, keepdims):

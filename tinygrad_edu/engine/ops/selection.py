@@ -13,6 +13,7 @@ class Maximum(Function):
 
     __slots__ = ()
     name = "maximum"
+    formula = "∂max(a,b)/∂a = 1 where a > b, ½ at a tie, 0 where a < b"
     hint = BROADCAST_HINT
     pick = staticmethod(np.maximum)
     first_wins = staticmethod(np.greater)
@@ -42,6 +43,7 @@ class Where(Function):
 
     __slots__ = ("condition",)
     name = "where"
+    formula = "∂/∂a = 1 where the condition holds, ∂/∂b = 1 where it does not"
     hint = BROADCAST_HINT
 
     def forward(self, a, b, condition):
@@ -59,6 +61,7 @@ class Clip(Function):
 
     __slots__ = ("low", "high")
     name = "clip"
+    formula = "∂clip(x)/∂x = 1 inside [low, high], 0 outside"
 
     def forward(self, x, low, high):
         self.low, self.high = low, high

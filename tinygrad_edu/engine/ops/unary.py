@@ -15,6 +15,7 @@ class Exp(Function):
 
     __slots__ = ()
     name = "exp"
+    formula = "∂eˣ/∂x = eˣ"
 
     def forward(self, x):
         out = np.exp(x)
@@ -30,6 +31,7 @@ class Log(Function):
 
     __slots__ = ()
     name = "log"
+    formula = "∂ln x/∂x = 1/x"
 
     def forward(self, x):
         return np.log(x)
@@ -43,6 +45,7 @@ class Sin(Function):
 
     __slots__ = ()
     name = "sin"
+    formula = "∂sin x/∂x = cos x"
 
     def forward(self, x):
         return np.sin(x)
@@ -56,6 +59,7 @@ class Cos(Function):
 
     __slots__ = ()
     name = "cos"
+    formula = "∂cos x/∂x = −sin x"
 
     def forward(self, x):
         return np.cos(x)
@@ -69,6 +73,7 @@ class Tanh(Function):
 
     __slots__ = ()
     name = "tanh"
+    formula = "∂tanh x/∂x = 1 − tanh²x"
 
     def forward(self, x):
         out = np.tanh(x)
@@ -85,6 +90,7 @@ class Sigmoid(Function):
 
     __slots__ = ()
     name = "sigmoid"
+    formula = "∂σ(x)/∂x = σ(x)·(1 − σ(x))"
 
     def forward(self, x):
         # 1/(1+e^-x) is accurate for every x; only e^-x overflows (with a warning) for very
@@ -106,6 +112,7 @@ class Softplus(Function):
 
     __slots__ = ()
     name = "softplus"
+    formula = "∂softplus(x)/∂x = σ(x)"
 
     def forward(self, x):
         return np.logaddexp(0.0, x)
@@ -125,6 +132,7 @@ class Relu(Function):
 
     __slots__ = ()
     name = "relu"
+    formula = "∂relu(x)/∂x = 1 where x > 0, else 0"
 
     def forward(self, x):
         self.save_for_backward(x > 0)
@@ -140,6 +148,7 @@ class Abs(Function):
 
     __slots__ = ()
     name = "abs"
+    formula = "∂|x|/∂x = sign x (0 at 0)"
 
     def forward(self, x):
         self.save_for_backward(np.sign(x))

@@ -1,0 +1,209 @@
+"""tg.explore: the numbers on the page are the graph's, and the page works in a real browser
+(Debian's Chromium driven by Playwright, with no browser download): clicking a tensor shows its
+gradient and the chain rule, the stepper walks the whole backward pass, there are no console
+errors and no network requests."""
+import os
+import random
+import shutil
+
+import numpy as np
+import pytest
+
+import tinygrad_edu as tg
+
+BROWSER = shutil.which("chromium") or shutil.which("chromium-browser")
+needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot is not installed")
+
+
+def karpathy():
+    """The first expression of Karpathy's micrograd lecture: L = (a*b + c) * f."""
+    a = tg.tensor(2.0, requires_grad=True, name="a")
+    b = tg.tensor(-3.0, requires_grad=True, name="b")
+    c = tg.tensor(10.0, requires_grad=True, name="c")
+    f = tg.tensor(-2.0, requires_grad=True, name="f")
+    e = a * b
+    e.name = "e"
+    d = e + c
+    d.name = "d"
+    L = d * f
+    L.name = "L"
+    return L, dict(a=a, b=b, c=c, f=f, e=e, d=d, L=L)
+
+
+class Neuron(tg.nn.Module):
+    """micrograd's neuron, one scalar at a time: a graph of hundreds of small nodes."""
+
+    def __init__(self, inputs):
+        super().__init__()
+        self.w = [tg.nn.Parameter(random.uniform(-1, 1)) for _ in range(inputs)]
+        self.b = tg.nn.Parameter(0.0)
+
+    def forward(self, x):
+        act = self.b
+        for wi, xi in zip(self.w, x):
+            act = act + wi * xi
+        return act.tanh()
+
+
+class Layer(tg.nn.Module):
+    def __init__(self, inputs, outputs):
+        super().__init__()
+        self.neurons = [Neuron(inputs) for _ in range(outputs)]
+
+    def forward(self, x):
+        return [n(x) for n in self.neurons]
+
+
+class ScalarMLP(tg.nn.Module):
+    def __init__(self, sizes):
+        super().__init__()
+        self.layers = [Layer(a, b) for a, b in zip(sizes[:-1], sizes[1:])]
+
+    def forward(self, x):
+        for layer in self.layers:
+            x = layer(x)
+        return x[0]
+
+
+def scalar_mlp_loss():
+    random.seed(0)
+    model = ScalarMLP([3, 4, 4, 1])
+    xs = [[2.0, 3.0, -1.0], [3.0, -1.0, 0.5], [0.5, 1.0, 1.0], [1.0, 1.0, -1.0]]
+    loss = tg.tensor(0.0)
+    for x, y in zip(xs, [1.0, -1.0, -1.0, 1.0]):
+        loss = loss + (model([tg.tensor(v) for v in x]) - y) ** 2
+    return model, loss
+
+
+# ----------------------------------------------------------------------------- the numbers
+@needs_dot
+def test_the_page_holds_the_lectures_numbers_and_the_chain_rule_at_each_tensor():
+    L, t = karpathy()
+    L.backward()
+    page = tg.explore(L)
+    tensors = page.data["tensors"]
+    expected = dict(a=6, b=-4, c=-2, f=4, e=-2, d=-2, L=1)
+    for name, grad in expected.items():
+        assert float(tensors[page.key_of(t[name])]["grad"]) == grad, name
+    (term,) = tensors[page.key_of(t["a"])]["terms"]  # dL/da = dL/de * de/da = -2 * b
+    assert (term["op_name"], term["upstream"], term["local"], term["contribution"]) == ("mul", "-2", "-3", "6")
+    assert [s["op"] for s in page.data["steps"]] == [tensors[page.key_of(t[n])]["op"] for n in ("L", "d", "e")]
+    mul = page.data["ops"][tensors[page.key_of(t["e"])]["op"]]
+    assert "∂(a·b)/∂a = b" in mul["formula"] and [x["sent"] for x in mul["inputs"]] == ["6", "-4"]
+    assert "http://" not in page.html.replace('xmlns="http://www.w3.org/2000/svg"', "").replace(
+        'xmlns:xlink="http://www.w3.org/1999/xlink"', "").replace("http://www.w3.org", "")
+
+
+@needs_dot
+def test_before_backward_the_page_says_there_is_no_gradient_and_preview_computes_them():
+    L, t = karpathy()
+    page = tg.explore(L)
+    assert not page.data["has_gradients"] and page.data["tensors"][page.key_of(t["a"])]["grad"] is None
+    preview = tg.explore(L, grads="preview")
+    assert float(preview.data["tensors"][preview.key_of(t["a"])]["grad"]) == 6.0
+    assert t["a"].grad is None  # the preview changed nothing
+
+
+@needs_dot
+def test_after_two_backward_calls_the_leaves_show_what_accumulated(tmp_path):
+    L, t = karpathy()
+    L.backward(retain_graph=True)
+    L.backward()
+    page = tg.explore(L, path=tmp_path / "page.html")
+    assert float(page.data["tensors"][page.key_of(t["a"])]["grad"]) == 12.0  # .grad accumulates
+    assert float(page.data["tensors"][page.key_of(t["e"])]["grad"]) == -2.0  # the latest backward's
+    assert (tmp_path / "page.html").read_text() == page.html
+    assert "<iframe srcdoc=" in page._repr_html_()
+
+
+@needs_dot
+def test_a_big_graph_collapses_its_modules_into_boxes():
+    model, loss = scalar_mlp_loss()
+    loss.backward()
+    page = tg.explore(loss)
+    assert len(tg.autograd.tensors_in_order([loss])) > 300
+    assert set(page.data["views"]) == {"top", "layers.0", "layers.1", "layers.2"}
+    assert len(page.data["boxes"]) == 3 and len(page.data["steps"]) > 300
+
+
+# ----------------------------------------------------------------------------- in a browser
+@pytest.fixture(scope="module")
+def browser():
+    if BROWSER is None or shutil.which("dot") is None:
+        if os.environ.get("TINYGRAD_EDU_REQUIRE_BROWSER"):
+            pytest.fail("the explorer's browser tests need Chromium and Graphviz (make test installs them with apt)")
+        pytest.skip("Chromium or Graphviz is not installed (make test installs both)")
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    with playwright_api.sync_playwright() as driver:
+        launched = driver.chromium.launch(executable_path=BROWSER, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--no-first-run", "--disable-sync", "--disable-default-apps"])
+        yield launched
+        launched.close()
+
+
+def open_page(browser, path):
+    page = browser.new_page(viewport={"width": 1300, "height": 850})
+    problems, requests = [], []
+    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(path.as_uri())
+    return page, problems, requests
+
+
+def click_node(page, node_id):
+    page.locator("div.view:not([hidden]) g.node", has=page.locator(f"title:text-is('{node_id}')")).first.click()
+
+
+def test_clicking_tensors_shows_their_gradients_and_the_stepper_walks_the_backward_pass(browser, tmp_path):
+    L, t = karpathy()
+    L.backward()
+    explorer = tg.explore(L, path=tmp_path / "explore.html")
+    page, problems, requests = open_page(browser, tmp_path / "explore.html")
+    for name, tensor in t.items():
+        click_node(page, explorer.key_of(tensor))
+        assert float(page.inner_text("#panel-grad")) == pytest.approx(float(tensor.grad.item() if tensor.is_leaf
+                                                                             else tg.autograd.latest_gradient(tensor)))
+        assert page.inner_text("#panel h2").startswith(name)
+    click_node(page, explorer.key_of(t["a"]))
+    assert "∂L/∂a = Σ over users u" in page.inner_text("#panel")
+    assert [c.strip() for c in page.locator("#panel td").all_inner_texts()][-4:] == ["mul → e", "-2", "-3", "6"]
+    steps = explorer.data["steps"]
+    for k, step in enumerate(steps):
+        page.keyboard.press("ArrowRight")
+        assert page.inner_text("#caption") == f"step {k + 1} of {len(steps)}: backward of {explorer.data['ops'][step['op']]['name']}"
+        active = page.locator("g.node.active title").all_text_contents()
+        assert active == [step["op"]]
+        assert len(page.locator("g.edge.active").all()) == len(step["edges"])
+    page.locator("#previous").click()
+    assert page.inner_text("#caption").startswith(f"step {len(steps) - 1} of")
+    assert problems == []
+    assert [url for url in requests if not url.startswith("file:")] == []
+    page.close()
+
+
+def test_a_collapsed_module_opens_on_a_click_and_steps_find_their_view(browser, tmp_path):
+    model, loss = scalar_mlp_loss()
+    loss.backward()
+    explorer = tg.explore(loss, path=tmp_path / "big.html")
+    page, problems, requests = open_page(browser, tmp_path / "big.html")
+    w = model.layers[0].neurons[0].w[0]
+    (box,) = [box for box, view in explorer.data["boxes"].items() if explorer.key_of(w) in explorer.data["views"][view]]
+    click_node(page, box)
+    shown = page.locator("div.view:not([hidden])").get_attribute("data-view")
+    assert shown == explorer.data["boxes"][box] == "layers.0" and page.locator("#up").is_visible()
+    click_node(page, explorer.key_of(w))
+    assert float(page.inner_text("#panel-grad")) == pytest.approx(w.grad.item(), rel=1e-3)
+    page.locator("#up").click()
+    for _ in range(len(explorer.data["steps"])):
+        page.keyboard.press("ArrowRight")
+    assert page.inner_text("#caption").startswith(f"step {len(explorer.data['steps'])} of")
+    assert problems == [] and [url for url in requests if not url.startswith("file:")] == []
+    page.close()
+
+
+def test_explore_refuses_what_is_not_a_tensor():
+    with pytest.raises(TypeError, match="explore: expected a Tensor, got list"):
+        tg.explore([1.0])
+    assert np.isclose(1.0, 1.0)
