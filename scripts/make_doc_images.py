@@ -10,6 +10,10 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 IMAGES = ROOT / "docs" / "images"
 
 
+def after_backward(loss):
+    """The loss after backward(retain_graph=True): the drawings show the graph's state."""
+    loss.backward(retain_graph=True)
+    return loss
 
 
 def neuron():
@@ -18,7 +22,7 @@ def neuron():
     w = tg.tensor([0.5, -0.3], requires_grad=True, name="w")
     b = tg.tensor(0.1, requires_grad=True, name="b")
     y = (x @ w + b).sigmoid()
-    return (y - 1.0) ** 2
+    return after_backward((y - 1.0) ** 2)
 
 
 def trask():
@@ -27,7 +31,7 @@ def trask():
     syn0 = tg.tensor(2 * np.random.random((3, 4)) - 1, requires_grad=True, name="syn0")
     syn1 = tg.tensor(2 * np.random.random((4, 1)) - 1, requires_grad=True, name="syn1")
     l2 = ((tg.tensor(X, name="X") @ syn0).sigmoid() @ syn1).sigmoid()
-    return 0.5 * ((tg.tensor(y, name="y") - l2) ** 2).sum()
+    return after_backward(0.5 * ((tg.tensor(y, name="y") - l2) ** 2).sum())
 
 
 def xor_mlp(epochs=0):
@@ -46,14 +50,14 @@ def reverse_mode_images():
             graph.render(IMAGES / f"neuron_step_{step}", format="png", cleanup=True)
     a = tg.tensor(3.0, requires_grad=True, name="a")
     b = a + a
-    tg.draw_graph(b * b).render(IMAGES / "reused_node", format="png", cleanup=True)
+    tg.draw_graph(after_backward(b * b)).render(IMAGES / "reused_node", format="png", cleanup=True)
 
 
 def visualization_images():
     tg.draw_graph(neuron()).render(IMAGES / "neuron_graph", format="png", cleanup=True)
     tg.draw_graph(trask()).render(IMAGES / "trask_graph", format="png", cleanup=True)
     model, X, y, _, _ = xor_mlp()
-    loss = tg.nn.mse_loss(model(X), y)
+    loss = after_backward(tg.nn.mse_loss(model(X), y))
     tg.draw_graph(loss, params=model, collapse="module").render(IMAGES / "xor_modules", format="png", cleanup=True)
     steps = list(tg.viz.backward_steps(trask()))
     steps[3][2].render(IMAGES / "backward_step", format="png", cleanup=True)

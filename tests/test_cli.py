@@ -123,7 +123,7 @@ def test_demo_writes_every_file_it_promises(tmp_path):
     assert "output (ours):     0.00260572 0.99672209 0.99701711 0.00386759" in out
     assert out.count("AGREE") == 3 and "DISAGREE" not in out
     folder = tmp_path / "out"
-    promised = ["graph.svg", "steps/index.html", "trace.txt", "trask_loss.png", "xor_loss.png",
+    promised = ["graph.svg", "explore.html", "steps/index.html", "trace.txt", "trask_loss.png", "xor_loss.png",
                 "derivatives.png", "decision_boundary.png", "index.html"]
     for name in promised:
         assert (folder / name).stat().st_size > 500, name

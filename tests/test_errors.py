@@ -205,6 +205,9 @@ def test_examples_missing_from_an_installed_package(tmp_path, monkeypatch, capsy
 def test_plots_without_matplotlib_say_how_to_install_it(monkeypatch):
     import sys
 
+    from tinygrad_edu.viz import figures
+
     monkeypatch.setitem(sys.modules, "matplotlib.figure", None)  # makes the import fail
-    with pytest.raises(ImportError, match="plots need matplotlib: pip install matplotlib"):
+    monkeypatch.setattr(figures, "_CLASS", None)
+    with pytest.raises(ImportError, match=r"plots need matplotlib: pip install 'tinygrad-edu\[plots\]'"):
         tg.viz.plot_derivatives(tg.sin)

@@ -2,8 +2,9 @@
 
 It trains Trask's 3-layer network and an MLP on XOR, prints their outputs beside the
 tutorial's, checks their gradients against the formulas derived by hand, and writes the
-pictures: the graph of the loss with values and gradients, backpropagation step by step,
-the text trace, the loss curves, a derivative plot, and an index.html that links them.
+pictures: the graph of the loss with values and gradients, the interactive explorer,
+backpropagation step by step, the text trace, the loss curves, a derivative plot, and an
+index.html that links them.
 """
 import html
 import importlib.util
@@ -17,7 +18,7 @@ from .engine.function import no_grad
 from .gradcheck import check_formula, gradcheck
 from .engine.tensor import Tensor
 from .training import fit
-from .viz import draw_graph, plot_decision_boundary, plot_derivatives, plot_loss, save_steps, trace
+from .viz import draw_graph, explore, plot_decision_boundary, plot_derivatives, plot_loss, save_steps, trace
 
 EXAMPLES = pathlib.Path(__file__).resolve().parent.parent / "examples"
 TUTORIAL_ERRORS = [0.496410031903, 0.00858452565325, 0.00578945986251, 0.00462917677677,
@@ -99,10 +100,13 @@ def run(out_dir="demo-output", out=print):
     _section(f"3. Pictures and text, in {folder}/", out)
     first_loss = trask.loss_of(X, y, Tensor(start0, requires_grad=True, name="syn0"),
                                Tensor(start1, requires_grad=True, name="syn1"))
+    first_loss.backward(retain_graph=True)  # what the pictures show: the graph as backward left it
     files = {}
-    graph = draw_graph(first_loss, rankdir="TB")
+    graph = draw_graph(first_loss)
     files["graph.svg"] = "the graph of Trask's loss at step 1, every value and gradient on it"
     (folder / "graph.svg").write_bytes(graph.pipe(format="svg"))
+    explore(first_loss, folder / "explore.html", title="Trask's network at step 1, explored")
+    files["explore.html"] = "that graph to click through: the chain rule at each tensor, a backward stepper"
     save_steps(first_loss, folder / "steps", title="Trask's network: backpropagation step by step")
     files["steps/index.html"] = "backpropagation one op at a time (Previous / Next)"
     (folder / "trace.txt").write_text(trace(first_loss, backward=True) + "\n")

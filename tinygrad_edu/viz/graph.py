@@ -23,6 +23,7 @@ True
 """
 import html
 import shutil
+import textwrap
 
 import graphviz
 import numpy as np
@@ -284,8 +285,9 @@ def draw_graph(root, params=None, grads="state", show_values=True, show_saved=Fa
             graph.edge("more", ids[key], style="dashed")
     for cluster in clusters.values():
         graph.subgraph(cluster)
-    if notes:
-        graph.attr(label="\n".join(notes) + "\n", labelloc="b", labeljust="l", fontsize="11")
+    if notes:  # the caption, in short lines: a long one would widen (so shrink) the whole picture
+        lines = [line for note in notes for line in textwrap.wrap(note, 70)]
+        graph.attr(label="\\l".join(lines) + "\\l", labelloc="b", labeljust="l", fontsize="11")
     return graph
 
 

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .plots import _figure
+from .figures import new_figure as _figure
 
 
 @dataclass

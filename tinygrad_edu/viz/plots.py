@@ -1,26 +1,16 @@
 """Plots for the calculus pages: a function with its derivatives, a tangent line, Taylor
 polynomials closing in on the function. Derivatives come from autodiff, never by hand.
 
-Every helper returns a matplotlib ``Figure`` and, given ``path``, writes it (PNG, SVG or PDF,
-by the file's extension). They draw through matplotlib's object API on an Agg canvas, so they
-work without a display and never touch pyplot's global state.
+Every helper returns a matplotlib figure (figures.py: it shows inline in Jupyter, and
+``figure.show()`` opens it from a script) and, given ``path``, writes it (PNG, SVG or PDF, by
+the file's extension).
 """
 import numpy as np
 
 from ..calculus import derivatives, tangent_line, taylor
+from .figures import new_figure as _figure
 
 _COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2"]
-
-
-def _figure(width=7.0, height=4.5):
-    try:
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure
-    except ImportError:  # matplotlib is in the dev extra, not a runtime dependency
-        raise ImportError("plots need matplotlib: pip install matplotlib (or pip install -e '.[dev]')") from None
-    figure = Figure(figsize=(width, height), dpi=100)
-    FigureCanvasAgg(figure)
-    return figure, figure.add_subplot(1, 1, 1)
 
 
 def _finish(figure, ax, title, path):

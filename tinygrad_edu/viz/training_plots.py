@@ -5,7 +5,7 @@ import numpy as np
 from ..calculus import derivatives
 from ..engine.function import no_grad
 from ..engine.tensor import Tensor
-from .plots import _figure
+from .figures import new_figure as _figure
 
 
 def _save(figure, path):

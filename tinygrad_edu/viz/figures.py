@@ -1,0 +1,54 @@
+"""The figures every plot helper returns: matplotlib figures that show themselves.
+
+They are drawn through matplotlib's object API on an Agg canvas, so they work without a
+display and never touch pyplot's global state (a training loop that plots every epoch leaks
+nothing). They still show where people look: in Jupyter inline, with no ``%matplotlib`` magic
+(``_repr_png_``), and from a script with ``figure.show()``, which hands the figure to pyplot's
+window (plain matplotlib figures refuse: "Figure.show works only for figures managed by
+pyplot").
+"""
+import io
+
+
+def new_figure(width=7.0, height=4.5):
+    """A `Figure` of ``width`` x ``height`` inches and its first axes."""
+    figure = _figure_class()(figsize=(width, height), dpi=100)
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    FigureCanvasAgg(figure)
+    return figure, figure.add_subplot(1, 1, 1)
+
+
+_CLASS = None
+
+
+def _figure_class():
+    """`Figure` (made once: matplotlib is imported only when a plot is asked for)."""
+    global _CLASS
+    if _CLASS is None:
+        try:
+            from matplotlib.figure import Figure as MatplotlibFigure
+        except ImportError:  # matplotlib is the [plots] extra, not a runtime dependency
+            raise ImportError("plots need matplotlib: pip install 'tinygrad-edu[plots]' (or pip install matplotlib)"
+                              ) from None
+
+        class Figure(MatplotlibFigure):
+            """A matplotlib ``Figure`` that displays inline in Jupyter and opens a window from a
+            script (``figure.show()``); ``figure.savefig(path)`` writes it, as always."""
+
+            def _repr_png_(self):
+                buffer = io.BytesIO()
+                self.savefig(buffer, format="png")
+                return buffer.getvalue()
+
+            def show(self, block=None):
+                """Open the figure in pyplot's window (from a script), then wait as ``plt.show`` does."""
+                import matplotlib.pyplot as plt
+
+                manager = plt.figure(figsize=self.get_size_inches(), dpi=self.dpi).canvas.manager
+                manager.canvas.figure = self  # pyplot's window, showing this figure
+                self.set_canvas(manager.canvas)
+                plt.show(block=block)
+
+        _CLASS = Figure
+    return _CLASS
