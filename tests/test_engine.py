@@ -463,3 +463,10 @@ def test_an_empty_index_list_selects_nothing():
     assert y.shape == (0,)
     y.sum().backward()
     assert x.grad.tolist() == [0.0, 0.0]
+
+
+def test_the_public_import_paths_of_the_engine_stay():
+    import tinygrad_edu.autograd
+    from tinygrad_edu.ops import Mul
+
+    assert tinygrad_edu.autograd.grad is tg.autograd.grad and Mul is tg.ops.Mul

@@ -8,9 +8,16 @@
 >>> a.grad.item(), b.grad.item()   # dc/da = b, dc/db = a + 2b
 (-3.0, -4.0)
 """
+import sys as _sys
+
 import numpy as _np
 
 from .engine import autograd, ops
+
+# The engine moved into tinygrad_edu/engine; its two public modules keep their import paths too
+# (import tinygrad_edu.autograd, from tinygrad_edu.ops import Mul).
+_sys.modules[__name__ + ".autograd"] = autograd
+_sys.modules[__name__ + ".ops"] = ops
 from .engine.autograd import explain_grad
 from .creation import arange, eye, full, linspace, ones, ones_like, rand, randn, tensor, zeros, zeros_like
 from .engine.anomaly import AnomalyError, detect_anomaly
