@@ -84,6 +84,27 @@ def transpose_case(draw):
 
 
 @st.composite
+def swap_case(draw):
+    shape = draw(hnp.array_shapes(min_dims=1, max_dims=4, max_side=3))
+    axes = draw(st.tuples(*[st.integers(-len(shape), len(shape) - 1)] * 2))
+    return [draw(array(shape, values(-2, 2)))], {"d0": axes[0], "d1": axes[1]}
+
+
+@st.composite
+def squeeze_case(draw):
+    shape = draw(hnp.array_shapes(min_dims=1, max_dims=4, min_side=1, max_side=2))
+    ones = [i for i, n in enumerate(shape) if n == 1]
+    axis = draw(st.none() | (st.sampled_from(ones) if ones else st.none()))
+    return [draw(array(shape, values(-2, 2)))], {"axis": axis}
+
+
+@st.composite
+def unsqueeze_case(draw):
+    shape = draw(hnp.array_shapes(min_dims=0, max_dims=3, max_side=3))
+    return [draw(array(shape, values(-2, 2)))], {"dim": draw(st.integers(-len(shape) - 1, len(shape)))}
+
+
+@st.composite
 def broadcast_case(draw):
     shapes = draw(hnp.mutually_broadcastable_shapes(num_shapes=1, min_dims=0, max_dims=3, max_side=3))
     return [draw(array(shapes.input_shapes[0], values(-2, 2)))], {"shape": shapes.result_shape}
@@ -180,6 +201,10 @@ OPS = [
     OpCase("flatten", lambda a: a.flatten(), unary()),
     OpCase("transpose", lambda a, axes: a.transpose(axes) if axes else a.transpose(), transpose_case()),
     OpCase("T", lambda a: a.T, unary()),
+    OpCase("permute", lambda a, axes: a.permute(*(axes or reversed(range(a.ndim)))), transpose_case()),
+    OpCase("transpose_swap", lambda a, d0, d1: a.transpose(d0, d1), swap_case()),
+    OpCase("squeeze", lambda a, axis: a.squeeze(axis), squeeze_case()),
+    OpCase("unsqueeze", lambda a, dim: a.unsqueeze(dim), unsqueeze_case()),
     OpCase("broadcast_to", lambda a, shape: a.broadcast_to(shape), broadcast_case()),
     OpCase("getitem", lambda a, index: a[index], index_case()),
     OpCase("concatenate", lambda *xs, axis: tg.concatenate(xs, axis=axis), join_case()),

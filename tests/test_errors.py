@@ -134,8 +134,12 @@ def test_assigning_grad_of_wrong_shape():
 
 
 def test_transpose_with_wrong_number_of_axes():
-    with pytest.raises(ValueError, match="transpose: got 1 axes"):
+    with pytest.raises(TypeError, match=r"t.permute\(0,\)"):
         tg.ones(2, 3).transpose(0)
+    with pytest.raises(TypeError, match=r"write t.permute\(2, 0, 1\) or t.transpose\(\(2, 0, 1\)\)"):
+        tg.ones(2, 3, 4).transpose(2, 0, 1)
+    with pytest.raises(ValueError, match=r"permute: \(0,\) is not an order of all 2 axes"):
+        tg.ones(2, 3).transpose((0,))
 
 
 def test_clip_needs_a_bound():

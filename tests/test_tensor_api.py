@@ -115,7 +115,7 @@ def test_flatten_reshape_variants():
     assert t.flatten().shape == (24,)
     assert t.flatten(1).shape == (2, 12)
     assert t.reshape((4, -1)).shape == (4, 6) and t.reshape(4, 6).shape == (4, 6)
-    assert t.transpose(2, 0, 1).shape == (4, 2, 3) and t.transpose().shape == (4, 3, 2)
+    assert t.transpose((2, 0, 1)).shape == (4, 2, 3) and t.transpose().shape == (4, 3, 2)
 
 
 def test_concatenate_and_stack_forward():

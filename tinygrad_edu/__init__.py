@@ -19,12 +19,12 @@ from .engine import autograd, ops
 _sys.modules[__name__ + ".autograd"] = autograd
 _sys.modules[__name__ + ".ops"] = ops
 from .engine.autograd import explain_grad
-from .creation import arange, eye, full, linspace, ones, ones_like, rand, randn, tensor, zeros, zeros_like
+from .creation import arange, eye, full, linspace, manual_seed, ones, ones_like, rand, randn, tensor, zeros, zeros_like
 from .engine.anomaly import AnomalyError, detect_anomaly
 from .engine.function import Function, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .numpy_api import *  # noqa: F401,F403 - exp, log, sum, ... as free functions
 from .numpy_api import __all__ as _numpy_api_names
-from .engine.tensor import Tensor, as_tensor, concatenate, stack, where
+from .engine.tensor import Tensor, as_tensor, cat, concatenate, stack, where
 
 from . import data, nn, optim  # noqa: E402 - they build on Tensor
 from .functional import grad, hessian, jacobian, value_and_grad  # noqa: E402
@@ -47,7 +47,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Tensor", "tensor", "as_tensor", "zeros", "ones", "full", "zeros_like", "ones_like", "randn",
-    "rand", "arange", "linspace", "eye", "where", "concatenate", "stack",
+    "rand", "manual_seed", "arange", "linspace", "eye", "where", "concatenate", "cat", "stack",
     "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled", "explain_grad",
     "detect_anomaly", "AnomalyError",
     "Function", "autograd", "ops", "float32", "float64",

@@ -70,3 +70,20 @@ def linspace(start, stop, num=50, dtype=_DEFAULT, requires_grad=False) -> Tensor
 def eye(n, m=None, dtype=_DEFAULT, requires_grad=False) -> Tensor:
     """The identity matrix (``n`` x ``m``, ones on the diagonal)."""
     return _from_array(np.eye(n, m, dtype=dtype), requires_grad)
+
+
+def manual_seed(seed: int) -> None:
+    """Seed every random draw of tinygrad_edu, as ``torch.manual_seed`` does.
+
+    ``tg.randn``, ``tg.rand``, the layer initialisers (nn/init.py) and ``Dropout`` all draw from
+    NumPy's global generator -- so that ``np.random.seed(1)`` reproduces the tutorials' draws --
+    and this is ``np.random.seed(seed)``.
+
+    >>> import tinygrad_edu as tg
+    >>> tg.manual_seed(0); a = tg.randn(3)
+    >>> tg.manual_seed(0); bool((tg.randn(3) == a).all())
+    True
+    """
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**32:
+        raise ValueError(f"manual_seed: the seed must be an int in 0..2**32-1 (NumPy's range), got {seed!r}")
+    np.random.seed(int(seed))

@@ -95,8 +95,8 @@ def _into(ufunc, method, inputs, kwargs, out):
             f"np.{ufunc.__name__}(..., out=tensor) is not supported: write t += x (or t -= x, ...) inside "
             "tg.no_grad() to update a tensor in place, or t.data for its array."
         )
-    getattr(ufunc, method)(*_values(inputs), out=out, **kwargs)
-    return out
+    getattr(ufunc, method)(*_values(inputs), out=outs, **kwargs)
+    return outs[0] if len(outs) == 1 else outs  # NumPy hands `out` over as a tuple, even for one array
 
 
 def _reject(name, extra):
@@ -144,29 +144,6 @@ def _clip(a, a_min=None, a_max=None, out=None, **extra):
     return as_tensor(a).clip(extra.get("min", a_min), extra.get("max", a_max))
 
 
-def _squeeze(a, axis=None):
-    t = as_tensor(a)
-    if axis is None:
-        shape = tuple(n for n in t.shape if n != 1)
-    else:
-        axes = {ax % t.ndim for ax in (axis if isinstance(axis, tuple) else (axis,))}
-        if any(t.shape[ax] != 1 for ax in axes):
-            raise ValueError(f"np.squeeze: cannot remove axes {sorted(axes)} of shape {t.shape}: they are not 1")
-        shape = tuple(n for i, n in enumerate(t.shape) if i not in axes)
-    return t.reshape(shape)
-
-
-def _expand_dims(a, axis):
-    t = as_tensor(a)
-    axes = axis if isinstance(axis, tuple) else (axis,)
-    ndim = t.ndim + len(axes)
-    axes = sorted(ax % ndim for ax in axes)
-    shape = list(t.shape)
-    for ax in axes:
-        shape.insert(ax, 1)
-    return t.reshape(tuple(shape))
-
-
 def _made(make):
     """``np.ones(shape, like=t)`` and friends: a constant Tensor (which a program being written
     makes with the same call)."""
@@ -198,8 +175,8 @@ FUNCTIONS = {
     np.transpose: lambda a, axes=None: as_tensor(a).transpose(axes),
     np.swapaxes: lambda a, axis1, axis2: as_tensor(a).swapaxes(axis1, axis2),
     np.broadcast_to: lambda array, shape, subok=False: as_tensor(array).broadcast_to(shape),
-    np.squeeze: _squeeze,
-    np.expand_dims: _expand_dims,
+    np.squeeze: lambda a, axis=None: as_tensor(a).squeeze(axis),
+    np.expand_dims: lambda a, axis: as_tensor(a).unsqueeze(axis),
     np.ravel: lambda a, order="C": as_tensor(a).reshape(-1),
     np.concatenate: lambda arrays, axis=0, **extra: _reject("concatenate", extra) or concatenate(arrays, axis),
     np.stack: lambda arrays, axis=0, **extra: _reject("stack", extra) or stack(arrays, axis),

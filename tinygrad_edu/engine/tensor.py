@@ -1,10 +1,12 @@
 """`Tensor`: a NumPy array that remembers how it was computed.
 
-Every operator and method here is a thin call into a primitive op (`tinygrad_edu.engine.ops`)
-or a short composition of them (``mean`` is ``sum / n``). The op records a node in the graph
-when some input requires grad and recording is on; ``backward()`` then walks that graph
-(`tinygrad_edu.autograd`). NumPy's own functions work on Tensors too (``np.sin(t)``): see
-numpy_protocol.py.
+This file holds what makes a tensor a tensor: its array, its gradient and ``backward()``,
+in-place updates and their version counter. The math (operators, functions, reductions) is in
+tensor_math.py and the shape methods (reshape, transpose, indexing, casts) in tensor_shape.py;
+`Tensor` inherits both. Each of those methods is a thin call into a primitive op
+(`tinygrad_edu.engine.ops`), which records a node in the graph when some input requires grad
+and recording is on; ``backward()`` then walks that graph (`tinygrad_edu.autograd`). NumPy's
+own functions work on Tensors too (``np.sin(t)``): see numpy_protocol.py.
 
 >>> import tinygrad_edu as tg
 >>> x = tg.tensor([1.0, 2.0, 3.0], requires_grad=True)
@@ -16,14 +18,14 @@ Tensor([2., 4., 6.])
 from __future__ import annotations
 
 import collections
-import numbers
 import weakref
 
 import numpy as np
 
 from . import function, ops
-from .ops import kernels as _kernels  # noqa: F401 - ops.kernels, for _axis
 from .function import grad_mode, shape_str
+from .tensor_math import TensorMath, _operand, numpy_or_pytorch_axis
+from .tensor_shape import TensorShape, shape_arg as _shape_arg
 
 _DEFAULT_DTYPE = np.float64
 
@@ -63,7 +65,7 @@ def _check_can_require_grad(array, flag):
         )
 
 
-class Tensor:
+class Tensor(TensorMath, TensorShape):
     """An n-dimensional array with automatic differentiation.
 
     ``Tensor(data, requires_grad=False, dtype=None, name=None)``: ``data`` is a number, a
@@ -130,11 +132,6 @@ class Tensor:
     def dtype(self):
         """The NumPy dtype (float64 unless float32 or another dtype was asked for)."""
         return self.data.dtype
-
-    @property
-    def T(self) -> Tensor:
-        """All axes reversed, as NumPy's ``.T`` (the matrix transpose for 2-D)."""
-        return ops.Transpose.apply(self, axes=None)
 
     def numpy(self) -> np.ndarray:
         """The underlying array (shared, not copied: writing to it changes the tensor)."""
@@ -208,8 +205,6 @@ class Tensor:
         if self.name:
             extras.append(f"name={self.name!r}")
         return f"Tensor({body}{''.join(', ' + e for e in extras)})"
-
-    __hash__ = object.__hash__  # identity hash, although == is elementwise (as in PyTorch)
 
     @property
     def label(self):
@@ -310,68 +305,6 @@ class Tensor:
         hooks.append(hook)
         return _HookHandle(hooks, hook)
 
-    # ------------------------------------------------------------------ arithmetic
-    def __add__(self, other):
-        return ops.Add.apply(self, _operand(other))
-
-    def __radd__(self, other):
-        return ops.Add.apply(_operand(other), self)
-
-    def __sub__(self, other):
-        return ops.Sub.apply(self, _operand(other))
-
-    def __rsub__(self, other):
-        return ops.Sub.apply(_operand(other), self)
-
-    def __mul__(self, other):
-        return ops.Mul.apply(self, _operand(other))
-
-    def __rmul__(self, other):
-        return ops.Mul.apply(_operand(other), self)
-
-    def __truediv__(self, other):
-        return ops.Div.apply(self, _operand(other))
-
-    def __rtruediv__(self, other):
-        return ops.Div.apply(_operand(other), self)
-
-    def __neg__(self):
-        return ops.Neg.apply(self)
-
-    def __pos__(self):
-        return self
-
-    def __pow__(self, exponent):
-        if isinstance(exponent, (int, float, np.integer, np.floating)) and not isinstance(exponent, bool):
-            return ops.PowConst.apply(self, exponent=exponent)
-        return ops.Pow.apply(self, _operand(exponent))
-
-    def __rpow__(self, base):
-        return ops.Pow.apply(_operand(base), self)
-
-    def __matmul__(self, other):
-        return ops.Matmul.apply(self, as_tensor(other))
-
-    def __rmatmul__(self, other):
-        return ops.Matmul.apply(as_tensor(other), self)
-
-    def matmul(self, other) -> Tensor:
-        """Matrix product, with NumPy's rules for 1-D and batched operands (same as ``@``)."""
-        return self @ other
-
-    def dot(self, other) -> Tensor:
-        """NumPy's ``dot``: a product for 0-d, ``@`` for 1-D and 2-D, and for N-D a sum over
-        the last axis of ``self`` and the second-to-last of ``other``."""
-        other = as_tensor(other, self)
-        if self.ndim == 0 or other.ndim == 0:
-            return self * other
-        if other.ndim <= 2:
-            return self @ other
-        # move other's contracted axis to the front, flatten the rest, then restore the shape
-        axes = (other.ndim - 2,) + tuple(i for i in range(other.ndim) if i != other.ndim - 2)
-        flat = other.transpose(axes).reshape(other.shape[-2], -1)
-        return (self @ flat).reshape(self.shape[:-1] + other.shape[:-2] + other.shape[-1:])
-
     # in-place updates: see _update_in_place for the rules
     def __iadd__(self, other):
         return self._update_in_place("+=", other, np.add, Tensor.__add__)
@@ -465,10 +398,23 @@ class Tensor:
         Allowed when no graph is being recorded through ``t`` (inside ``tg.no_grad()``, or when
         neither side requires grad); otherwise use ``tg.where(mask, value, t)`` for a new tensor.
         """
+        self._assign(index, value, "t[...] = value")
+
+    def fill_(self, value) -> Tensor:
+        """Set every element to ``value`` in place, as PyTorch's ``fill_`` (rules of ``t[...] = value``)."""
+        self._assign(Ellipsis, value, f"fill_({value!r})")
+        return self
+
+    def zero_(self) -> Tensor:
+        """Set every element to 0 in place, as PyTorch's ``zero_`` (``w.grad.zero_()``)."""
+        self._assign(Ellipsis, 0.0, "zero_()")
+        return self
+
+    def _assign(self, index, value, what):
         value = value if isinstance(value, Tensor) else as_tensor(value, self)
         if grad_mode.enabled and (self.requires_grad or value.requires_grad):
             raise RuntimeError(
-                f"t[...] = value would change a tensor of shape {shape_str(self.shape)} that autograd "
+                f"{what} would change a tensor of shape {shape_str(self.shape)} that autograd "
                 "is tracking. Do it inside 'with tg.no_grad():', or build a new tensor with "
                 "tg.where(mask, value, t)."
             )
@@ -476,195 +422,11 @@ class Tensor:
         try:
             self.data[index] = value.data
         except (IndexError, ValueError) as error:
-            raise ValueError(f"t[...] = value: {error} (tensor of shape {shape_str(self.shape)}, value of shape "
+            raise ValueError(f"{what}: {error} (tensor of shape {shape_str(self.shape)}, value of shape "
                              f"{shape_str(value.shape)})") from None
         if grad_mode.recorder is not None:
             grad_mode.recorder.set_item(self, index, value)
         self._note_in_place()
-
-    # ------------------------------------------------------------------ comparisons (no gradient)
-    def _compare(self, other, comparison):
-        if not isinstance(other, (Tensor, numbers.Number, np.ndarray, list, tuple)):
-            return NotImplemented  # t == None is False, as for any object
-        return ops.NoGradient.apply(self, _operand(other), function=comparison)
-
-    def __lt__(self, other):
-        return self._compare(other, np.less)
-
-    def __le__(self, other):
-        return self._compare(other, np.less_equal)
-
-    def __gt__(self, other):
-        return self._compare(other, np.greater)
-
-    def __ge__(self, other):
-        return self._compare(other, np.greater_equal)
-
-    def __eq__(self, other):
-        return self._compare(other, np.equal)
-
-    def __ne__(self, other):
-        return self._compare(other, np.not_equal)
-
-    def any(self, axis=None, keepdims=False) -> Tensor:
-        """True where any element is non-zero (no gradient), as NumPy's ``any``."""
-        return ops.NoGradient.apply(self, function=np.any, axis=_axis(axis, self.data.shape, 'any'), keepdims=keepdims)
-
-    def all(self, axis=None, keepdims=False) -> Tensor:
-        """True where every element is non-zero (no gradient), as NumPy's ``all``."""
-        return ops.NoGradient.apply(self, function=np.all, axis=_axis(axis, self.data.shape, 'all'), keepdims=keepdims)
-
-    def argmax(self, axis=None, keepdims=False) -> Tensor:
-        """Index of the largest element (no gradient), as NumPy's ``argmax``."""
-        return ops.NoGradient.apply(self, function=np.argmax, axis=_axis(axis, self.data.shape, 'argmax'), keepdims=keepdims)
-
-    def argmin(self, axis=None, keepdims=False) -> Tensor:
-        """Index of the smallest element (no gradient), as NumPy's ``argmin``."""
-        return ops.NoGradient.apply(self, function=np.argmin, axis=_axis(axis, self.data.shape, 'argmin'), keepdims=keepdims)
-
-    # ------------------------------------------------------------------ elementwise functions
-    def exp(self) -> Tensor:
-        """e^x; its derivative is itself."""
-        return ops.Exp.apply(self)
-
-    def log(self) -> Tensor:
-        """Natural logarithm. ``log(0) = -inf`` and its gradient there is ``inf`` (1/x)."""
-        return ops.Log.apply(self)
-
-    def sqrt(self) -> Tensor:
-        """Square root, as ``x ** 0.5``; its gradient at 0 is ``inf`` (1 / (2 sqrt(x)))."""
-        return self**0.5
-
-    def sin(self) -> Tensor:
-        """sin x (radians); derivative cos x."""
-        return ops.Sin.apply(self)
-
-    def cos(self) -> Tensor:
-        """cos x (radians); derivative -sin x."""
-        return ops.Cos.apply(self)
-
-    def tanh(self) -> Tensor:
-        """Hyperbolic tangent, in (-1, 1); derivative 1 - tanh^2."""
-        return ops.Tanh.apply(self)
-
-    def sigmoid(self) -> Tensor:
-        """1 / (1 + e^-x), finite and warning-free for any x."""
-        return ops.Sigmoid.apply(self)
-
-    def softplus(self) -> Tensor:
-        """log(1 + e^x), a smooth relu; finite for any x. Its derivative is sigmoid(x)."""
-        return ops.Softplus.apply(self)
-
-    def relu(self) -> Tensor:
-        """max(x, 0); its gradient at exactly 0 is 0."""
-        return ops.Relu.apply(self)
-
-    def abs(self) -> Tensor:
-        """|x|; its gradient at exactly 0 is 0."""
-        return ops.Abs.apply(self)
-
-    __abs__ = abs
-
-    def maximum(self, other) -> Tensor:
-        """Elementwise larger of two tensors; at a tie both get half the gradient."""
-        return ops.Maximum.apply(self, _operand(other))
-
-    def minimum(self, other) -> Tensor:
-        """Elementwise smaller of two tensors; at a tie both get half the gradient."""
-        return ops.Minimum.apply(self, _operand(other))
-
-    def clip(self, min=None, max=None) -> Tensor:  # noqa: A002 - NumPy's and PyTorch's names
-        """Clamp into [min, max] (either may be None); the gradient passes inside, ends included."""
-        if min is None and max is None:
-            raise ValueError("clip: give min=, max= or both")
-        return ops.Clip.apply(self, low=min, high=max)
-
-    # ------------------------------------------------------------------ reductions
-    def sum(self, axis=None, keepdims=False) -> Tensor:
-        """Sum over ``axis`` (an int, a tuple, or None for all), as NumPy's ``sum``."""
-        return ops.Sum.apply(self, axis=_axis(axis, self.data.shape, 'sum'), keepdims=keepdims)
-
-    def mean(self, axis=None, keepdims=False) -> Tensor:
-        """Mean over ``axis``, written as ``sum / n``."""
-        total = self.sum(axis, keepdims)
-        return total / (self.data.size // max(total.data.size, 1))
-
-    def var(self, axis=None, keepdims=False, ddof=0) -> Tensor:
-        """Variance as NumPy computes it: mean squared deviation, divided by n - ddof."""
-        centered = self - self.mean(axis, keepdims=True)
-        total = (centered * centered).sum(axis, keepdims)
-        count = self.data.size // max(total.data.size, 1)
-        return total / (count - ddof)
-
-    def max(self, axis=None, keepdims=False) -> Tensor:
-        """Largest element(s); tied elements share the gradient equally."""
-        return ops.Max.apply(self, axis=_axis(axis, self.data.shape, 'max'), keepdims=keepdims)
-
-    def min(self, axis=None, keepdims=False) -> Tensor:
-        """Smallest element(s); tied elements share the gradient equally."""
-        return ops.Min.apply(self, axis=_axis(axis, self.data.shape, 'min'), keepdims=keepdims)
-
-    def softmax(self, axis=-1) -> Tensor:
-        """e^x / sum(e^x) along ``axis``; shifted by the max first so e^x cannot overflow."""
-        shifted = self - self.max(axis, keepdims=True).detach()  # softmax(x - c) = softmax(x)
-        e = shifted.exp()
-        return e / e.sum(axis, keepdims=True)
-
-    def log_softmax(self, axis=-1) -> Tensor:
-        """x - log(sum(e^x)) along ``axis``, computed with the log-sum-exp trick (no overflow)."""
-        shifted = self - self.max(axis, keepdims=True).detach()
-        return shifted - shifted.exp().sum(axis, keepdims=True).log()
-
-    # ------------------------------------------------------------------ shape and dtype
-    def reshape(self, *shape) -> Tensor:
-        """New shape with the same elements; ``reshape(2, 3)`` and ``reshape((2, 3))`` both work."""
-        shape = _shape_arg(shape)
-        if shape == self.data.shape:
-            return self
-        return ops.Reshape.apply(self, shape=shape)
-
-    def flatten(self, start_axis=0, end_axis=-1) -> Tensor:
-        """Merge axes ``start_axis..end_axis`` into one (all of them by default, as NumPy)."""
-        if self.ndim == 0:
-            return self.reshape(1)
-        start, end = start_axis % self.ndim, end_axis % self.ndim
-        return self.reshape(self.shape[:start] + (-1,) + self.shape[end + 1 :])
-
-    def transpose(self, *axes) -> Tensor:
-        """Permute axes (all reversed when none are given), as NumPy's ``transpose``."""
-        axes = None if axes in ((), (None,)) else _shape_arg(axes)
-        if axes is not None and len(axes) != self.ndim:
-            raise ValueError(
-                f"transpose: got {len(axes)} axes {axes} for a tensor with {self.ndim} dimensions"
-            )
-        return ops.Transpose.apply(self, axes=axes)
-
-    def swapaxes(self, axis1, axis2) -> Tensor:
-        """Exchange two axes, as NumPy's ``swapaxes``."""
-        axes = list(range(self.ndim))
-        axes[axis1], axes[axis2] = axes[axis2], axes[axis1]
-        return self.transpose(tuple(axes))
-
-    def broadcast_to(self, shape) -> Tensor:
-        """Repeat along new or size-1 axes to ``shape`` (NumPy's rules); backward sums them back."""
-        shape = tuple(shape)
-        if shape == self.data.shape:
-            return self
-        return ops.BroadcastTo.apply(self, shape=shape)
-
-    def clone(self) -> Tensor:
-        """A copy with memory of its own, still in the graph (the gradient flows through it)."""
-        return ops.Clone.apply(self)
-
-    def astype(self, dtype) -> Tensor:
-        """The values in another dtype (a copy); the gradient flows back in the original dtype."""
-        if np.dtype(dtype) == self.data.dtype:
-            return self
-        return ops.Cast.apply(self, dtype=dtype)
-
-    def __getitem__(self, index) -> Tensor:
-        """NumPy indexing: ints, slices, None, ``...``, integer arrays (repeats allowed), boolean masks."""
-        return ops.GetItem.apply(self, index=ops.movement.plain_index(index))
 
 
 class Versions:
@@ -710,37 +472,6 @@ def _explain(t):
     return explain_grad(t)
 
 
-def _axis(axis, shape=None, op=""):
-    """NumPy accepts an int, a tuple, or None for ``axis``; lists become tuples. With ``shape``,
-    an axis out of range is refused here, naming the op, the shape and the valid range."""
-    axis = tuple(axis) if isinstance(axis, list) else axis
-    if shape is not None and axis is not None:
-        try:
-            for a in axis if isinstance(axis, tuple) else (axis,):
-                ops.kernels.normalize_axis(a, len(shape))
-        except (TypeError, ValueError) as error:
-            raise type(error)(f"{op}: {error} (tensor of shape {shape_str(shape)})") from None
-    return axis
-
-
-def _shape_arg(args) -> tuple:
-    if len(args) == 1 and isinstance(args[0], (tuple, list)):
-        return tuple(args[0])
-    return tuple(args)
-
-
-def _operand(value):
-    """The other operand of an operator: Tensors and numbers as they are (a number needs no
-    Tensor of its own, and NumPy keeps a float32 tensor float32 next to it), a NumPy array of
-    numbers as it is (a constant, not copied, as NumPy would use it), anything else (lists) as
-    a constant Tensor."""
-    if isinstance(value, (Tensor, int, float, np.number)):
-        return value
-    if isinstance(value, np.ndarray) and value.dtype.kind in "biuf":
-        return value
-    return as_tensor(value)
-
-
 def as_tensor(value, like=None) -> Tensor:
     """``value`` as a Tensor that needs no gradient. A float array is used as it is, not copied
     (as ``torch.as_tensor`` does: changing the array changes the tensor); other data is
@@ -777,20 +508,30 @@ def where(condition, a, b) -> Tensor:
     return ops.Where.apply(_operand(a), _operand(b), condition=condition)
 
 
-def concatenate(tensors, axis=0) -> Tensor:
-    """Join tensors along an existing axis (``np.concatenate``)."""
+def concatenate(tensors, axis=0, *, dim=None) -> Tensor:
+    """Join tensors along an existing axis (``np.concatenate``; ``tg.cat(ts, dim=1)`` as PyTorch).
+
+    >>> import tinygrad_edu as tg
+    >>> tg.cat([tg.zeros(2, 1), tg.ones(2, 2)], dim=1).shape
+    (2, 3)
+    """
+    axis = numpy_or_pytorch_axis("concatenate", axis, dim, 0)
     tensors = [as_tensor(t) for t in tensors]
     if not tensors:
         raise ValueError("concatenate: needs at least one tensor")
     return ops.Concatenate.apply(*tensors, axis=axis)
 
 
-def stack(tensors, axis=0) -> Tensor:
-    """Join same-shaped tensors along a new axis (``np.stack``)."""
+def stack(tensors, axis=0, *, dim=None) -> Tensor:
+    """Join same-shaped tensors along a new axis (``np.stack``; ``dim=`` as PyTorch)."""
+    axis = numpy_or_pytorch_axis("stack", axis, dim, 0)
     tensors = [as_tensor(t) for t in tensors]
     if not tensors:
         raise ValueError("stack: needs at least one tensor")
     return ops.Stack.apply(*tensors, axis=axis)
+
+
+cat = concatenate  # PyTorch's name
 
 
 from . import autograd, numpy_protocol  # noqa: E402 - they build on Tensor

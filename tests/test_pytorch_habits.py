@@ -1,0 +1,188 @@
+"""What PyTorch and NumPy users type on day one works, with their meaning (issue 16).
+
+Shape methods are checked against NumPy's functions of the same meaning, with hypothesis over
+shapes and axes; where NumPy and PyTorch read one call differently, the call is refused with a
+message instead of answering with either meaning silently.
+"""
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+import tinygrad_edu as tg
+
+from .op_table import reduction, swap_case, transpose_case, unsqueeze_case
+
+
+@settings(max_examples=60, deadline=None)
+@given(reduction())
+def test_dim_and_keepdim_mean_axis_and_keepdims(case):
+    (x,), options = case
+    t = tg.tensor(x, requires_grad=True)
+    axis, keepdims = options["axis"], options["keepdims"]
+    for name in ("sum", "mean", "var", "any", "all"):
+        numpy_style = getattr(t, name)(axis=axis, keepdims=keepdims)
+        pytorch_style = getattr(t, name)(dim=axis, keepdim=keepdims)
+        assert np.array_equal(numpy_style.data, pytorch_style.data), name
+        assert np.array_equal(numpy_style.data, getattr(np, name)(x, axis=axis, keepdims=keepdims)), name
+    t.sum(dim=axis, keepdim=keepdims).sum().backward()
+    assert np.array_equal(t.grad.data, np.ones_like(x))
+
+
+def test_giving_both_names_of_an_argument_is_refused():
+    t = tg.ones(2, 3)
+    with pytest.raises(TypeError, match="sum: got both axis=1 and dim=0; give one"):
+        t.sum(1, dim=0)
+    with pytest.raises(TypeError, match="mean: got both keepdims= and keepdim="):
+        t.mean(dim=1, keepdims=True, keepdim=True)
+    with pytest.raises(TypeError, match="concatenate: got both axis=1 and dim=1"):
+        tg.cat([t, t], 1, dim=1)
+    with pytest.raises(TypeError, match="softmax: got both axis=0 and dim=1"):
+        t.softmax(0, dim=1)
+
+
+def test_max_with_dim_gives_values_and_indices_as_pytorch():
+    t = tg.tensor([[1.0, 5.0, 2.0], [7.0, 0.0, 7.0]], requires_grad=True)
+    values, indices = t.max(dim=1)
+    assert values.tolist() == [5.0, 7.0] and indices.tolist() == [1, 0]
+    assert t.min(dim=0, keepdim=True).values.tolist() == [[1.0, 0.0, 2.0]]
+    assert t.max(axis=1).tolist() == [5.0, 7.0] and t.max(1).tolist() == [5.0, 7.0]  # NumPy: the values
+    values.sum().backward()
+    assert t.grad.tolist() == [[0.0, 1.0, 0.0], [0.5, 0.0, 0.5]]  # a tie shares the gradient
+    assert t.argmax(dim=1).tolist() == [1, 0]
+    with pytest.raises(TypeError, match="takes one dim"):
+        t.max(dim=(0, 1))
+
+
+@settings(max_examples=60, deadline=None)
+@given(swap_case())
+def test_transpose_of_two_axes_swaps_them_as_pytorch(case):
+    (x,), axes = case
+    assert np.array_equal(tg.tensor(x).transpose(axes["d0"], axes["d1"]).data, np.swapaxes(x, axes["d0"], axes["d1"]))
+
+
+@settings(max_examples=60, deadline=None)
+@given(transpose_case())
+def test_permute_and_transpose_of_one_tuple_permute_as_numpy(case):
+    (x,), options = case
+    axes = options["axes"] or tuple(reversed(range(x.ndim)))
+    expected = np.transpose(x, axes)
+    assert np.array_equal(tg.tensor(x).permute(*axes).data, expected)
+    assert np.array_equal(tg.tensor(x).permute(axes).data, expected)
+    assert np.array_equal(tg.tensor(x).transpose(axes).data, expected)
+    assert np.array_equal(np.transpose(tg.tensor(x), axes).data, expected)
+
+
+def test_the_2d_transpose_that_numpy_and_pytorch_read_differently_follows_pytorch():
+    t = tg.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+    assert t.transpose(0, 1).shape == (3, 2)  # NumPy: the identity permutation, shape (2, 3)
+    assert t.transpose(1, 0).shape == (3, 2) and t.transpose(-1, -2).tolist() == t.T.tolist()
+
+
+@settings(max_examples=60, deadline=None)
+@given(unsqueeze_case())
+def test_unsqueeze_and_squeeze_undo_each_other(case):
+    (x,), options = case
+    t = tg.tensor(x)
+    grown = t.unsqueeze(options["dim"])
+    assert np.array_equal(grown.data, np.expand_dims(x, options["dim"]))
+    assert np.array_equal(grown.squeeze(options["dim"]).data, x)
+    assert np.array_equal(np.expand_dims(t, options["dim"]).data, grown.data)
+
+
+def test_squeeze_of_a_longer_axis_is_refused_where_pytorch_would_ignore_it():
+    t = tg.ones(2, 1, 3)
+    assert t.squeeze().shape == (2, 3) and t.squeeze(1).shape == (2, 3) and t.squeeze(dim=-2).shape == (2, 3)
+    with pytest.raises(ValueError, match=r"squeeze: axis 0 of a tensor of shape \(2, 1, 3\) has length 2, not 1"):
+        t.squeeze(0)
+    with pytest.raises(IndexError, match="unsqueeze: axis 4 is out of range"):
+        t.unsqueeze(4)
+
+
+def test_view_numel_expand_flatten():
+    t = tg.arange(6.0, requires_grad=True)
+    v = t.view(2, 3)
+    assert v.shape == (2, 3) and v.numel() == 6 and t.view(-1, 2).shape == (3, 2)
+    assert v.flatten(start_dim=0).shape == (6,) and tg.ones(2, 3, 4).flatten(1).shape == (2, 12)
+    e = tg.ones(3, 1, requires_grad=True)
+    out = e.expand(2, -1, 4)
+    assert out.shape == (2, 3, 4)
+    out.sum().backward()
+    assert e.grad.tolist() == [[8.0]] * 3
+    with pytest.raises(TypeError, match=r"view: takes a shape; to change the dtype use t.to"):
+        t.view(np.float32)
+
+
+def test_dtype_conversions_as_pytorch():
+    t = tg.tensor([1.5, 2.5], requires_grad=True)
+    assert t.float().dtype == np.float32 and t.float().double().dtype == np.float64
+    assert t.to(np.float32).dtype == np.float32 and t.to("float32").dtype == np.float32
+    assert t.to("cpu") is t and t.to(tg.ones(1, dtype=np.float32)).dtype == np.float32
+    assert t.to(dtype=np.float32, device="cpu").dtype == np.float32
+    assert t.long().tolist() == [1, 2] and t.long().dtype == np.int64
+    t.float().sum().backward()
+    assert t.grad.dtype == np.float64 and t.grad.tolist() == [1.0, 1.0]
+    with pytest.raises(ValueError, match=r"to\('cuda'\): tinygrad_edu runs on the CPU"):
+        t.to("cuda")
+    with pytest.raises(TypeError, match="not a dtype"):
+        t.to("float-ish")
+
+
+def test_pow_clamp_clone_and_in_place_fills():
+    t = tg.tensor([-2.0, 3.0], requires_grad=True)
+    assert t.pow(2).tolist() == [4.0, 9.0] and t.clamp(min=0).tolist() == [0.0, 3.0]
+    c = t.clone()
+    c.sum().backward()
+    assert t.grad.tolist() == [1.0, 1.0]
+    t.grad.zero_()
+    assert t.grad.tolist() == [0.0, 0.0]
+    with pytest.raises(RuntimeError, match="zero_\\(\\) would change a tensor of shape \\(2,\\) that autograd is tracking"):
+        t.zero_()
+    with tg.no_grad():
+        assert t.fill_(7.0) is t and t.tolist() == [7.0, 7.0] and t._version == 1
+
+
+def test_cat_and_stack_take_dim():
+    a, b = tg.ones(2, 1), tg.zeros(2, 2)
+    assert tg.cat([a, b], dim=1).shape == (2, 3) and tg.cat((a, a)).shape == (4, 1)
+    assert tg.stack([b, b], dim=2).shape == (2, 2, 2)
+
+
+def test_manual_seed_reproduces_every_random_draw():
+    def draws():
+        return tg.randn(3).tolist(), tg.rand(2).tolist(), tg.nn.Linear(2, 2).weight.tolist()
+
+    tg.manual_seed(123)
+    first = draws()
+    tg.manual_seed(123)
+    assert draws() == first
+    with pytest.raises(ValueError, match="manual_seed: the seed must be an int"):
+        tg.manual_seed(-1)
+    with pytest.raises(ValueError, match="manual_seed"):
+        tg.manual_seed(1.5)
+
+
+def test_python_conversions_of_a_one_element_tensor():
+    loss = tg.tensor([2.71828])
+    assert int(loss) == 2 and round(loss) == 3 and round(loss, 2) == 2.72 and float(loss) == 2.71828
+    assert f"{loss:.3f}" == "2.718" and f"{tg.tensor(0.5):>6.2f}" == "  0.50"
+
+
+def test_micrograds_update_line_and_numpy_functions_on_tensors():
+    p = tg.tensor([1.0, 2.0], requires_grad=True)
+    (np.sin(p) * p).sum().backward()
+    np.testing.assert_allclose(p.grad.data, np.cos([1.0, 2.0]) * [1.0, 2.0] + np.sin([1.0, 2.0]))
+    p.data += -0.05 * p.grad  # micrograd's update: an ndarray += Tensor updates the array
+    assert isinstance(p.data, np.ndarray)
+    np.testing.assert_allclose(p.data, [1.0, 2.0] - 0.05 * (np.cos([1.0, 2.0]) * [1.0, 2.0] + np.sin([1.0, 2.0])))
+    assert tg.derivative(lambda x: np.sin(x))(0.0) == 1.0
+
+
+@settings(max_examples=30, deadline=None)
+@given(hnp.arrays(np.float64, hnp.array_shapes(min_dims=1, max_dims=3, max_side=3), elements=st.floats(-3, 3)))
+def test_std_is_the_square_root_of_var_with_numpys_ddof(x):
+    t = tg.tensor(x)
+    np.testing.assert_allclose(t.std().data, np.std(x), atol=1e-12)
+    if x.shape[0] > 1:
+        np.testing.assert_allclose(t.std(dim=0, ddof=1).data, np.std(x, axis=0, ddof=1), atol=1e-12)

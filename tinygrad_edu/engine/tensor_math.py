@@ -1,0 +1,329 @@
+"""The arithmetic of `Tensor`: operators, elementwise functions, comparisons and reductions.
+
+Each method is one call into a primitive op (tinygrad_edu/engine/ops) or a short composition
+of them (``mean`` is ``sum / n``). `Tensor` inherits them from `TensorMath`; tensor.py holds
+what makes a tensor a tensor (its array, its gradient, in-place updates).
+
+Reductions take NumPy's names and PyTorch's alike: ``t.sum(axis=1, keepdims=True)`` is
+``t.sum(dim=1, keepdim=True)``.
+
+>>> import tinygrad_edu as tg
+>>> x = tg.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+>>> x.sum(dim=1, keepdim=True)
+Tensor([[3.],
+        [7.]], requires_grad=True, grad_fn=<sum(axis=1, keepdims=True)>)
+"""
+from __future__ import annotations
+
+import collections
+import numbers
+
+import numpy as np
+
+from . import ops
+from .function import shape_str
+
+# What ``t.max(dim=1)`` returns, as ``torch.max(t, dim=1)`` does: the values and where they are.
+MaxResult = collections.namedtuple("MaxResult", "values indices")
+
+
+class TensorMath:
+    """Operators, elementwise functions, comparisons and reductions of `Tensor`."""
+
+    __slots__ = ()
+
+    # ------------------------------------------------------------------ arithmetic
+    def __add__(self, other):
+        return ops.Add.apply(self, _operand(other))
+
+    def __radd__(self, other):
+        return ops.Add.apply(_operand(other), self)
+
+    def __sub__(self, other):
+        return ops.Sub.apply(self, _operand(other))
+
+    def __rsub__(self, other):
+        return ops.Sub.apply(_operand(other), self)
+
+    def __mul__(self, other):
+        return ops.Mul.apply(self, _operand(other))
+
+    def __rmul__(self, other):
+        return ops.Mul.apply(_operand(other), self)
+
+    def __truediv__(self, other):
+        return ops.Div.apply(self, _operand(other))
+
+    def __rtruediv__(self, other):
+        return ops.Div.apply(_operand(other), self)
+
+    def __neg__(self):
+        return ops.Neg.apply(self)
+
+    def __pos__(self):
+        return self
+
+    def __pow__(self, exponent):
+        if isinstance(exponent, (int, float, np.integer, np.floating)) and not isinstance(exponent, bool):
+            return ops.PowConst.apply(self, exponent=exponent)
+        return ops.Pow.apply(self, _operand(exponent))
+
+    def __rpow__(self, base):
+        return ops.Pow.apply(_operand(base), self)
+
+    def pow(self, exponent) -> TensorMath:
+        """``self ** exponent`` (PyTorch's name)."""
+        return self**exponent
+
+    def __matmul__(self, other):
+        return ops.Matmul.apply(self, tensor.as_tensor(other))
+
+    def __rmatmul__(self, other):
+        return ops.Matmul.apply(tensor.as_tensor(other), self)
+
+    def matmul(self, other) -> TensorMath:
+        """Matrix product, with NumPy's rules for 1-D and batched operands (same as ``@``)."""
+        return self @ other
+
+    def dot(self, other) -> TensorMath:
+        """NumPy's ``dot``: a product for 0-d, ``@`` for 1-D and 2-D, and for N-D a sum over
+        the last axis of ``self`` and the second-to-last of ``other``."""
+        other = tensor.as_tensor(other, self)
+        if self.ndim == 0 or other.ndim == 0:
+            return self * other
+        if other.ndim <= 2:
+            return self @ other
+        # move other's contracted axis to the front, flatten the rest, then restore the shape
+        axes = (other.ndim - 2,) + tuple(i for i in range(other.ndim) if i != other.ndim - 2)
+        flat = other.transpose(axes).reshape(other.shape[-2], -1)
+        return (self @ flat).reshape(self.shape[:-1] + other.shape[:-2] + other.shape[-1:])
+
+    # ------------------------------------------------------------------ comparisons (no gradient)
+    def _compare(self, other, comparison):
+        if not isinstance(other, (TensorMath, numbers.Number, np.ndarray, list, tuple)):
+            return NotImplemented  # t == None is False, as for any object
+        return ops.NoGradient.apply(self, _operand(other), function=comparison)
+
+    def __lt__(self, other):
+        return self._compare(other, np.less)
+
+    def __le__(self, other):
+        return self._compare(other, np.less_equal)
+
+    def __gt__(self, other):
+        return self._compare(other, np.greater)
+
+    def __ge__(self, other):
+        return self._compare(other, np.greater_equal)
+
+    def __eq__(self, other):
+        return self._compare(other, np.equal)
+
+    def __ne__(self, other):
+        return self._compare(other, np.not_equal)
+
+    __hash__ = object.__hash__  # identity hash, although == is elementwise (as in PyTorch)
+
+    def any(self, axis=None, keepdims=False, *, dim=None, keepdim=None) -> TensorMath:
+        """True where any element is non-zero (no gradient), as NumPy's ``any``."""
+        return self._no_gradient(np.any, "any", axis, keepdims, dim, keepdim)
+
+    def all(self, axis=None, keepdims=False, *, dim=None, keepdim=None) -> TensorMath:
+        """True where every element is non-zero (no gradient), as NumPy's ``all``."""
+        return self._no_gradient(np.all, "all", axis, keepdims, dim, keepdim)
+
+    def argmax(self, axis=None, keepdims=False, *, dim=None, keepdim=None) -> TensorMath:
+        """Index of the largest element (no gradient), as NumPy's ``argmax``."""
+        return self._no_gradient(np.argmax, "argmax", axis, keepdims, dim, keepdim)
+
+    def argmin(self, axis=None, keepdims=False, *, dim=None, keepdim=None) -> TensorMath:
+        """Index of the smallest element (no gradient), as NumPy's ``argmin``."""
+        return self._no_gradient(np.argmin, "argmin", axis, keepdims, dim, keepdim)
+
+    def _no_gradient(self, function, name, axis, keepdims, dim, keepdim):
+        axis, keepdims = reduction_axis(name, self.data.shape, axis, keepdims, dim, keepdim)
+        if isinstance(axis, tuple) and function in (np.argmax, np.argmin):
+            raise TypeError(f"{name}: takes one axis (an int) or None, not the tuple {axis}")
+        return ops.NoGradient.apply(self, function=function, axis=axis, keepdims=keepdims)
+
+    # ------------------------------------------------------------------ elementwise functions
+    def exp(self) -> TensorMath:
+        """e^x; its derivative is itself."""
+        return ops.Exp.apply(self)
+
+    def log(self) -> TensorMath:
+        """Natural logarithm. ``log(0) = -inf`` and its gradient there is ``inf`` (1/x)."""
+        return ops.Log.apply(self)
+
+    def sqrt(self) -> TensorMath:
+        """Square root, as ``x ** 0.5``; its gradient at 0 is ``inf`` (1 / (2 sqrt(x)))."""
+        return self**0.5
+
+    def sin(self) -> TensorMath:
+        """sin x (radians); derivative cos x."""
+        return ops.Sin.apply(self)
+
+    def cos(self) -> TensorMath:
+        """cos x (radians); derivative -sin x."""
+        return ops.Cos.apply(self)
+
+    def tanh(self) -> TensorMath:
+        """Hyperbolic tangent, in (-1, 1); derivative 1 - tanh^2."""
+        return ops.Tanh.apply(self)
+
+    def sigmoid(self) -> TensorMath:
+        """1 / (1 + e^-x), finite and warning-free for any x."""
+        return ops.Sigmoid.apply(self)
+
+    def softplus(self) -> TensorMath:
+        """log(1 + e^x), a smooth relu; finite for any x. Its derivative is sigmoid(x)."""
+        return ops.Softplus.apply(self)
+
+    def relu(self) -> TensorMath:
+        """max(x, 0); its gradient at exactly 0 is 0."""
+        return ops.Relu.apply(self)
+
+    def abs(self) -> TensorMath:
+        """|x|; its gradient at exactly 0 is 0."""
+        return ops.Abs.apply(self)
+
+    __abs__ = abs
+
+    def maximum(self, other) -> TensorMath:
+        """Elementwise larger of two tensors; at a tie both get half the gradient."""
+        return ops.Maximum.apply(self, _operand(other))
+
+    def minimum(self, other) -> TensorMath:
+        """Elementwise smaller of two tensors; at a tie both get half the gradient."""
+        return ops.Minimum.apply(self, _operand(other))
+
+    def clip(self, min=None, max=None) -> TensorMath:  # noqa: A002 - NumPy's and PyTorch's names
+        """Clamp into [min, max] (either may be None); the gradient passes inside, ends included."""
+        if min is None and max is None:
+            raise ValueError("clip: give min=, max= or both")
+        return ops.Clip.apply(self, low=min, high=max)
+
+    clamp = clip  # PyTorch's name
+
+    # ------------------------------------------------------------------ reductions
+    def sum(self, axis=None, keepdims=False, *, dim=None, keepdim=None) -> TensorMath:
+        """Sum over ``axis`` (an int, a tuple, or None for all), as NumPy's ``sum``."""
+        axis, keepdims = reduction_axis("sum", self.data.shape, axis, keepdims, dim, keepdim)
+        return ops.Sum.apply(self, axis=axis, keepdims=keepdims)
+
+    def mean(self, axis=None, keepdims=False, *, dim=None, keepdim=None) -> TensorMath:
+        """Mean over ``axis``, written as ``sum / n``."""
+        axis, keepdims = reduction_axis("mean", self.data.shape, axis, keepdims, dim, keepdim)
+        total = self.sum(axis, keepdims)
+        return total / (self.data.size // max(total.data.size, 1))
+
+    def var(self, axis=None, keepdims=False, ddof=0, *, dim=None, keepdim=None) -> TensorMath:
+        """Variance as NumPy computes it: mean squared deviation, divided by n - ddof.
+
+        NumPy's default ``ddof=0``, not PyTorch's ``correction=1``: ``t.var(ddof=1)`` is
+        ``torch.var(t)``.
+        """
+        axis, keepdims = reduction_axis("var", self.data.shape, axis, keepdims, dim, keepdim)
+        centered = self - self.mean(axis, keepdims=True)
+        total = (centered * centered).sum(axis, keepdims)
+        count = self.data.size // max(total.data.size, 1)
+        return total / (count - ddof)
+
+    def std(self, axis=None, keepdims=False, ddof=0, *, dim=None, keepdim=None) -> TensorMath:
+        """Standard deviation, ``sqrt(var)``, with NumPy's ``ddof=0`` by default (as ``var``)."""
+        return self.var(axis, keepdims, ddof, dim=dim, keepdim=keepdim).sqrt()
+
+    def max(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        """Largest element(s); tied elements share the gradient equally.
+
+        With NumPy's ``axis=`` (or positionally, ``t.max(1)``) the result is the values, as
+        ``np.max``. With PyTorch's ``dim=`` it is ``(values, indices)``, as ``torch.max(t,
+        dim=1)``, so ``values, indices = t.max(dim=1)`` works as a PyTorch user expects.
+
+        >>> import tinygrad_edu as tg
+        >>> t = tg.tensor([[1.0, 5.0], [7.0, 2.0]])
+        >>> t.max(axis=1)
+        Tensor([5., 7.])
+        >>> t.max(dim=1).indices
+        Tensor([1, 0], dtype=int64)
+        """
+        return self._extreme(ops.Max, np.argmax, "max", axis, keepdims, dim, keepdim)
+
+    def min(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        """Smallest element(s); tied elements share the gradient equally. ``dim=`` gives
+        ``(values, indices)`` as in PyTorch; ``axis=`` gives the values (see `max`)."""
+        return self._extreme(ops.Min, np.argmin, "min", axis, keepdims, dim, keepdim)
+
+    def _extreme(self, op, position, name, axis, keepdims, dim, keepdim):
+        pytorch_style = dim is not None
+        axis, keepdims = reduction_axis(name, self.data.shape, axis, keepdims, dim, keepdim)
+        values = op.apply(self, axis=axis, keepdims=keepdims)
+        if not pytorch_style:
+            return values
+        if isinstance(axis, tuple):
+            raise TypeError(f"{name}(dim=...): takes one dim (an int), as PyTorch; use axis={axis} for the values")
+        return MaxResult(values, ops.NoGradient.apply(self, function=position, axis=axis, keepdims=keepdims))
+
+    def softmax(self, axis=-1, *, dim=None) -> TensorMath:
+        """e^x / sum(e^x) along ``axis``; shifted by the max first so e^x cannot overflow."""
+        axis, _ = reduction_axis("softmax", self.data.shape, axis, False, dim, default=-1)
+        shifted = self - self.max(axis, keepdims=True).detach()  # softmax(x - c) = softmax(x)
+        e = shifted.exp()
+        return e / e.sum(axis, keepdims=True)
+
+    def log_softmax(self, axis=-1, *, dim=None) -> TensorMath:
+        """x - log(sum(e^x)) along ``axis``, computed with the log-sum-exp trick (no overflow)."""
+        axis, _ = reduction_axis("log_softmax", self.data.shape, axis, False, dim, default=-1)
+        shifted = self - self.max(axis, keepdims=True).detach()
+        return shifted - shifted.exp().sum(axis, keepdims=True).log()
+
+
+def reduction_axis(op, shape, axis, keepdims, dim=None, keepdim=None, default=None):
+    """``(axis, keepdims)`` from NumPy's names or PyTorch's (``dim``, ``keepdim``), never both
+    (``default`` is the op's own default axis, which ``dim`` may replace).
+
+    NumPy accepts an int, a tuple, or None for ``axis``; lists become tuples. An axis out of
+    range is refused here, naming the op, the shape and the valid range.
+    """
+    axis = numpy_or_pytorch_axis(op, axis, dim, default)
+    if keepdim is not None:
+        if keepdims:
+            raise TypeError(f"{op}: got both keepdims= and keepdim=; give one (they mean the same)")
+        keepdims = keepdim
+    return check_axis(axis, shape, op), bool(keepdims)
+
+
+def numpy_or_pytorch_axis(op, axis, dim, default=None):
+    """The axis given as NumPy's ``axis=`` or PyTorch's ``dim=`` (both given: an error)."""
+    if dim is None:
+        return axis
+    if axis != default:
+        raise TypeError(f"{op}: got both axis={axis!r} and dim={dim!r}; give one (they mean the same)")
+    return dim
+
+
+def check_axis(axis, shape, op):
+    """``axis`` as NumPy takes it (lists become tuples), refused when out of range for ``shape``."""
+    axis = tuple(axis) if isinstance(axis, list) else axis
+    if axis is not None:
+        try:
+            for a in axis if isinstance(axis, tuple) else (axis,):
+                ops.kernels.normalize_axis(a, len(shape))
+        except (TypeError, ValueError) as error:
+            raise type(error)(f"{op}: {error} (tensor of shape {shape_str(shape)})") from None
+    return axis
+
+
+def _operand(value):
+    """The other operand of an operator: Tensors and numbers as they are (a number needs no
+    Tensor of its own, and NumPy keeps a float32 tensor float32 next to it), a NumPy array of
+    numbers as it is (a constant, not copied, as NumPy would use it), anything else (lists) as
+    a constant Tensor."""
+    if isinstance(value, (TensorMath, int, float, np.number)):
+        return value
+    if isinstance(value, np.ndarray) and value.dtype.kind in "biuf":
+        return value
+    return tensor.as_tensor(value)
+
+
+from . import tensor  # noqa: E402 - tensor.py builds Tensor on this class; as_tensor lives there

@@ -1,0 +1,212 @@
+"""The shape and dtype methods of `Tensor`: reshape, transpose, squeeze, indexing, casts.
+
+NumPy's names and PyTorch's both work, with each library's meaning where they agree, and a
+clear error where the two would give different answers to the same call:
+
+=====================  ===============================  =====================================
+call                   meaning                          as in
+=====================  ===============================  =====================================
+``t.transpose()``      all axes reversed                NumPy (``t.T``)
+``t.transpose(0, 1)``  swap two axes                    PyTorch (NumPy: a 2-axis permutation)
+``t.transpose((2, 0, 1))``  permute the axes            NumPy (``t.permute(2, 0, 1)``)
+``t.transpose(2, 0, 1)``    refused: say ``permute``    (NumPy permutes, PyTorch refuses)
+``t.squeeze(1)``       drop axis 1, which must be 1     NumPy (PyTorch leaves a longer axis alone)
+=====================  ===============================  =====================================
+
+>>> import tinygrad_edu as tg
+>>> t = tg.zeros(2, 3, 4)
+>>> t.transpose(0, 2).shape, t.permute(2, 0, 1).shape, t.unsqueeze(0).shape
+((4, 3, 2), (4, 2, 3), (1, 2, 3, 4))
+"""
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from . import ops
+from .function import shape_str
+from .tensor_math import numpy_or_pytorch_axis
+
+
+class TensorShape:
+    """Shape, view, indexing and dtype methods of `Tensor`."""
+
+    __slots__ = ()
+
+    @property
+    def T(self) -> TensorShape:
+        """All axes reversed, as NumPy's ``.T`` (the matrix transpose for 2-D)."""
+        return ops.Transpose.apply(self, axes=None)
+
+    def numel(self) -> int:
+        """Number of elements (PyTorch's name for ``size``)."""
+        return self.data.size
+
+    # ------------------------------------------------------------------ same elements, new shape
+    def reshape(self, *shape) -> TensorShape:
+        """New shape with the same elements; ``reshape(2, 3)`` and ``reshape((2, 3))`` both work."""
+        shape = shape_arg(shape)
+        if shape == self.data.shape:
+            return self
+        return ops.Reshape.apply(self, shape=shape)
+
+    def view(self, *shape) -> TensorShape:
+        """PyTorch's name for `reshape` (here any tensor can be viewed: NumPy copies when needed)."""
+        if len(shape) == 1 and not isinstance(shape[0], (tuple, list, numbers.Integral)):
+            raise TypeError(f"view: takes a shape; to change the dtype use t.to({shape[0]!r}) or t.astype(...)")
+        return self.reshape(*shape)
+
+    def flatten(self, start_dim=0, end_dim=-1) -> TensorShape:
+        """Merge axes ``start_dim..end_dim`` into one (all of them by default, as NumPy;
+        ``flatten(1)`` keeps the batch axis, as PyTorch)."""
+        if self.ndim == 0:
+            return self.reshape(1)
+        start, end = (axis_index("flatten", a, self.ndim) for a in (start_dim, end_dim))
+        return self.reshape(self.shape[:start] + (-1,) + self.shape[end + 1 :])
+
+    def squeeze(self, axis=None, *, dim=None) -> TensorShape:
+        """Drop axes of length 1: all of them, or the ones named (each must have length 1,
+        as in NumPy; PyTorch would silently keep a longer one)."""
+        axis = numpy_or_pytorch_axis("squeeze", axis, dim)
+        if axis is None:
+            return self.reshape(tuple(n for n in self.shape if n != 1))
+        axes = {axis_index("squeeze", a, self.ndim) for a in (axis if isinstance(axis, (tuple, list)) else (axis,))}
+        longer = [a for a in sorted(axes) if self.shape[a] != 1]
+        if longer:
+            raise ValueError(
+                f"squeeze: axis {longer[0]} of a tensor of shape {shape_str(self.shape)} has length "
+                f"{self.shape[longer[0]]}, not 1, so it cannot be dropped. (PyTorch would leave it; "
+                "call squeeze only on axes of length 1, or squeeze() for all of them.)"
+            )
+        return self.reshape(tuple(n for i, n in enumerate(self.shape) if i not in axes))
+
+    def unsqueeze(self, dim) -> TensorShape:
+        """A new axis of length 1 at position ``dim`` (``-1`` appends), as PyTorch's
+        ``unsqueeze`` and NumPy's ``expand_dims``; a tuple inserts several."""
+        dims = dim if isinstance(dim, (tuple, list)) else (dim,)
+        ndim = self.ndim + len(dims)
+        positions = sorted(axis_index("unsqueeze", d, ndim) for d in dims)
+        if len(set(positions)) != len(positions):
+            raise ValueError(f"unsqueeze: repeated position in {tuple(dims)}")
+        shape = list(self.shape)
+        for position in positions:
+            shape.insert(position, 1)
+        return self.reshape(tuple(shape))
+
+    expand_dims = unsqueeze
+
+    def broadcast_to(self, shape) -> TensorShape:
+        """Repeat along new or size-1 axes to ``shape`` (NumPy's rules); backward sums them back."""
+        shape = tuple(shape)
+        if shape == self.data.shape:
+            return self
+        return ops.BroadcastTo.apply(self, shape=shape)
+
+    def expand(self, *sizes) -> TensorShape:
+        """PyTorch's ``expand``: `broadcast_to`, where ``-1`` keeps an axis as it is."""
+        sizes = shape_arg(sizes)
+        offset = len(sizes) - self.ndim
+        if offset < 0:
+            raise ValueError(f"expand: {sizes} has fewer axes than the tensor's shape {shape_str(self.shape)}")
+        return self.broadcast_to(tuple(self.shape[i - offset] if n == -1 and i >= offset else n
+                                       for i, n in enumerate(sizes)))
+
+    # ------------------------------------------------------------------ axes in another order
+    def transpose(self, *axes) -> TensorShape:
+        """``transpose()`` reverses the axes; ``transpose(d0, d1)`` swaps two (PyTorch);
+        ``transpose((2, 0, 1))`` permutes them (NumPy). See the table at the top of this file."""
+        if axes in ((), (None,)):
+            return ops.Transpose.apply(self, axes=None)
+        if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
+            return self.permute(*axes[0])
+        if len(axes) == 2:
+            return self.swapaxes(*axes)
+        if len(axes) == 1 and self.ndim == 1:  # NumPy's only permutation of one axis
+            return self.permute(*axes)
+        raise TypeError(
+            f"transpose{axes}: PyTorch's transpose swaps two axes and NumPy's takes a whole "
+            f"permutation; for a permutation write t.permute{axes} or t.transpose({axes})."
+        )
+
+    def permute(self, *dims) -> TensorShape:
+        """The axes in the order given: ``permute(2, 0, 1)`` or ``permute((2, 0, 1))``."""
+        dims = shape_arg(dims)
+        positions = tuple(axis_index("permute", d, self.ndim) for d in dims)
+        if sorted(positions) != list(range(self.ndim)):
+            raise ValueError(
+                f"permute: {dims} is not an order of all {self.ndim} axes of a tensor of shape "
+                f"{shape_str(self.shape)}; name each axis 0..{self.ndim - 1} once."
+            )
+        return ops.Transpose.apply(self, axes=positions)
+
+    def swapaxes(self, axis1, axis2) -> TensorShape:
+        """Exchange two axes, as NumPy's ``swapaxes`` (and PyTorch's ``transpose(d0, d1)``)."""
+        axes = list(range(self.ndim))
+        first, second = axis_index("transpose", axis1, self.ndim), axis_index("transpose", axis2, self.ndim)
+        axes[first], axes[second] = axes[second], axes[first]
+        return ops.Transpose.apply(self, axes=tuple(axes))
+
+    # ------------------------------------------------------------------ pieces
+    def __getitem__(self, index) -> TensorShape:
+        """NumPy indexing: ints, slices, None, ``...``, integer arrays (repeats allowed), boolean masks."""
+        return ops.GetItem.apply(self, index=ops.movement.plain_index(index))
+
+    def clone(self) -> TensorShape:
+        """A copy with memory of its own, still in the graph (the gradient flows through it)."""
+        return ops.Clone.apply(self)
+
+    # ------------------------------------------------------------------ dtype
+    def astype(self, dtype) -> TensorShape:
+        """The values in another dtype (a copy); the gradient flows back in the original dtype."""
+        if np.dtype(dtype) == self.data.dtype:
+            return self
+        return ops.Cast.apply(self, dtype=dtype)
+
+    def float(self) -> TensorShape:
+        """As float32 (PyTorch's ``float()``; NumPy's float64 is `double`)."""
+        return self.astype(np.float32)
+
+    def double(self) -> TensorShape:
+        """As float64, the default dtype here."""
+        return self.astype(np.float64)
+
+    def long(self) -> TensorShape:
+        """As int64 (class labels, indices); no gradient flows through integers."""
+        return self.astype(np.int64)
+
+    def to(self, *args, dtype=None, device=None) -> TensorShape:
+        """PyTorch's ``to``: ``t.to(np.float32)``, ``t.to("float32")``, ``t.to(other)`` (other's
+        dtype); the device is always ``"cpu"``, so ``t.to("cpu")`` is ``t``."""
+        for arg in args:
+            if isinstance(arg, TensorShape):
+                dtype = arg.dtype
+            elif isinstance(arg, str) and arg.split(":")[0] in ("cpu", "cuda", "mps", "meta"):
+                device = arg
+            else:
+                dtype = arg
+        if device is not None and str(device).split(":")[0] != "cpu":
+            raise ValueError(f"to({device!r}): tinygrad_edu runs on the CPU with NumPy; the device is 'cpu'")
+        if dtype is None:
+            return self
+        try:
+            dtype = np.dtype(dtype)
+        except TypeError:
+            raise TypeError(f"to({dtype!r}): not a dtype; give a NumPy dtype such as np.float32 or 'float64'") from None
+        return self.astype(dtype)
+
+
+def axis_index(op, axis, ndim) -> int:
+    """``axis`` as a position in 0..ndim-1 (negative counts from the end), or a clear error."""
+    if isinstance(axis, bool) or not isinstance(axis, numbers.Integral):
+        raise TypeError(f"{op}: an axis must be an int, got {axis!r}")
+    if not -ndim <= axis < max(ndim, 1):
+        raise IndexError(f"{op}: axis {axis} is out of range for {ndim} axes (valid: {-ndim}..{max(ndim, 1) - 1})")
+    return int(axis) % max(ndim, 1)
+
+
+def shape_arg(args) -> tuple:
+    """``f(2, 3)`` and ``f((2, 3))`` both give ``(2, 3)``."""
+    if len(args) == 1 and isinstance(args[0], (tuple, list)):
+        return tuple(args[0])
+    return tuple(args)
