@@ -147,8 +147,9 @@ def rashid_tape(records, lr=0.3):
     for record, label in zip(inputs_all, labels):
         final = tape.sigmoid(tape.matmul(who, tape.sigmoid(tape.matmul(wih, Var(record.reshape(-1, 1))))))
         tape.backward(tape.scale(tape.sum(tape.square(tape.sub(final, Var(_targets(label))))), 0.5))
-        who.value -= lr * who.grad
-        wih.value -= lr * wih.grad
+        for weights in (who, wih):  # scaled in place, as tg.optim.SGD does: a fresh 627 KB
+            weights.grad *= lr        # temporary per record costs page faults, not engine time
+            weights.value -= weights.grad
         wih.grad = who.grad = None
     return wih.value, who.value
 

@@ -267,15 +267,12 @@ class TensorMath:
     def softmax(self, axis=-1, *, dim=None) -> TensorMath:
         """e^x / sum(e^x) along ``axis``; shifted by the max first so e^x cannot overflow."""
         axis, _ = reduction_axis("softmax", self.data.shape, axis, False, dim, default=-1)
-        shifted = self - self.max(axis, keepdims=True).detach()  # softmax(x - c) = softmax(x)
-        e = shifted.exp()
-        return e / e.sum(axis, keepdims=True)
+        return ops.Softmax.apply(self, axis=axis)
 
     def log_softmax(self, axis=-1, *, dim=None) -> TensorMath:
         """x - log(sum(e^x)) along ``axis``, computed with the log-sum-exp trick (no overflow)."""
         axis, _ = reduction_axis("log_softmax", self.data.shape, axis, False, dim, default=-1)
-        shifted = self - self.max(axis, keepdims=True).detach()
-        return shifted - shifted.exp().sum(axis, keepdims=True).log()
+        return ops.LogSoftmax.apply(self, axis=axis)
 
 
 def reduction_axis(op, shape, axis, keepdims, dim=None, keepdim=None, default=None):

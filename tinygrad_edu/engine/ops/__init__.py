@@ -10,12 +10,13 @@ from .linalg import Matmul
 from .movement import BroadcastTo, Cast, Clone, Concatenate, GetItem, Reshape, ScatterAdd, Stack, Transpose
 from .nograd import NoGradient
 from .reduce import Max, Min, Sum
+from .softmax import LogSoftmax, Softmax
 from .selection import Clip, Maximum, Minimum, Where
 from .unary import Abs, Cos, Exp, Log, Relu, Sigmoid, Sin, Softplus, Tanh
 
 __all__ = [
     "Add", "Sub", "Mul", "Div", "Neg", "Pow", "PowConst", "Matmul",
     "BroadcastTo", "Cast", "Clone", "Concatenate", "GetItem", "Reshape", "ScatterAdd", "Stack", "Transpose",
-    "Max", "Min", "Sum", "Clip", "Maximum", "Minimum", "Where", "NoGradient",
+    "Max", "Min", "Sum", "LogSoftmax", "Softmax", "Clip", "Maximum", "Minimum", "Where", "NoGradient",
     "Abs", "Cos", "Exp", "Log", "Relu", "Sigmoid", "Sin", "Softplus", "Tanh",
 ]
