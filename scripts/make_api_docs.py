@@ -16,6 +16,7 @@ SECTIONS = [
     ("tg.autograd", tg.autograd, "The backward engine"),
     ("tg.ops", tg.ops, "The primitive ops: one Function each, forward and backward side by side"),
     ("tg.nn", tg.nn, "Modules, layers and losses"),
+    ("tg.nn.functional", tg.nn.functional, "The layers and losses as plain functions (PyTorch's F)"),
     ("tg.nn.init", tg.nn.init, "Weight initialisers"),
     ("tg.optim", tg.optim, "Optimizers"),
     ("tg.data", tg.data, "Data sets and formats"),
@@ -51,10 +52,48 @@ def entry(prefix, name, obj):
     return f"{head}\n\n{doc(obj)}\n"
 
 
+# NumPy's and PyTorch's names for the same thing; both work (the table of issue 16).
+NAMES = """## NumPy's names and PyTorch's, side by side
+
+Both spellings work; where the two libraries mean different things by one call, the call is
+refused with a message instead of answered with one meaning (see `transpose` and `squeeze`).
+
+| NumPy | PyTorch | tinygrad_edu |
+|---|---|---|
+| `a.sum(axis=1, keepdims=True)` | `a.sum(dim=1, keepdim=True)` | both (also `mean var std max min any all argmax argmin`; giving both names is an error) |
+| `a.max(axis=1)` (values) | `a.max(dim=1)` (values, indices) | both: `axis=` gives the values, `dim=` the named pair `(values, indices)` |
+| `a.transpose()`, `a.T` | `a.T`, `a.mT` for 2-D | `transpose()` and `.T` reverse the axes |
+| `a.transpose((2, 0, 1))` | `a.permute(2, 0, 1)` | both |
+| `np.swapaxes(a, 0, 1)` | `a.transpose(0, 1)` | both: two ints swap two axes |
+| `a.transpose(2, 0, 1)` | (an error) | an error that names `permute` |
+| `a.reshape(2, 3)` | `a.view(2, 3)`, `a.reshape(2, 3)` | all three |
+| `a.size` | `a.numel()` | both (`a.size` is NumPy's int, not PyTorch's `size()`) |
+| `np.squeeze(a, 1)` | `a.squeeze(1)` | both; a longer axis is an error (PyTorch keeps it silently) |
+| `np.expand_dims(a, 0)` | `a.unsqueeze(0)` | both |
+| `np.broadcast_to(a, s)` | `a.expand(*s)` (`-1` keeps an axis) | both |
+| `a.flatten()` | `a.flatten(1)`, `nn.Flatten()` | both: `flatten(start_dim=0, end_dim=-1)` |
+| `a.astype(np.float32)` | `a.float()`, `a.double()`, `a.long()`, `a.to(torch.float32)` | all (`to("cpu")` is the tensor itself) |
+| `np.clip(a, 0, 1)`, `a ** 2` | `a.clamp(0, 1)`, `a.pow(2)` | all |
+| `np.concatenate`, `np.stack` (`axis=`) | `torch.cat`, `torch.stack` (`dim=`) | `tg.concatenate`, `tg.cat`, `tg.stack` with either name |
+| `a.copy()` | `a.clone()` | `clone()` (stays in the graph) |
+| `a[...] = 0`, `a.fill(v)` | `a.zero_()`, `a.fill_(v)` | all, under `tg.no_grad()` for tensors in a graph |
+| `np.random.seed(0)` | `torch.manual_seed(0)` | both seed every draw of the library |
+| `np.sin(a)`, `np.sum(a, axis=0)`, `arr += t` | `torch.sin(a)` | NumPy's functions record on Tensors; `tg.sin(a)` too |
+| `float(a)`, `int(a)`, `round(a)`, `f"{a:.3f}"` | the same | the same, for one-element tensors |
+| | `torch.nn.functional as F` | `tinygrad_edu.nn.functional as F` |
+| | `nn.Linear(in, out)`, weight (out, in) | `tg.nn.Linear(in, out)`, weight **(in, out)**: `y = x @ W + b` (docs/nn.md) |
+| | `nn.CrossEntropyLoss()` on (N, C, d...) | `tg.nn.CrossEntropyLoss()`, classes on the **last** axis (N, d..., C) |
+| `a.var()` (ddof=0) | `a.var()` (correction=1) | NumPy's ddof=0; `a.var(ddof=1)` is PyTorch's |
+"""
+
+
 def tensor_methods():
     lines = ["## `tg.Tensor` methods and properties\n"]
-    for name, member in sorted(vars(tg.Tensor).items()):
-        if name.startswith("_") or name in ("data", "requires_grad", "grad_fn", "name", "path"):
+    members = {}
+    for cls in reversed(tg.Tensor.__mro__[:-1]):  # Tensor's own, then its math and shape methods
+        members.update(vars(cls))
+    for name, member in sorted(members.items()):
+        if name.startswith("_") or name in ("data", "requires_grad", "grad_fn", "name", "path") or callable(member) is False and not isinstance(member, property):
             continue
         obj = member.fget if isinstance(member, property) else member
         sig = "" if isinstance(member, property) else signature(obj)
@@ -64,7 +103,8 @@ def tensor_methods():
 
 def render():
     lines = ["# API reference", "",
-             "Generated from the docstrings by `python scripts/make_api_docs.py`; do not edit by hand.", ""]
+             "Generated from the docstrings by `python scripts/make_api_docs.py`; do not edit by hand.", "",
+             NAMES]
     for prefix, module, title in SECTIONS:
         lines.append(f"## `{prefix}`: {title}\n")
         for name in public_names(module):

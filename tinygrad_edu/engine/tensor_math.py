@@ -18,10 +18,15 @@ from __future__ import annotations
 import collections
 import numbers
 
+import typing
+
 import numpy as np
 
 from . import ops
 from .function import shape_str
+
+if typing.TYPE_CHECKING:  # for the annotations: Tensor inherits these methods
+    from .tensor import Tensor
 
 # What ``t.max(dim=1)`` returns, as ``torch.max(t, dim=1)`` does: the values and where they are.
 MaxResult = collections.namedtuple("MaxResult", "values indices")
@@ -71,7 +76,7 @@ class TensorMath:
     def __rpow__(self, base):
         return ops.Pow.apply(_operand(base), self)
 
-    def pow(self, exponent) -> TensorMath:
+    def pow(self, exponent) -> Tensor:
         """``self ** exponent`` (PyTorch's name)."""
         return self**exponent
 
@@ -81,11 +86,11 @@ class TensorMath:
     def __rmatmul__(self, other):
         return ops.Matmul.apply(tensor.as_tensor(other), self)
 
-    def matmul(self, other) -> TensorMath:
+    def matmul(self, other) -> Tensor:
         """Matrix product, with NumPy's rules for 1-D and batched operands (same as ``@``)."""
         return self @ other
 
-    def dot(self, other) -> TensorMath:
+    def dot(self, other) -> Tensor:
         """NumPy's ``dot``: a product for 0-d, ``@`` for 1-D and 2-D, and for N-D a sum over
         the last axis of ``self`` and the second-to-last of ``other``."""
         other = tensor.as_tensor(other, self)
@@ -124,19 +129,19 @@ class TensorMath:
 
     __hash__ = object.__hash__  # identity hash, although == is elementwise (as in PyTorch)
 
-    def any(self, axis=None, keepdims=False, *, dim=None, keepdim=None) -> TensorMath:
+    def any(self, axis=None, keepdims=False, *, dim=None, keepdim=None) -> Tensor:
         """True where any element is non-zero (no gradient), as NumPy's ``any``."""
         return self._no_gradient(np.any, "any", axis, keepdims, dim, keepdim)
 
-    def all(self, axis=None, keepdims=False, *, dim=None, keepdim=None) -> TensorMath:
+    def all(self, axis=None, keepdims=False, *, dim=None, keepdim=None) -> Tensor:
         """True where every element is non-zero (no gradient), as NumPy's ``all``."""
         return self._no_gradient(np.all, "all", axis, keepdims, dim, keepdim)
 
-    def argmax(self, axis=None, keepdims=False, *, dim=None, keepdim=None) -> TensorMath:
+    def argmax(self, axis=None, keepdims=False, *, dim=None, keepdim=None) -> Tensor:
         """Index of the largest element (no gradient), as NumPy's ``argmax``."""
         return self._no_gradient(np.argmax, "argmax", axis, keepdims, dim, keepdim)
 
-    def argmin(self, axis=None, keepdims=False, *, dim=None, keepdim=None) -> TensorMath:
+    def argmin(self, axis=None, keepdims=False, *, dim=None, keepdim=None) -> Tensor:
         """Index of the smallest element (no gradient), as NumPy's ``argmin``."""
         return self._no_gradient(np.argmin, "argmin", axis, keepdims, dim, keepdim)
 
@@ -147,57 +152,57 @@ class TensorMath:
         return ops.NoGradient.apply(self, function=function, axis=axis, keepdims=keepdims)
 
     # ------------------------------------------------------------------ elementwise functions
-    def exp(self) -> TensorMath:
+    def exp(self) -> Tensor:
         """e^x; its derivative is itself."""
         return ops.Exp.apply(self)
 
-    def log(self) -> TensorMath:
+    def log(self) -> Tensor:
         """Natural logarithm. ``log(0) = -inf`` and its gradient there is ``inf`` (1/x)."""
         return ops.Log.apply(self)
 
-    def sqrt(self) -> TensorMath:
+    def sqrt(self) -> Tensor:
         """Square root, as ``x ** 0.5``; its gradient at 0 is ``inf`` (1 / (2 sqrt(x)))."""
         return self**0.5
 
-    def sin(self) -> TensorMath:
+    def sin(self) -> Tensor:
         """sin x (radians); derivative cos x."""
         return ops.Sin.apply(self)
 
-    def cos(self) -> TensorMath:
+    def cos(self) -> Tensor:
         """cos x (radians); derivative -sin x."""
         return ops.Cos.apply(self)
 
-    def tanh(self) -> TensorMath:
+    def tanh(self) -> Tensor:
         """Hyperbolic tangent, in (-1, 1); derivative 1 - tanh^2."""
         return ops.Tanh.apply(self)
 
-    def sigmoid(self) -> TensorMath:
+    def sigmoid(self) -> Tensor:
         """1 / (1 + e^-x), finite and warning-free for any x."""
         return ops.Sigmoid.apply(self)
 
-    def softplus(self) -> TensorMath:
+    def softplus(self) -> Tensor:
         """log(1 + e^x), a smooth relu; finite for any x. Its derivative is sigmoid(x)."""
         return ops.Softplus.apply(self)
 
-    def relu(self) -> TensorMath:
+    def relu(self) -> Tensor:
         """max(x, 0); its gradient at exactly 0 is 0."""
         return ops.Relu.apply(self)
 
-    def abs(self) -> TensorMath:
+    def abs(self) -> Tensor:
         """|x|; its gradient at exactly 0 is 0."""
         return ops.Abs.apply(self)
 
     __abs__ = abs
 
-    def maximum(self, other) -> TensorMath:
+    def maximum(self, other) -> Tensor:
         """Elementwise larger of two tensors; at a tie both get half the gradient."""
         return ops.Maximum.apply(self, _operand(other))
 
-    def minimum(self, other) -> TensorMath:
+    def minimum(self, other) -> Tensor:
         """Elementwise smaller of two tensors; at a tie both get half the gradient."""
         return ops.Minimum.apply(self, _operand(other))
 
-    def clip(self, min=None, max=None) -> TensorMath:  # noqa: A002 - NumPy's and PyTorch's names
+    def clip(self, min=None, max=None) -> Tensor:  # noqa: A002 - NumPy's and PyTorch's names
         """Clamp into [min, max] (either may be None); the gradient passes inside, ends included."""
         if min is None and max is None:
             raise ValueError("clip: give min=, max= or both")
@@ -206,18 +211,18 @@ class TensorMath:
     clamp = clip  # PyTorch's name
 
     # ------------------------------------------------------------------ reductions
-    def sum(self, axis=None, keepdims=False, *, dim=None, keepdim=None) -> TensorMath:
+    def sum(self, axis=None, keepdims=False, *, dim=None, keepdim=None) -> Tensor:
         """Sum over ``axis`` (an int, a tuple, or None for all), as NumPy's ``sum``."""
         axis, keepdims = reduction_axis("sum", self.data.shape, axis, keepdims, dim, keepdim)
         return ops.Sum.apply(self, axis=axis, keepdims=keepdims)
 
-    def mean(self, axis=None, keepdims=False, *, dim=None, keepdim=None) -> TensorMath:
+    def mean(self, axis=None, keepdims=False, *, dim=None, keepdim=None) -> Tensor:
         """Mean over ``axis``, written as ``sum / n``."""
         axis, keepdims = reduction_axis("mean", self.data.shape, axis, keepdims, dim, keepdim)
         total = self.sum(axis, keepdims)
         return total / (self.data.size // max(total.data.size, 1))
 
-    def var(self, axis=None, keepdims=False, ddof=0, *, dim=None, keepdim=None) -> TensorMath:
+    def var(self, axis=None, keepdims=False, ddof=0, *, dim=None, keepdim=None) -> Tensor:
         """Variance as NumPy computes it: mean squared deviation, divided by n - ddof.
 
         NumPy's default ``ddof=0``, not PyTorch's ``correction=1``: ``t.var(ddof=1)`` is
@@ -229,7 +234,7 @@ class TensorMath:
         count = self.data.size // max(total.data.size, 1)
         return total / (count - ddof)
 
-    def std(self, axis=None, keepdims=False, ddof=0, *, dim=None, keepdim=None) -> TensorMath:
+    def std(self, axis=None, keepdims=False, ddof=0, *, dim=None, keepdim=None) -> Tensor:
         """Standard deviation, ``sqrt(var)``, with NumPy's ``ddof=0`` by default (as ``var``)."""
         return self.var(axis, keepdims, ddof, dim=dim, keepdim=keepdim).sqrt()
 
@@ -264,12 +269,12 @@ class TensorMath:
             raise TypeError(f"{name}(dim=...): takes one dim (an int), as PyTorch; use axis={axis} for the values")
         return MaxResult(values, ops.NoGradient.apply(self, function=position, axis=axis, keepdims=keepdims))
 
-    def softmax(self, axis=-1, *, dim=None) -> TensorMath:
+    def softmax(self, axis=-1, *, dim=None) -> Tensor:
         """e^x / sum(e^x) along ``axis``; shifted by the max first so e^x cannot overflow."""
         axis, _ = reduction_axis("softmax", self.data.shape, axis, False, dim, default=-1)
         return ops.Softmax.apply(self, axis=axis)
 
-    def log_softmax(self, axis=-1, *, dim=None) -> TensorMath:
+    def log_softmax(self, axis=-1, *, dim=None) -> Tensor:
         """x - log(sum(e^x)) along ``axis``, computed with the log-sum-exp trick (no overflow)."""
         axis, _ = reduction_axis("log_softmax", self.data.shape, axis, False, dim, default=-1)
         return ops.LogSoftmax.apply(self, axis=axis)

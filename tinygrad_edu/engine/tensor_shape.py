@@ -21,12 +21,16 @@ call                   meaning                          as in
 from __future__ import annotations
 
 import numbers
+import typing
 
 import numpy as np
 
 from . import ops
 from .function import shape_str
 from .tensor_math import numpy_or_pytorch_axis
+
+if typing.TYPE_CHECKING:  # for the annotations: Tensor inherits these methods
+    from .tensor import Tensor
 
 
 class TensorShape:
@@ -35,7 +39,7 @@ class TensorShape:
     __slots__ = ()
 
     @property
-    def T(self) -> TensorShape:
+    def T(self) -> Tensor:
         """All axes reversed, as NumPy's ``.T`` (the matrix transpose for 2-D)."""
         return ops.Transpose.apply(self, axes=None)
 
@@ -44,20 +48,20 @@ class TensorShape:
         return self.data.size
 
     # ------------------------------------------------------------------ same elements, new shape
-    def reshape(self, *shape) -> TensorShape:
+    def reshape(self, *shape) -> Tensor:
         """New shape with the same elements; ``reshape(2, 3)`` and ``reshape((2, 3))`` both work."""
         shape = shape_arg(shape)
         if shape == self.data.shape:
             return self
         return ops.Reshape.apply(self, shape=shape)
 
-    def view(self, *shape) -> TensorShape:
+    def view(self, *shape) -> Tensor:
         """PyTorch's name for `reshape` (here any tensor can be viewed: NumPy copies when needed)."""
         if len(shape) == 1 and not isinstance(shape[0], (tuple, list, numbers.Integral)):
             raise TypeError(f"view: takes a shape; to change the dtype use t.to({shape[0]!r}) or t.astype(...)")
         return self.reshape(*shape)
 
-    def flatten(self, start_dim=0, end_dim=-1) -> TensorShape:
+    def flatten(self, start_dim=0, end_dim=-1) -> Tensor:
         """Merge axes ``start_dim..end_dim`` into one (all of them by default, as NumPy;
         ``flatten(1)`` keeps the batch axis, as PyTorch)."""
         if self.ndim == 0:
@@ -65,7 +69,7 @@ class TensorShape:
         start, end = (axis_index("flatten", a, self.ndim) for a in (start_dim, end_dim))
         return self.reshape(self.shape[:start] + (-1,) + self.shape[end + 1 :])
 
-    def squeeze(self, axis=None, *, dim=None) -> TensorShape:
+    def squeeze(self, axis=None, *, dim=None) -> Tensor:
         """Drop axes of length 1: all of them, or the ones named (each must have length 1,
         as in NumPy; PyTorch would silently keep a longer one)."""
         axis = numpy_or_pytorch_axis("squeeze", axis, dim)
@@ -81,7 +85,7 @@ class TensorShape:
             )
         return self.reshape(tuple(n for i, n in enumerate(self.shape) if i not in axes))
 
-    def unsqueeze(self, dim) -> TensorShape:
+    def unsqueeze(self, dim) -> Tensor:
         """A new axis of length 1 at position ``dim`` (``-1`` appends), as PyTorch's
         ``unsqueeze`` and NumPy's ``expand_dims``; a tuple inserts several."""
         dims = dim if isinstance(dim, (tuple, list)) else (dim,)
@@ -96,14 +100,14 @@ class TensorShape:
 
     expand_dims = unsqueeze
 
-    def broadcast_to(self, shape) -> TensorShape:
+    def broadcast_to(self, shape) -> Tensor:
         """Repeat along new or size-1 axes to ``shape`` (NumPy's rules); backward sums them back."""
         shape = tuple(shape)
         if shape == self.data.shape:
             return self
         return ops.BroadcastTo.apply(self, shape=shape)
 
-    def expand(self, *sizes) -> TensorShape:
+    def expand(self, *sizes) -> Tensor:
         """PyTorch's ``expand``: `broadcast_to`, where ``-1`` keeps an axis as it is."""
         sizes = shape_arg(sizes)
         offset = len(sizes) - self.ndim
@@ -113,7 +117,7 @@ class TensorShape:
                                        for i, n in enumerate(sizes)))
 
     # ------------------------------------------------------------------ axes in another order
-    def transpose(self, *axes) -> TensorShape:
+    def transpose(self, *axes) -> Tensor:
         """``transpose()`` reverses the axes; ``transpose(d0, d1)`` swaps two (PyTorch);
         ``transpose((2, 0, 1))`` permutes them (NumPy). See the table at the top of this file."""
         if axes in ((), (None,)):
@@ -129,7 +133,7 @@ class TensorShape:
             f"permutation; for a permutation write t.permute{axes} or t.transpose({axes})."
         )
 
-    def permute(self, *dims) -> TensorShape:
+    def permute(self, *dims) -> Tensor:
         """The axes in the order given: ``permute(2, 0, 1)`` or ``permute((2, 0, 1))``."""
         dims = shape_arg(dims)
         positions = tuple(axis_index("permute", d, self.ndim) for d in dims)
@@ -140,7 +144,7 @@ class TensorShape:
             )
         return ops.Transpose.apply(self, axes=positions)
 
-    def swapaxes(self, axis1, axis2) -> TensorShape:
+    def swapaxes(self, axis1, axis2) -> Tensor:
         """Exchange two axes, as NumPy's ``swapaxes`` (and PyTorch's ``transpose(d0, d1)``)."""
         axes = list(range(self.ndim))
         first, second = axis_index("transpose", axis1, self.ndim), axis_index("transpose", axis2, self.ndim)
@@ -148,34 +152,34 @@ class TensorShape:
         return ops.Transpose.apply(self, axes=tuple(axes))
 
     # ------------------------------------------------------------------ pieces
-    def __getitem__(self, index) -> TensorShape:
+    def __getitem__(self, index) -> Tensor:
         """NumPy indexing: ints, slices, None, ``...``, integer arrays (repeats allowed), boolean masks."""
         return ops.GetItem.apply(self, index=ops.movement.plain_index(index))
 
-    def clone(self) -> TensorShape:
+    def clone(self) -> Tensor:
         """A copy with memory of its own, still in the graph (the gradient flows through it)."""
         return ops.Clone.apply(self)
 
     # ------------------------------------------------------------------ dtype
-    def astype(self, dtype) -> TensorShape:
+    def astype(self, dtype) -> Tensor:
         """The values in another dtype (a copy); the gradient flows back in the original dtype."""
         if np.dtype(dtype) == self.data.dtype:
             return self
         return ops.Cast.apply(self, dtype=dtype)
 
-    def float(self) -> TensorShape:
+    def float(self) -> Tensor:
         """As float32 (PyTorch's ``float()``; NumPy's float64 is `double`)."""
         return self.astype(np.float32)
 
-    def double(self) -> TensorShape:
+    def double(self) -> Tensor:
         """As float64, the default dtype here."""
         return self.astype(np.float64)
 
-    def long(self) -> TensorShape:
+    def long(self) -> Tensor:
         """As int64 (class labels, indices); no gradient flows through integers."""
         return self.astype(np.int64)
 
-    def to(self, *args, dtype=None, device=None) -> TensorShape:
+    def to(self, *args, dtype=None, device=None) -> Tensor:
         """PyTorch's ``to``: ``t.to(np.float32)``, ``t.to("float32")``, ``t.to(other)`` (other's
         dtype); the device is always ``"cpu"``, so ``t.to("cpu")`` is ``t``."""
         for arg in args:

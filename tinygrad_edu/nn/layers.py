@@ -1,4 +1,9 @@
-"""Layers: `Linear`, `Sequential`, `MLP`, and activation modules."""
+"""Layers: `Linear`, `Sequential`, `MLP`, `Dropout`, `Flatten`, and activation modules.
+
+`Linear` keeps the tutorials' weight layout, (in_features, out_features), so that
+``y = x @ W + b`` reads as they write it; PyTorch stores the transpose, (out, in), and computes
+``x @ W.T + b``. docs/nn.md shows how to move weights between the two.
+"""
 import numpy as np
 
 from ..engine.function import shape_str
@@ -12,7 +17,9 @@ class Linear(Module):
 
     ``init`` names an initialiser from `tinygrad_edu.nn.init` (``"trask"``, ``"rashid"``, ...)
     or is a function (fan_in, fan_out) -> array; ``weight=``/``bias=`` give explicit values
-    (``bias=False`` leaves the bias out). Biases start at zero unless given.
+    (``bias=False`` leaves the bias out). Biases start at zero unless given. ``dtype=np.float32``
+    makes a float32 layer (the draws are the same numbers, rounded), which keeps float32 inputs
+    float32 end to end.
 
     >>> import numpy as np, tinygrad_edu as tg
     >>> layer = tg.nn.Linear(2, 1, weight=[[2.0], [3.0]], bias=[1.0])
@@ -20,12 +27,12 @@ class Linear(Module):
     [[6.0]]
     """
 
-    def __init__(self, in_features, out_features, bias=True, init="xavier", weight=None):
+    def __init__(self, in_features, out_features, bias=True, init="xavier", weight=None, dtype=None):
         super().__init__()
         self.in_features, self.out_features = in_features, out_features
         if weight is None:
             weight = initialisers.get(init)(in_features, out_features)
-        weight = Parameter(weight)
+        weight = Parameter(weight, dtype=dtype)
         if weight.shape != (in_features, out_features):
             raise ValueError(
                 f"Linear: weight has shape {shape_str(weight.shape)}, expected "
@@ -33,11 +40,11 @@ class Linear(Module):
             )
         self.weight = weight
         if bias is True:
-            self.bias = Parameter(np.zeros(out_features))
+            self.bias = Parameter(np.zeros(out_features, dtype=weight.dtype))
         elif bias is False or bias is None:
             self.bias = None
         else:
-            self.bias = Parameter(bias)
+            self.bias = Parameter(bias, dtype=weight.dtype)
             if self.bias.shape != (out_features,):
                 raise ValueError(f"Linear: bias has shape {shape_str(self.bias.shape)}, expected ({out_features},)")
 
@@ -47,7 +54,8 @@ class Linear(Module):
         return out if self.bias is None else out + self.bias
 
     def extra_repr(self):
-        return f"{self.in_features}, {self.out_features}, bias={self.bias is not None}"
+        dtype = "" if self.weight.dtype == np.float64 else f", dtype={self.weight.dtype}"
+        return f"{self.in_features}, {self.out_features}, bias={self.bias is not None}{dtype}"
 
 
 class Sigmoid(Module):
@@ -83,6 +91,52 @@ class Softmax(Module):
 
     def extra_repr(self):
         return f"axis={self.axis}"
+
+
+class Dropout(Module):
+    """In training, zero each element with probability ``p`` and scale the others by 1/(1-p)
+    (inverted dropout, as PyTorch), so the expected value is unchanged; in ``eval()`` mode,
+    pass everything. The mask is drawn from NumPy's global generator (`tg.manual_seed`).
+
+    >>> import tinygrad_edu as tg
+    >>> drop = tg.nn.Dropout(0.5)
+    >>> tg.manual_seed(0); drop(tg.ones(6)).tolist()
+    [2.0, 2.0, 2.0, 2.0, 0.0, 2.0]
+    >>> drop.eval()(tg.ones(3)).tolist()
+    [1.0, 1.0, 1.0]
+    """
+
+    def __init__(self, p=0.5):
+        super().__init__()
+        if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0.0 <= p <= 1.0:
+            raise ValueError(f"Dropout: p is the probability of dropping an element, in [0, 1]; got {p!r}")
+        self.p = float(p)
+
+    def forward(self, x):
+        x = x if isinstance(x, Tensor) else Tensor(x)
+        if not self.training or self.p == 0.0:
+            return x
+        if self.p == 1.0:
+            return x * 0.0
+        kept = np.random.random_sample(x.shape) >= self.p
+        return x * (kept * (1.0 / (1.0 - self.p))).astype(x.dtype)  # the mask is a constant of the graph
+
+    def extra_repr(self):
+        return f"p={self.p}"
+
+
+class Flatten(Module):
+    """Merge axes ``start_dim..end_dim`` into one; by default all but the batch axis (as PyTorch)."""
+
+    def __init__(self, start_dim=1, end_dim=-1):
+        super().__init__()
+        self.start_dim, self.end_dim = start_dim, end_dim
+
+    def forward(self, x):
+        return x.flatten(self.start_dim, self.end_dim)
+
+    def extra_repr(self):
+        return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
 
 
 class Identity(Module):
@@ -130,8 +184,8 @@ class MLP(Sequential):
     """A multilayer perceptron: ``MLP([3, 4, 1])`` is Linear(3,4), sigmoid, Linear(4,1).
 
     ``activation`` follows every hidden layer, ``output_activation`` (default None) the last
-    one. ``init`` and ``bias`` are passed to every `Linear`; layers are built (and their
-    weights drawn) in order, first layer first, as the tutorials draw them.
+    one. ``init``, ``bias`` and ``dtype`` are passed to every `Linear`; layers are built (and
+    their weights drawn) in order, first layer first, as the tutorials draw them.
 
     >>> import numpy as np, tinygrad_edu as tg
     >>> np.random.seed(1)
@@ -140,13 +194,13 @@ class MLP(Sequential):
     (2, 1)
     """
 
-    def __init__(self, sizes, activation="sigmoid", output_activation=None, bias=True, init="xavier"):
+    def __init__(self, sizes, activation="sigmoid", output_activation=None, bias=True, init="xavier", dtype=None):
         if len(sizes) < 2:
             raise ValueError(f"MLP: sizes needs at least an input and an output size, got {list(sizes)}")
         _activation(activation), _activation(output_activation)  # reject unknown names up front
         layers = []
         for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
-            layers.append(Linear(n_in, n_out, bias=bias, init=init))
+            layers.append(Linear(n_in, n_out, bias=bias, init=init, dtype=dtype))
             last = i == len(sizes) - 2
             act = _activation(output_activation if last else activation)
             if act is not None:

@@ -98,6 +98,23 @@ class Module:
     def parameters(self):
         return [p for _, p in self.named_parameters()]
 
+    def register_buffer(self, name, value):
+        """Keep a Tensor that is state but not learned (BatchNorm's running mean): it is saved
+        and loaded with the parameters and cast by ``to()``, but no optimizer sees it."""
+        buffer = value if isinstance(value, Tensor) else Tensor(value)
+        setattr(self, name, buffer)
+        self.__dict__.setdefault("_buffer_names", []).append(name)
+        return buffer
+
+    def named_buffers(self, prefix=""):
+        """(dotted name, Tensor) pairs of every buffer (see `register_buffer`)."""
+        for module_name, module in self.named_modules(prefix):
+            for name in module.__dict__.get("_buffer_names", ()):
+                yield (f"{module_name}.{name}" if module_name else name), getattr(module, name)
+
+    def _state(self):
+        return list(self.named_parameters()) + list(self.named_buffers())
+
     def _give_paths(self):
         """Tell each parameter where it lives (``p.path = "layers.0.weight"``) the first time the
         model runs, so that drawings, traces and generated code can call it by that name."""
@@ -118,22 +135,45 @@ class Module:
             p.grad = None
 
     def train(self, mode=True):
+        """Training mode (the default): `Dropout` drops, `BatchNorm1d` uses the batch's statistics."""
         for m in self.modules():
-            m.training = mode
+            m.training = bool(mode)
         return self
 
     def eval(self):
+        """Evaluation mode: `Dropout` passes everything, `BatchNorm1d` uses its running statistics."""
         return self.train(False)
+
+    def to(self, dtype):
+        """Cast every parameter and floating buffer to ``dtype``, in place (``model.to(np.float32)``);
+        their gradients are dropped. Cast before making the optimizer, as in PyTorch."""
+        dtype = np.dtype(dtype)
+        if dtype.kind != "f":
+            raise TypeError(f"Module.to: parameters must stay floating point, got {dtype}")
+        for _, tensor in self._state():
+            if tensor.dtype.kind == "f" and tensor.dtype != dtype:
+                tensor.data = tensor.data.astype(dtype)
+                tensor._grad = None
+                tensor._note_in_place()
+        return self
+
+    def float(self):
+        """``to(np.float32)``."""
+        return self.to(np.float32)
+
+    def double(self):
+        """``to(np.float64)``."""
+        return self.to(np.float64)
 
     # -- saving and loading --------------------------------------------------------------
     def state_dict(self):
-        """Parameter name -> a copy of its array."""
-        return OrderedDict((name, p.data.copy()) for name, p in self.named_parameters())
+        """Parameter (and buffer) name -> a copy of its array."""
+        return OrderedDict((name, p.data.copy()) for name, p in self._state())
 
     def load_state_dict(self, state, strict=True):
         """Copy arrays into the parameters. Every key and shape is checked before anything
         changes, so on an error the module is left exactly as it was."""
-        own = dict(self.named_parameters())
+        own = dict(self._state())
         arrays = {}
         for name, value in state.items():
             if name not in own:

@@ -131,7 +131,9 @@ class Pow(Function):
         grad_a = grad_b = None
         if needs_a:
             # b a^(b-1). At a == 0 with b == 0 that is 0 * inf; a^0 is the constant 1 there, so 0
-            grad_a = np.where(np.logical_and(a == 0, b == 0), 0.0, grad * b * np.power(a, b - 1.0))
+            # (and a is replaced by 1 there first, so NumPy does not warn about a value we discard)
+            constant = np.logical_and(a == 0, b == 0)
+            grad_a = np.where(constant, 0.0, grad * b * np.power(np.where(constant, 1.0, a), b - 1.0))
         if needs_b:
             # d(a^b)/db = a^b ln a. At a == 0 we use 0 (the limit for b > 0, as PyTorch does);
             # for a < 0 the real derivative does not exist, so it is NaN.

@@ -9,7 +9,11 @@ from .arithmetic import BROADCAST_HINT
 
 
 class Maximum(Function):
-    """Elementwise max of two tensors; at a tie each input gets half the gradient (as PyTorch)."""
+    """Elementwise max of two tensors; at a tie each input gets half the gradient (as PyTorch).
+
+    A NaN wins, as in NumPy's result (``np.maximum(nan, 1)`` is nan): the gradient goes to the
+    input the NaN came from, half to each when both are NaN.
+    """
 
     __slots__ = ()
     name = "maximum"
@@ -20,7 +24,10 @@ class Maximum(Function):
 
     def forward(self, a, b):
         out = self.pick(a, b)
-        self.save_for_backward(((self.first_wins(a, b)) + 0.5 * (a == b)).astype(out.dtype))
+        nan_a, nan_b = np.isnan(a), np.isnan(b)
+        a_wins = self.first_wins(a, b) | (nan_a & ~nan_b)
+        tie = (a == b) | (nan_a & nan_b)
+        self.save_for_backward((a_wins + 0.5 * tie).astype(out.dtype))
         return out
 
     def backward(self, grad, a, b):

@@ -135,25 +135,28 @@ class Relu(Function):
     formula = "∂relu(x)/∂x = 1 where x > 0, else 0"
 
     def forward(self, x):
-        self.save_for_backward(x > 0)
+        # relu(nan) is nan, and the gradient passes there as it passes through maximum(x, 0)
+        # to the NaN (as in PyTorch): "not x <= 0" is true for a NaN, "x > 0" would not be.
+        self.save_for_backward(~(x <= 0))
         return np.maximum(x, 0)  # an int 0 keeps x's dtype (float32 stays float32)
 
     def backward(self, grad, x):
-        (positive,) = self.saved_for(grad)
+        (passes,) = self.saved_for(grad)
         # grad * 1[x > 0], the chain rule as written (and 4x faster than np.where). A NaN
         # arriving from above stays NaN where x <= 0, as in JAX (PyTorch makes it 0 there).
-        return grad * positive
+        return grad * passes
 
 
 class Abs(Function):
-    """|x|; derivative sign(x), 0 at 0 (as in PyTorch)."""
+    """|x|; derivative sign(x), 0 at 0 and at NaN (as in PyTorch)."""
 
     __slots__ = ()
     name = "abs"
     formula = "∂|x|/∂x = sign x (0 at 0)"
 
     def forward(self, x):
-        self.save_for_backward(np.sign(x))
+        # sign x as +1 / -1 / 0, with 0 for a NaN too (np.sign(nan) is nan)
+        self.save_for_backward((x > 0).astype(x.dtype) - (x < 0))
         return np.abs(x)
 
     def backward(self, grad, x):
