@@ -43,7 +43,8 @@ def test_perturbations_are_not_confused():
 
 
 def test_constant_function_has_zero_gradient():
-    assert tg.grad(lambda x: tg.tensor(5.0))(2.0).item() == 0.0
+    with pytest.warns(UserWarning, match="does not depend on its inputs through the graph"):
+        assert tg.grad(lambda x: tg.tensor(5.0))(2.0).item() == 0.0
     assert tg.grad(lambda x, y: x * 2, argnums=(0, 1))(1.0, 1.0)[1].item() == 0.0
 
 

@@ -8,6 +8,7 @@ Bad input gets one line on standard error and exit status 2.
 """
 import argparse
 import ast
+import os
 import runpy
 import sys
 
@@ -43,6 +44,8 @@ def diff(args, out=print):
     from .engine.tensor import Tensor
     from .viz import draw_graph, trace
 
+    if args.graph:
+        _check_output_file(args.graph, "--graph", (".svg", ".png", ".pdf", ".dot"))
     formula = Formula(args.expr)
     values = _values(args.at) if args.at else {}
     missing = [v for v in formula.variables if v not in values]
@@ -88,10 +91,19 @@ def diff(args, out=print):
                 f.write(graph.source)
         else:
             stem, _, extension = args.graph.rpartition(".")
-            if extension not in ("svg", "png", "pdf"):
-                raise UsageError(f"--graph: write .svg, .png, .pdf or .dot, not {args.graph!r}")
             graph.render(stem, format=extension, cleanup=True)
         out(f"wrote {args.graph}")
+
+
+def _check_output_file(path, option, extensions):
+    """Refuse an output file we could not write, before any work is done."""
+    if not path.lower().endswith(extensions):
+        raise UsageError(f"{option}: write {', '.join(extensions[:-1])} or {extensions[-1]}, not {path!r}")
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise UsageError(f"{option}: the folder {folder} does not exist; create it first or choose another path")
+    if os.path.isdir(path):
+        raise UsageError(f"{option}: {path} is a folder; give a file name")
 
 
 def _example_names():

@@ -39,6 +39,23 @@ BINARY = {
 UNARY = {ast.USub: lambda a: -a, ast.UAdd: lambda a: a}
 
 
+MAX_DEPTH = 200  # the checks and the building below recurse once per level
+
+
+def _check_depth(tree):
+    """Refuse formulas nested deeper than MAX_DEPTH, measured without recursion (a sum of n
+    terms, or n unary minuses, is n levels deep), so no formula can exhaust Python's stack."""
+    stack = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise FormulaError(
+                f"the formula is nested more than {MAX_DEPTH} levels deep (each operator and call adds a "
+                "level, so a sum of many terms counts one level per term); split it into parts"
+            )
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+
+
 def _where(node):
     return f" (at column {node.col_offset + 1})" if hasattr(node, "col_offset") else ""
 
@@ -59,6 +76,7 @@ class Formula:
         except SyntaxError as error:
             raise FormulaError(f"syntax error in {text!r} at column {error.offset}: {error.msg}") from None
         self.tree = tree.body
+        _check_depth(self.tree)
         names = []
         self._check(self.tree, names)
         self.variables = tuple(sorted(set(names)))
@@ -68,6 +86,13 @@ class Formula:
         if isinstance(node, ast.Constant):
             if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
                 raise FormulaError(f"only numbers may appear as constants, not {node.value!r}{_where(node)}")
+            try:
+                finite = math.isfinite(float(node.value))
+            except OverflowError:  # an integer literal of hundreds of digits
+                finite = False
+            if not finite:
+                raise FormulaError(f"the number {str(node.value)[:20]}... is too large for a float{_where(node)}"
+                                   if isinstance(node.value, int) else f"the number {node.value} is not finite{_where(node)}")
         elif isinstance(node, ast.Name):
             if node.id in FUNCTIONS or node.id in TWO_ARGUMENT_FUNCTIONS:
                 raise FormulaError(f"'{node.id}' is a function: call it, as in {node.id}(x){_where(node)}")

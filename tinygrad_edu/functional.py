@@ -11,7 +11,9 @@ differentiate through it.
 >>> tg.grad(f)(2.0).item(), tg.grad(tg.grad(f))(2.0).item(), tg.grad(tg.grad(tg.grad(f)))(2.0).item()
 (12.0, 12.0, 6.0)
 """
+import sys
 import threading
+import warnings
 
 import numpy as np
 
@@ -84,14 +86,41 @@ def _calling(f, inputs, args, kwargs):
         _running.inputs.pop()
 
 
-def _gradients(output, inputs, nested, grad_output=None):
+def _gradients(output, inputs, nested, grad_output=None, who="grad"):
     """d output / d inputs, with zeros (not None) for inputs the output does not depend on."""
     if not output.requires_grad:  # a constant: every derivative is zero
+        if not nested and output._origin != "grad":  # (a derivative of a derivative may be constant)
+            _warn_outside_the_graph(output, who)
         return [Tensor._make(np.zeros_like(x.data), False, None, "constant") for x in inputs]
     grads = autograd.grad(output, inputs, grad_outputs=grad_output, retain_graph=True,
                           create_graph=nested, allow_unused=True)
     return [g if g is not None else Tensor._make(np.zeros_like(x.data), False, None, "constant")
             for g, x in zip(grads, inputs)]
+
+
+def _warn_outside_the_graph(output, who):
+    """The function's result has no graph back to its inputs: say so, as ``backward()`` would
+    refuse, instead of returning zeros without a word."""
+    reason = {
+        "no_grad": "it was computed inside tg.no_grad()",
+        "detach": "it went through .detach()",
+        "compiled": "it came from a tg.compile'd function",
+    }.get(output._origin, "part of it was computed outside the graph -- through .data, .numpy(), "
+                          ".item(), float() or np.asarray() -- where autodiff cannot follow")
+    warnings.warn(
+        f"{who}: the function's result does not depend on its inputs through the graph, so every "
+        f"derivative is 0. If it should depend on them, {reason}. (For a function that really is "
+        "constant, the zeros are right: silence this with warnings.filterwarnings.)",
+        stacklevel=_caller_level(),
+    )
+
+
+def _caller_level():
+    """The stacklevel of the first frame outside this file (the user's call of the transform)."""
+    level, frame = 1, sys._getframe(1)
+    while frame is not None and frame.f_code.co_filename == __file__:
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 def value_and_grad(f, argnums=0):
@@ -169,7 +198,7 @@ def _jacobians(output, inputs, nested):
     for index in np.ndindex(output.shape):
         selector = np.zeros(output.shape, dtype=output.dtype)
         selector[index] = 1.0
-        for rows, g in zip(per_input, _gradients(output, inputs, nested, Tensor(selector))):
+        for rows, g in zip(per_input, _gradients(output, inputs, nested, Tensor(selector), "jacobian")):
             rows.append(g)
     results = []
     for rows, x in zip(per_input, inputs):

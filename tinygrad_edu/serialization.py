@@ -7,12 +7,12 @@ that says the file is ours. ``tg.load(path)`` returns the state dict;
 a file holding Python objects is refused, never unpickled.
 """
 import os
-import tempfile
-import zipfile
+import secrets
 from collections import OrderedDict
 
 import numpy as np
 
+from . import npz
 from .engine.tensor import Tensor
 
 MARKER = "__tinygrad_edu_format__"
@@ -41,52 +41,67 @@ def save(obj, path):
             raise TypeError(f"save: '{name}' holds {array.dtype} data; only numeric arrays can be saved")
         arrays[name] = array
     arrays[MARKER] = np.array(FORMAT_VERSION)
-    folder = os.path.dirname(os.path.abspath(path))
-    # write to a temporary file first, so an interrupted save never leaves half a file behind
-    handle, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
+    folder, name = os.path.split(os.path.abspath(path))
+    # Write to a temporary file first, so an interrupted save never leaves half a file behind.
+    # os.open with mode 0o666 lets the umask decide the permissions, as for any file the user
+    # writes (tempfile.mkstemp would make it private, 0o600).
+    temporary = os.path.join(folder, f".{name}.{secrets.token_hex(6)}.tmp")
     try:
+        handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         with os.fdopen(handle, "wb") as f:
             np.savez(f, **arrays)
         os.replace(temporary, path)
-    except BaseException:
+    finally:
         if os.path.exists(temporary):
             os.remove(temporary)
-        raise
 
 
 def load(path, into=None):
-    """Read a file written by `save`; with ``into=model``, load it into the model as well."""
+    """Read a file written by `save`; with ``into=model``, load it into the model as well.
+
+    Every entry's header is read and checked first (see tinygrad_edu/npz.py): with ``into``,
+    each declared shape is compared with the model's before any data is read, so a wrong or
+    hostile file costs neither time nor memory and leaves the model untouched.
+    """
+    if os.path.isdir(path):
+        raise IsADirectoryError(f"load: {path} is a folder; give the .npz file written by tg.save")
     try:
-        with open(path, "rb") as f:  # our own handle: NumPy leaks its own on a broken zip
-            state = _read_state(f, path)
+        with open(path, "rb") as f:
+            entries = npz.read_headers(f, path)
+            if into is not None:
+                _check_shapes(entries, into, path)
+            _check_format_version(f, path, entries)
+            arrays = npz.read_arrays(f, path, {name: e for name, e in entries.items() if name != MARKER})
     except FileNotFoundError:
         raise FileNotFoundError(f"load: no such file: {path}") from None
+    except npz.NpzError as error:
+        raise ValueError(f"load: {error}") from None
+    state = OrderedDict(arrays)
     if into is not None:
-        into.load_state_dict(state)
+        try:
+            into.load_state_dict(state)
+        except (KeyError, ValueError) as error:  # the same error, naming the file too
+            raise type(error)(f"load: {path}: {error.args[0]}") from None
         return into
     return state
 
 
-def _read_state(f, path):
-    try:
-        archive = np.load(f, allow_pickle=False)
-    except (ValueError, OSError, EOFError, zipfile.BadZipFile) as error:
-        raise ValueError(f"load: {path} is not a tinygrad_edu .npz file (it could not be read as one: {error})") from None
-    if not isinstance(archive, np.lib.npyio.NpzFile):
-        raise ValueError(f"load: {path} holds a single .npy array, not a tinygrad_edu .npz file")
-    state = OrderedDict()
-    with archive:
-        if MARKER not in archive.files:
-            raise ValueError(f"load: {path} is an .npz file but not one written by tinygrad_edu.save (no {MARKER} entry)")
-        for name in archive.files:
-            if name == MARKER:
-                continue
-            try:
-                state[name] = archive[name]
-            except ValueError as error:
-                if "allow_pickle" in str(error):  # object arrays need pickle: refused
-                    raise ValueError(f"load: entry '{name}' of {path} cannot be read without pickle; refusing it") from None
-                raise ValueError(f"load: entry '{name}' of {path} is corrupted or truncated ({error})") from None
-            except (OSError, EOFError, zipfile.BadZipFile) as error:
-                raise ValueError(f"load: entry '{name}' of {path} is corrupted or truncated ({error})") from None
-    return state
+def _check_format_version(f, path, entries):
+    if MARKER not in entries:
+        raise npz.NpzError(f"{path} is an .npz file but not one written by tinygrad_edu.save (no {MARKER} entry)")
+    marker = entries[MARKER]
+    if marker.shape != () or marker.dtype.kind not in "iu":
+        raise npz.NpzError(f"{path}: its {MARKER} entry is not a version number")
+    version = int(npz.read_arrays(f, path, {MARKER: marker})[MARKER])
+    if version != FORMAT_VERSION:
+        raise npz.NpzError(f"{path} is in format version {version}; this tinygrad_edu reads version "
+                           f"{FORMAT_VERSION} (a newer tinygrad_edu wrote it?)")
+
+
+def _check_shapes(entries, model, path):
+    """Compare each declared shape with the model's, before reading data (load_state_dict
+    checks keys and shapes again, and changes nothing unless all of them fit)."""
+    own = {name: tensor.shape for name, tensor in model._state()} if hasattr(model, "_state") else {}
+    for name, entry in entries.items():
+        if name in own and entry.shape != own[name]:
+            raise npz.NpzError(f"{path}: '{name}' has shape {entry.shape} in the file but {own[name]} in the model")

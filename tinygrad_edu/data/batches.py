@@ -17,6 +17,8 @@ def batches(inputs, targets, batch_size=None, shuffle=False, seed=None):
     if len(inputs) != len(targets):
         raise ValueError(f"batches: {len(inputs)} inputs but {len(targets)} targets")
     n = len(inputs)
+    if n == 0:
+        raise ValueError("batches: the data is empty (0 rows of inputs and targets); there is nothing to train on")
     size = n if batch_size is None else int(batch_size)
     if size <= 0:
         raise ValueError(f"batches: batch_size must be positive, got {batch_size}")

@@ -12,6 +12,9 @@ the pairs, each as one line of inputs followed by one line of outputs::
 Whitespace is free (FANN itself reads numbers with ``fscanf``), so numbers may be spread over
 lines in any way as long as their count is right; we keep the line structure when writing.
 """
+import itertools
+import os
+
 import numpy as np
 
 
@@ -20,39 +23,62 @@ class FannFormatError(ValueError):
 
 
 def read_fann(path):
-    """Return (inputs, outputs) as float arrays of shapes (pairs, n_in) and (pairs, n_out)."""
-    with open(path) as f:
-        text = f.read()
-    tokens = []  # (value text, line number)
-    for number, line in enumerate(text.splitlines(), start=1):
-        tokens.extend((word, number) for word in line.split())
-    if len(tokens) < 3:
-        raise FannFormatError(f"{path}: line 1: expected a header 'pairs inputs outputs' (three integers)")
-    header = []
-    for word, line in tokens[:3]:
-        try:
-            header.append(int(word))
-        except ValueError:
-            raise FannFormatError(f"{path}: line {line}: header value {word!r} is not an integer") from None
-    pairs, n_in, n_out = header
-    if pairs < 0 or n_in <= 0 or n_out <= 0:
-        raise FannFormatError(f"{path}: line 1: header {pairs} {n_in} {n_out} must be a pair count and positive input/output counts")
-    body = tokens[3:]
-    expected = pairs * (n_in + n_out)
-    if len(body) != expected:
-        where = body[-1][1] if body else tokens[2][1]
+    """Return (inputs, outputs) as float arrays of shapes (pairs, n_in) and (pairs, n_out).
+
+    The file is read a line at a time into one array of the size the header promises, after
+    checking that the file is long enough to hold that many numbers (each needs at least a
+    character and a separator): memory stays near 8 bytes per number, whatever the file says.
+    """
+    size = os.path.getsize(path)
+    try:
+        with open(path, encoding="utf-8") as f:
+            tokens = _tokens(f)
+            header = []
+            for word, line in itertools.islice(tokens, 3):
+                try:
+                    header.append(int(word))
+                except ValueError:
+                    raise FannFormatError(f"{path}: line {line}: header value {word!r} is not an integer") from None
+            if len(header) < 3:
+                raise FannFormatError(f"{path}: line 1: expected a header 'pairs inputs outputs' (three integers)")
+            pairs, n_in, n_out = header
+            if pairs < 0 or n_in <= 0 or n_out <= 0:
+                raise FannFormatError(f"{path}: line 1: header {pairs} {n_in} {n_out} must be a pair count and positive input/output counts")
+            expected = pairs * (n_in + n_out)
+            if expected > size // 2 + 1:
+                raise FannFormatError(
+                    f"{path}: line 1: the header promises {pairs} pairs of {n_in} inputs and {n_out} outputs "
+                    f"({expected} numbers), more than a file of {size} bytes can hold"
+                )
+            # filled in place, one number at a time: no list of words, no second copy
+            inputs, outputs, width, count = np.empty((pairs, n_in)), np.empty((pairs, n_out)), n_in + n_out, 0
+            for word, line in tokens:
+                if count < expected:
+                    row, column = divmod(count, width)
+                    try:
+                        value = float(word)
+                    except ValueError:
+                        raise FannFormatError(f"{path}: line {line}: {word!r} is not a number") from None
+                    if column < n_in:
+                        inputs[row, column] = value
+                    else:
+                        outputs[row, column - n_in] = value
+                count += 1
+    except UnicodeDecodeError:
+        raise FannFormatError(f"{path}: not a text file (FANN's .data format is plain text)") from None
+    if count != expected:
         raise FannFormatError(
-            f"{path}: line {where}: the header promises {pairs} pairs of {n_in} inputs and {n_out} "
-            f"outputs ({expected} numbers), but the file has {len(body)}"
+            f"{path}: line {line}: the header promises {pairs} pairs of {n_in} inputs and {n_out} "
+            f"outputs ({expected} numbers), but the file has {count}"
         )
-    values = np.empty(expected)
-    for i, (word, line) in enumerate(body):
-        try:
-            values[i] = float(word)
-        except ValueError:
-            raise FannFormatError(f"{path}: line {line}: {word!r} is not a number") from None
-    rows = values.reshape(pairs, n_in + n_out)
-    return rows[:, :n_in].copy(), rows[:, n_in:].copy()
+    return inputs, outputs
+
+
+def _tokens(lines):
+    """(word, line number) for every whitespace-separated word, one line in memory at a time."""
+    for number, line in enumerate(lines, start=1):
+        for word in line.split():
+            yield word, number
 
 
 def write_fann(path, inputs, outputs):

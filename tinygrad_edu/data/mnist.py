@@ -21,8 +21,12 @@ import os
 import pathlib
 import tempfile
 import urllib.request
+import warnings
+import zlib
 
 import numpy as np
+
+from .. import npz
 
 IDX_FILES = {
     "train_images": "train-images-idx3-ubyte",
@@ -45,51 +49,90 @@ class MnistError(ValueError):
 
 
 # ----------------------------------------------------------------------------- readers
+SIDE = 28  # every MNIST image is 28 x 28
+MAX_COUNT = 1_000_000  # more images than any MNIST-family set (EMNIST's largest has 698k)
+CHUNK = 1 << 20  # read (and decompress) a MiB at a time, never more than the header promised
+
+
 def _open(path):
     path = pathlib.Path(path)
     return gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb")
 
 
 def read_idx(path, expected_magic, expected_count=None):
-    """Read one IDX file (images: magic 2051, labels: magic 2049) into a uint8 array."""
+    """Read one MNIST IDX file (images: magic 2051, 28 x 28 each; labels: magic 2049, 0-9) into a
+    uint8 array. The header is read first and checked; then exactly the bytes it promises are
+    read (decompressed) a chunk at a time, so a file can never make us hold more than that."""
+    kind = {2051: "images", 2049: "labels"}[expected_magic]
     try:
         with _open(path) as f:
-            raw = f.read()
-    except (OSError, EOFError) as error:  # gzip's "not a gzipped file", "compressed file ended"
+            header = f.read(16 if expected_magic == 2051 else 8)
+            shape = _idx_shape(path, header, expected_magic, expected_count, kind)
+            data = np.empty(int(np.prod(shape)), dtype=np.uint8)  # pages are committed only as they are filled
+            filled = 0
+            while filled < data.size:
+                got = f.readinto(memoryview(data)[filled:filled + CHUNK])
+                if not got:
+                    raise MnistError(f"{path}: {filled} bytes of data where the header promises {data.size}; "
+                                     "the file is truncated or corrupted")
+                filled += got
+            if f.read(1):
+                raise MnistError(f"{path}: more data than the header promises ({data.size} bytes); "
+                                 "the file is corrupted or not an MNIST file")
+    except (OSError, EOFError, gzip.BadGzipFile, zlib.error) as error:  # "not a gzipped file", "compressed file ended"
         raise MnistError(f"{path}: cannot be read ({error}); the file is truncated or corrupted") from None
-    if len(raw) < 8:
-        raise MnistError(f"{path}: only {len(raw)} bytes; an IDX file starts with an 8-byte header")
-    magic, count = int.from_bytes(raw[0:4], "big"), int.from_bytes(raw[4:8], "big")
-    if magic != expected_magic:
-        kind = {2051: "images", 2049: "labels"}[expected_magic]
-        raise MnistError(f"{path}: wrong magic number {magic}; an IDX file of {kind} starts with {expected_magic}")
+    data = data.reshape(shape)
+    if kind == "labels" and data.size and data.max() > 9:
+        raise MnistError(f"{path}: a label of {data.max()}; MNIST labels are the digits 0-9")
+    return data
+
+
+def _idx_shape(path, header, magic, expected_count, kind):
+    if len(header) < 8:
+        raise MnistError(f"{path}: only {len(header)} bytes; an IDX file starts with an 8-byte header")
+    found, count = int.from_bytes(header[0:4], "big"), int.from_bytes(header[4:8], "big")
+    if found != magic:
+        raise MnistError(f"{path}: wrong magic number {found}; an IDX file of {kind} starts with {magic}")
     if expected_count is not None and count != expected_count:
         raise MnistError(f"{path}: holds {count} items, expected {expected_count}")
-    shape, offset = (count,), 8
-    if expected_magic == 2051:
-        rows, cols = int.from_bytes(raw[8:12], "big"), int.from_bytes(raw[12:16], "big")
-        shape, offset = (count, rows * cols), 16
-    size = int(np.prod(shape))
-    if len(raw) - offset != size:
-        raise MnistError(f"{path}: {len(raw) - offset} bytes of data where the header promises {size}; "
-                         "the file is truncated or corrupted")
-    return np.frombuffer(raw, dtype=np.uint8, offset=offset).reshape(shape).copy()
+    if not 1 <= count <= MAX_COUNT:
+        raise MnistError(f"{path}: the header says {count} {kind}; an MNIST file holds 1 to {MAX_COUNT:,}")
+    if magic == 2049:
+        return (count,)
+    if len(header) < 16:
+        raise MnistError(f"{path}: only {len(header)} bytes; an IDX file of images starts with a 16-byte header")
+    rows, cols = int.from_bytes(header[8:12], "big"), int.from_bytes(header[12:16], "big")
+    if (rows, cols) != (SIDE, SIDE):
+        raise MnistError(f"{path}: images of {rows} x {cols} pixels; MNIST images are {SIDE} x {SIDE}")
+    return (count, SIDE * SIDE)
 
 
 def read_csv(path):
-    """Rashid's layout: ``label,p1,...,p784`` per line, with or without a header line."""
+    """Rashid's layout: ``label,p1,...,p784`` per line, with or without a header line (a first
+    line whose first value is not a number, such as ``label,1x1,...``). A byte-order mark and
+    spaces around values are allowed."""
     with open(path, "rb") as f:
         first = f.readline()
-    has_header = not first[:1].isdigit()
     try:
-        table = np.loadtxt(path, delimiter=",", dtype=np.int64, skiprows=1 if has_header else 0, ndmin=2)
-    except ValueError as error:
-        raise MnistError(f"{path}: not a CSV of integers ({error})") from None
+        first_value = first.decode("utf-8-sig").split(",")[0].strip()
+    except UnicodeDecodeError:
+        raise MnistError(f"{path}: not a text file (its first line is not UTF-8)") from None
+    has_header = not first_value.lstrip("+-").isdigit()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "input contained no data": we say it below, naming the file
+            table = np.loadtxt(path, delimiter=",", dtype=np.int64, skiprows=1 if has_header else 0, ndmin=2,
+                               encoding="utf-8-sig")
+    except (ValueError, UnicodeDecodeError) as error:
+        raise MnistError(f"{path}: not a CSV of integers ({str(error)[:200]})") from None
+    if table.size == 0:
+        raise MnistError(f"{path}: no rows of data")
     if table.shape[1] != 785:
         raise MnistError(f"{path}: rows have {table.shape[1]} values; expected 785 (a label and 784 pixels)")
-    if table.min() < 0 or table[:, 1:].max() > 255 or table[:, 0].max() > 9:
+    labels, pixels = table[:, 0], table[:, 1:]
+    if labels.min() < 0 or labels.max() > 9 or pixels.min() < 0 or pixels.max() > 255:
         raise MnistError(f"{path}: values out of range (labels 0-9, pixels 0-255)")
-    return table[:, 1:].astype(np.uint8), table[:, 0].astype(np.uint8)
+    return pixels.astype(np.uint8), labels.astype(np.uint8)
 
 
 def _find(folder, stem):
@@ -186,13 +229,37 @@ def _save_cache(path, arrays):
 
 
 def _load_cache(path):
+    """The cached arrays, or None when the cache is damaged or not what we wrote (it is then
+    rebuilt, never trusted): the headers are checked before any data is read."""
+    names = ("X_train", "y_train", "X_test", "y_test")
     try:
-        with np.load(path, allow_pickle=False) as archive:
-            arrays = tuple(archive[k] for k in ("X_train", "y_train", "X_test", "y_test"))
-    except Exception:  # a damaged cache is rebuilt, never trusted
+        with open(path, "rb") as f:
+            entries = npz.read_headers(f, path)
+            if set(entries) != set(names) or not _plausible(entries):
+                return None
+            arrays = npz.read_arrays(f, path, entries)
+    except (OSError, npz.NpzError):
         return None
-    ok = all(a.dtype == np.uint8 for a in arrays) and arrays[0].shape[1:] == (784,) and len(arrays[0]) == len(arrays[1])
-    return arrays if ok else None
+    arrays = tuple(arrays[name] for name in names)
+    return arrays if _valid_mnist(arrays) else None
+
+
+def _plausible(entries):
+    """The declared shapes of a cache: images (n, 784) and labels (n,) of uint8, n <= MAX_COUNT."""
+    images, labels = [entries["X_train"], entries["X_test"]], [entries["y_train"], entries["y_test"]]
+    return (all(e.dtype == np.uint8 for e in images + labels)
+            and all(len(e.shape) == 2 and e.shape[1] == SIDE * SIDE and e.shape[0] <= MAX_COUNT for e in images)
+            and all(len(e.shape) == 1 and e.shape[0] <= MAX_COUNT for e in labels))
+
+
+def _valid_mnist(arrays):
+    """Four uint8 arrays: images (n, 784) and labels (n,) 0-9, for training and for testing."""
+    X_train, y_train, X_test, y_test = arrays
+    return (all(a.dtype == np.uint8 for a in arrays)
+            and all(X.ndim == 2 and X.shape[1] == SIDE * SIDE and len(X) > 0 for X in (X_train, X_test))
+            and all(y.ndim == 1 for y in (y_train, y_test))
+            and len(X_train) == len(y_train) and len(X_test) == len(y_test)
+            and int(y_train.max()) <= 9 and int(y_test.max()) <= 9)
 
 
 def load_mnist(path=None, cache=True):

@@ -62,6 +62,14 @@ def _nonfinite_kind(value):
     return "NaN" if np.any(np.isnan(array)) else "Inf"
 
 
+def _origin(node):
+    """Where the node was made, for the message."""
+    if node.created_at is not None:
+        return f"created at {node.created_at}"
+    return ("created outside tg.detect_anomaly(), or by an earlier backward pass with "
+            "create_graph=True (the graph of a derivative, as tg.hessian makes)")
+
+
 def _shapes(inputs):
     return ", ".join(str(np.shape(x.data if isinstance(x, function.Tensor) else x)) for x in inputs)
 
@@ -81,7 +89,7 @@ def note_forward(node, inputs, out, recorded):
     result = function.Tensor._make(out, recorded, node)
     raise AnomalyError(
         f"forward: '{node.describe()}' produced {kind} from finite inputs of shapes {_shapes(inputs)}\n"
-        f"  created at {node.created_at}\n"
+        f"  {_origin(node)}\n"
         "  Check the values reaching this op (log and sqrt of values <= 0, division by 0, "
         "overflowing exp).", node, result)
 
@@ -96,6 +104,6 @@ def check_backward(node, grad, input_grads):
             node.anomaly = f"produced {kind} in the backward pass"
             raise AnomalyError(
                 f"backward: the backward of '{node.describe()}' produced {kind} in the gradient of "
-                f"its input {i} (inputs of shapes {_shapes(node.inputs)})\n  created at {node.created_at}\n"
+                f"its input {i} (inputs of shapes {_shapes(node.inputs)})\n  {_origin(node)}\n"
                 "  The op's derivative is infinite or undefined here, e.g. sqrt or log at 0.",
                 node)

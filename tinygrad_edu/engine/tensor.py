@@ -25,7 +25,7 @@ import numpy as np
 from . import function, ops
 from .function import grad_mode, shape_str
 from .tensor_math import TensorMath, _operand, numpy_or_pytorch_axis
-from .tensor_shape import TensorShape, shape_arg as _shape_arg
+from .tensor_shape import TensorShape, axis_index, shape_arg as _shape_arg
 
 _DEFAULT_DTYPE = np.float64
 
@@ -519,6 +519,9 @@ def concatenate(tensors, axis=0, *, dim=None) -> Tensor:
     tensors = [as_tensor(t) for t in tensors]
     if not tensors:
         raise ValueError("concatenate: needs at least one tensor")
+    if tensors[0].ndim == 0:
+        raise ValueError("concatenate: cannot join 0-d tensors (single numbers) along an axis; use tg.stack")
+    axis_index("concatenate", axis, tensors[0].ndim)
     return ops.Concatenate.apply(*tensors, axis=axis)
 
 
@@ -528,6 +531,7 @@ def stack(tensors, axis=0, *, dim=None) -> Tensor:
     tensors = [as_tensor(t) for t in tensors]
     if not tensors:
         raise ValueError("stack: needs at least one tensor")
+    axis_index("stack", axis, tensors[0].ndim + 1)  # the new axis may also come last
     return ops.Stack.apply(*tensors, axis=axis)
 
 

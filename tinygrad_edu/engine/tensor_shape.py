@@ -67,6 +67,11 @@ class TensorShape:
         if self.ndim == 0:
             return self.reshape(1)
         start, end = (axis_index("flatten", a, self.ndim) for a in (start_dim, end_dim))
+        if start > end:
+            raise ValueError(
+                f"flatten: start_dim {start_dim} comes after end_dim {end_dim} for a tensor of shape "
+                f"{shape_str(self.shape)}; give the first axis to merge, then the last"
+            )
         return self.reshape(self.shape[:start] + (-1,) + self.shape[end + 1 :])
 
     def squeeze(self, axis=None, *, dim=None) -> Tensor:

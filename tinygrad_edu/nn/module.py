@@ -77,10 +77,16 @@ class Module:
                     if isinstance(item, Module):
                         yield f"{name}.{i}", item
 
-    def named_modules(self, prefix=""):
+    def named_modules(self, prefix="", _seen=None):
+        """(dotted name, module) for this module and every module inside it, each once (a
+        module kept in two places, or inside itself, is listed where it is first met)."""
+        seen = set() if _seen is None else _seen
+        if id(self) in seen:
+            return
+        seen.add(id(self))
         yield prefix, self
         for name, child in self.named_children():
-            yield from child.named_modules(f"{prefix}.{name}" if prefix else name)
+            yield from child.named_modules(f"{prefix}.{name}" if prefix else name, seen)
 
     def named_parameters(self, prefix=""):
         """(dotted name, Parameter) pairs, in the order the attributes were assigned."""
@@ -201,13 +207,20 @@ class Module:
         return ""
 
     def __repr__(self):
+        return self._repr(set())
+
+    def _repr(self, enclosing):
         children = list(self.named_children())
         head = f"{type(self).__name__}({self.extra_repr()}"
         if not children:
             return head + ")"
         lines = [head]
+        enclosing = enclosing | {id(self)}
         for name, child in children:
-            body = repr(child).replace("\n", "\n  ")
+            if id(child) in enclosing:  # a module inside itself: say so instead of recursing forever
+                body = f"{type(child).__name__}(...)  # a module that contains this one"
+            else:
+                body = child._repr(enclosing).replace("\n", "\n  ")
             lines.append(f"  ({name}): {body}")
         return "\n".join(lines) + "\n)"
 

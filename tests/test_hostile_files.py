@@ -1,0 +1,315 @@
+"""Hostile files (issue 18): every reader checks headers before it reads or allocates, never
+holds more than a header promises, and fails only with its documented exception, naming the
+file. One regression test per finding, then a hypothesis fuzz test per format (random and
+mutated bytes) that also bounds the memory used.
+"""
+import gzip
+import io
+import os
+import tracemalloc
+import zipfile
+import zlib
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import tinygrad_edu as tg
+from tinygrad_edu.data import FannFormatError, MnistError, mnist, read_fann
+
+from .test_mnist import IMAGES, LABELS, idx_bytes, write_csv_folder
+
+
+def peak_bytes(call):
+    """Peak memory allocated (Python and NumPy) while ``call()`` runs; its exception is kept."""
+    tracemalloc.start()
+    try:
+        call()
+    except Exception as error:  # noqa: BLE001 - returned for the caller to check
+        result = error
+    else:
+        result = None
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak, result
+
+
+# -- IDX (MNIST) ----------------------------------------------------------------------------------
+def test_a_gzip_bomb_behind_a_small_header_is_not_decompressed(tmp_path):
+    path = tmp_path / "train-images-idx3-ubyte.gz"
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 31)  # gzip framing
+    with open(path, "wb") as f:
+        f.write(compressor.compress(idx_bytes(IMAGES[:2], 2051)))
+        chunk = bytes(1 << 20)
+        for _ in range(200):  # 200 MiB of zeros behind a header that promises 2 images
+            f.write(compressor.compress(chunk))
+        f.write(compressor.flush())
+    assert path.stat().st_size < 1 << 20
+    peak, error = peak_bytes(lambda: mnist.read_idx(path, 2051))
+    assert isinstance(error, MnistError) and "more data than the header promises (1568 bytes)" in str(error)
+    assert peak < 4 << 20, f"{peak:,} bytes"
+
+
+def test_an_absurd_count_is_refused_before_anything_is_allocated(tmp_path):
+    path = tmp_path / "imgs"
+    path.write_bytes((2051).to_bytes(4, "big") + (2**32 - 1).to_bytes(4, "big") + (28).to_bytes(4, "big") * 2)
+    peak, error = peak_bytes(lambda: mnist.read_idx(path, 2051))
+    assert isinstance(error, MnistError) and "the header says 4294967295 images" in str(error)
+    assert peak < 1 << 20
+
+
+@pytest.mark.parametrize("header, array, message", [
+    ((2051, 1, 1, 1), b"\x05", "images of 1 x 1 pixels; MNIST images are 28 x 28"),
+    ((2049, 2), bytes([3, 200]), "a label of 200; MNIST labels are the digits 0-9"),
+    ((2051, 0, 28, 28), b"", "the header says 0 images"),
+    ((2049,), b"", "only 4 bytes"),
+])
+def test_idx_contents_are_validated(tmp_path, header, array, message):
+    path = tmp_path / "file-idx"
+    path.write_bytes(b"".join(n.to_bytes(4, "big") for n in header) + array)
+    with pytest.raises(MnistError, match=message):
+        mnist.read_idx(path, header[0])
+
+
+def test_a_tampered_cache_is_rebuilt_not_trusted(tmp_path):
+    good = (IMAGES, LABELS, IMAGES[:2], LABELS[:2])
+    for tampered in [(IMAGES, LABELS + 200, IMAGES[:2], LABELS[:2]),
+                     (IMAGES.reshape(-1, 28, 28), LABELS, IMAGES[:2], LABELS[:2]),
+                     (IMAGES, LABELS[:3], IMAGES[:2], LABELS[:2])]:
+        path = tmp_path / "cache.npz"
+        mnist._save_cache(path, tampered)
+        assert mnist._load_cache(path) is None
+    mnist._save_cache(path, good)
+    assert all(np.array_equal(a, b) for a, b in zip(mnist._load_cache(path), good))
+
+
+@pytest.mark.parametrize("prefix", ["\ufeff", " ", "  \t"])
+def test_csv_with_a_byte_order_mark_or_spaces_keeps_its_first_row(tmp_path, prefix):
+    write_csv_folder(tmp_path, header=False)
+    path = tmp_path / "mnist_train.csv"
+    path.write_text(prefix + path.read_text(), encoding="utf-8")
+    pixels, labels = mnist.read_csv(path)
+    assert len(labels) == len(LABELS) and np.array_equal(labels, LABELS) and np.array_equal(pixels, IMAGES)
+
+
+def test_csv_first_row_with_label_minus_one_is_data_and_refused(tmp_path):
+    path = tmp_path / "mnist_train.csv"
+    path.write_text("-1," + ",".join(["0"] * 784) + "\n")
+    with pytest.raises(MnistError, match="values out of range"):
+        mnist.read_csv(path)
+
+
+# -- tg.save / tg.load ------------------------------------------------------------------------------
+def test_save_follows_the_umask(tmp_path):
+    previous = os.umask(0o022)
+    try:
+        tg.save({"w": np.ones(2)}, tmp_path / "m.npz")
+    finally:
+        os.umask(previous)
+    assert (tmp_path / "m.npz").stat().st_mode & 0o777 == 0o644
+
+
+def test_an_interrupted_save_leaves_no_temporary_file_and_the_old_file_whole(tmp_path, monkeypatch):
+    path = tmp_path / "m.npz"
+    tg.save({"w": np.ones(2)}, path)
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(np, "savez", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        tg.save({"w": np.zeros(2)}, path)
+    assert os.listdir(tmp_path) == ["m.npz"]
+    monkeypatch.undo()
+    assert tg.load(path)["w"].tolist() == [1.0, 1.0]
+
+
+def _npz(entries, compression=zipfile.ZIP_STORED):
+    """An .npz built by hand: ``entries`` maps names to (npy header dict, data bytes)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression) as archive:
+        for name, (header, data) in entries.items():
+            npy = io.BytesIO()
+            np.lib.format.write_array_header_1_0(npy, header)
+            archive.writestr(name + ".npy", npy.getvalue() + data)
+    return buffer.getvalue()
+
+
+MARKER = {"__tinygrad_edu_format__": ({"descr": "<i8", "fortran_order": False, "shape": ()}, np.int64(1).tobytes())}
+
+
+def test_format_version_999_is_refused(tmp_path):
+    path = tmp_path / "m.npz"
+    path.write_bytes(_npz({"__tinygrad_edu_format__": ({"descr": "<i8", "fortran_order": False, "shape": ()},
+                                                         np.int64(999).tobytes())}))
+    with pytest.raises(ValueError, match="is in format version 999; this tinygrad_edu reads version 1"):
+        tg.load(path)
+
+
+def test_an_entry_declaring_80_gb_is_refused_without_allocating(tmp_path):
+    path = tmp_path / "m.npz"
+    path.write_bytes(_npz({**MARKER, "w": ({"descr": "<f8", "fortran_order": False, "shape": (100000, 100000)},
+                                           bytes(800))}))
+    peak, error = peak_bytes(lambda: tg.load(path))
+    assert isinstance(error, ValueError) and "declares (100000, 100000) float64" in str(error)
+    assert peak < 1 << 20
+
+
+def test_a_decompression_bomb_is_refused_before_inflating(tmp_path):
+    path = tmp_path / "m.npz"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("__tinygrad_edu_format__.npy", _npy(np.array(1)))
+        with archive.open("w.npy", "w", force_zip64=True) as member:
+            header = io.BytesIO()
+            np.lib.format.write_array_header_1_0(header, {"descr": "<f8", "fortran_order": False, "shape": (100 << 17,)})
+            member.write(header.getvalue())
+            chunk = bytes(1 << 20)
+            for _ in range(100):  # 100 MiB of zeros: about 100 KB compressed
+                member.write(chunk)
+    assert path.stat().st_size < 1 << 20
+    peak, error = peak_bytes(lambda: tg.load(path))
+    assert isinstance(error, ValueError) and "refusing it as a decompression bomb" in str(error)
+    assert peak < 4 << 20
+
+
+def _npy(array):
+    buffer = io.BytesIO()
+    np.save(buffer, array)
+    return buffer.getvalue()
+
+
+def test_shapes_are_checked_against_the_model_before_any_data_is_read(tmp_path, monkeypatch):
+    path = tmp_path / "m.npz"
+    tg.save({"weight": np.ones((3, 5)), "bias": np.zeros(1)}, path)
+    model = tg.nn.Linear(3, 1)
+
+    def never(*args, **kwargs):
+        raise AssertionError("data was read before the shapes were compared")
+
+    monkeypatch.setattr(tg.npz, "read_arrays", never)
+    with pytest.raises(ValueError, match=r"'weight' has shape \(3, 5\) in the file but \(3, 1\) in the model"):
+        tg.load(path, into=model)
+
+
+def test_load_of_a_folder_is_a_clear_error(tmp_path):
+    with pytest.raises(IsADirectoryError, match="is a folder; give the .npz file written by tg.save"):
+        tg.load(tmp_path)
+
+
+# -- FANN ---------------------------------------------------------------------------------------------
+def test_fann_binary_file_is_a_format_error(tmp_path):
+    path = tmp_path / "bin.data"
+    path.write_bytes(bytes(range(256)) * 4)
+    with pytest.raises(FannFormatError, match="bin.data: not a text file"):
+        read_fann(path)
+
+
+def test_fann_header_promising_more_than_the_file_holds_is_refused_before_allocating(tmp_path):
+    path = tmp_path / "big.data"
+    path.write_text("1000000000 1000 1000\n1 2\n")
+    peak, error = peak_bytes(lambda: read_fann(path))
+    assert isinstance(error, FannFormatError) and "more than a file of" in str(error)
+    assert peak < 1 << 20
+
+
+def test_fann_reader_memory_is_a_small_multiple_of_the_file(tmp_path):
+    path = tmp_path / "large.data"
+    rows = 20000
+    tg.data.write_fann(path, np.random.default_rng(0).integers(0, 9, size=(rows, 20)), np.ones((rows, 1)))
+    size = path.stat().st_size
+    peak, error = peak_bytes(lambda: read_fann(path))
+    assert error is None
+    assert peak < 6 * size, f"{peak:,} bytes for a {size:,}-byte file"  # the float array is 4x the digits
+
+
+# -- fuzz: random and mutated bytes -----------------------------------------------------------------
+FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+def _mutations(valid):
+    """Random bytes, or the valid file with bytes flipped, cut short or repeated."""
+    flips = st.lists(st.tuples(st.integers(0, len(valid) - 1), st.integers(0, 255)), max_size=8)
+    return st.one_of(
+        st.binary(max_size=2048),
+        flips.map(lambda changes: _flip(valid, changes)),
+        st.integers(0, len(valid)).map(lambda n: valid[:n]),
+        st.integers(1, 4).map(lambda n: valid + valid[-100:] * n),
+    )
+
+
+def _flip(data, changes):
+    data = bytearray(data)
+    for position, value in changes:
+        data[position] = value
+    return bytes(data)
+
+
+def _fuzz(tmp_path, name, blob, read, allowed):
+    path = tmp_path / name
+    path.write_bytes(blob)
+    peak, error = peak_bytes(lambda: read(path))
+    assert error is None or isinstance(error, allowed), f"{type(error).__name__}: {error}"
+    if error is not None:
+        assert name in str(error), f"the message does not name the file: {error}"
+    assert peak < 8 << 20, f"{peak:,} bytes"
+
+
+VALID_IDX = idx_bytes(IMAGES[:3], 2051)
+
+
+@FUZZ
+@given(blob=_mutations(VALID_IDX), compressed=st.booleans())
+def test_fuzz_idx(tmp_path, blob, compressed):
+    name = "images-idx3-ubyte" + (".gz" if compressed else "")
+    _fuzz(tmp_path, name, gzip.compress(blob) if compressed else blob, lambda p: mnist.read_idx(p, 2051), MnistError)
+
+
+@FUZZ
+@given(blob=_mutations(b"5," + b",".join(b"%d" % v for v in IMAGES[0]) + b"\n"))
+def test_fuzz_mnist_csv(tmp_path, blob):
+    _fuzz(tmp_path, "mnist_train.csv", blob, mnist.read_csv, MnistError)
+
+
+@FUZZ
+@given(blob=_mutations(b"2 2 1\n-1 -1\n-1\n-1 1\n1\n"))
+def test_fuzz_fann(tmp_path, blob):
+    _fuzz(tmp_path, "gates.data", blob, read_fann, FannFormatError)
+
+
+def _valid_npz():
+    import tempfile
+
+    path = os.path.join(tempfile.mkdtemp(), "valid.npz")
+    tg.save({"w": np.arange(6.0).reshape(2, 3), "b": np.zeros(3)}, path)
+    with open(path, "rb") as f:
+        return f.read()
+
+
+VALID_NPZ = _valid_npz()
+
+
+@FUZZ
+@given(blob=_mutations(VALID_NPZ))
+def test_fuzz_load(tmp_path, blob):
+    _fuzz(tmp_path, "model.npz", blob, tg.load, ValueError)
+
+
+@FUZZ
+@given(blob=_mutations(VALID_NPZ))
+def test_fuzz_load_into_a_model(tmp_path, blob):
+    model = tg.nn.Linear(2, 3)
+    before = [p.data.copy() for p in model.parameters()]
+    _fuzz(tmp_path, "model.npz", blob, lambda p: tg.load(p, into=model), (ValueError, KeyError))
+    if any(not np.array_equal(a, p.data) for a, p in zip(before, model.parameters())):
+        assert all(p.shape == a.shape for a, p in zip(before, model.parameters()))
+
+
+@FUZZ
+@given(blob=_mutations(VALID_NPZ))
+def test_fuzz_mnist_cache(tmp_path, blob):
+    path = tmp_path / "cache.npz"
+    path.write_bytes(blob)
+    peak, error = peak_bytes(lambda: mnist._load_cache(path))
+    assert error is None  # a damaged cache is rebuilt: never an exception
+    assert peak < 8 << 20

@@ -1,0 +1,141 @@
+"""Hostile inputs that are not files (issue 18): each used to give a silent wrong answer or a
+raw traceback; each now gives the right answer or an error that names the op and the fix."""
+import numpy as np
+import pytest
+
+import tinygrad_edu as tg
+from tinygrad_edu import cli
+
+
+def test_a_parameter_listed_twice_is_refused():
+    w = tg.tensor([1.0], requires_grad=True)
+    with pytest.raises(ValueError, match="SGD: parameter 1 is the same tensor as parameter 0"):
+        tg.optim.SGD([w, w], lr=0.1)
+
+
+def test_grad_of_a_result_computed_outside_the_graph_warns():
+    with pytest.warns(UserWarning, match=r"grad: the function's result does not depend on its inputs through the "
+                                         r"graph, so every derivative is 0\. If it should depend on them, part of it "
+                                         r"was computed outside the graph -- through \.data"):
+        g = tg.grad(lambda x: np.sum(x.data))(tg.tensor(1.0))
+    assert g.item() == 0.0
+    with pytest.warns(UserWarning, match="it was computed inside tg.no_grad"):
+        tg.grad(lambda x: _under_no_grad(x))(1.0)
+
+
+def _under_no_grad(x):
+    with tg.no_grad():
+        return x * 2
+
+
+def test_derivatives_that_are_constant_do_not_warn(recwarn):
+    assert float(tg.derivative(lambda x: x**3, 4)(2.0)) == 0.0  # the 4th derivative of x^3
+    assert not [w for w in recwarn if "does not depend" in str(w.message)]
+
+
+def test_flatten_with_axes_out_of_order_or_range():
+    a = tg.ones(2, 3)
+    with pytest.raises(ValueError, match=r"flatten: start_dim 1 comes after end_dim 0 for a tensor of shape \(2, 3\)"):
+        a.flatten(1, 0)
+    with pytest.raises(IndexError, match="flatten: axis 5 is out of range for 2 axes"):
+        a.flatten(5)
+
+
+def test_where_refuses_a_string_condition():
+    with pytest.raises(TypeError, match="where: the condition must hold booleans"):
+        tg.where("abc", tg.ones(2), 0.0)
+
+
+def test_joins_and_axes_give_errors_that_name_the_op():
+    with pytest.raises(IndexError, match=r"stack: axis 5 is out of range for 2 axes \(valid: -2..1\)"):
+        tg.stack([tg.ones(2), tg.ones(2)], axis=5)
+    with pytest.raises(IndexError, match="concatenate: axis 5 is out of range for 1 axes"):
+        tg.concatenate([tg.ones(2), tg.ones(2)], axis=5)
+    with pytest.raises(ValueError, match="concatenate: cannot join 0-d tensors"):
+        tg.concatenate([tg.tensor(1.0), tg.tensor(2.0)])
+    with pytest.raises(ValueError, match=r"stack: cannot apply to inputs of shapes \(2,\), \(3,\)"):
+        tg.stack([tg.ones(2), tg.ones(3)])
+    with pytest.raises(IndexError, match="transpose: axis 5 is out of range"):
+        tg.ones(2, 3).swapaxes(0, 5)
+    with pytest.raises(ValueError, match="argmax: axis 5 is out of range"):
+        tg.ones(2, 3).argmax(axis=5)
+    with pytest.raises(ValueError, match=r"less: cannot apply to inputs of shapes \(2,\), \(3,\)"):
+        tg.ones(2) < tg.ones(3)
+
+
+def test_an_in_place_change_through_a_slice_view_is_caught():
+    w = tg.tensor([1.0, 2.0], requires_grad=True)
+    y = (w * w).sum()
+    with tg.no_grad():
+        view = w[0:1]
+        view += 1
+    with pytest.raises(RuntimeError, match="was modified in place after the op used it"):
+        y.backward()
+
+
+def test_a_refused_backward_can_be_retried_with_the_same_message():
+    w = tg.tensor([1.0, 2.0], requires_grad=True)
+    y = ((w * 3).exp() * w).sum()
+    with tg.no_grad():
+        w += 1
+    messages = []
+    for _ in range(2):
+        with pytest.raises(RuntimeError) as error:
+            y.backward()
+        messages.append(str(error.value))
+    assert messages[0] == messages[1] and "already freed" not in messages[1]
+
+
+def test_anomaly_mode_with_higher_derivatives_names_the_op_without_a_raw_error():
+    with tg.detect_anomaly(), pytest.raises(tg.AnomalyError) as error:
+        tg.hessian(lambda x: (x**1.5).sum())(tg.tensor([0.0, 1.0]))
+    message = str(error.value)
+    assert "backward of 'pow(0.5)' produced Inf" in message and "created at None" not in message
+    assert "by an earlier backward pass with create_graph=True" in message
+
+
+def test_modules_that_contain_themselves_or_each_other():
+    m = tg.nn.Module()
+    m.w = tg.nn.Parameter([1.0])
+    m.child = m
+    assert m.parameters() == [m.w] and "a module that contains this one" in repr(m)
+    a, b = tg.nn.Sequential(tg.nn.Linear(1, 1)), tg.nn.Sequential()
+    a.other, b.other = b, a
+    assert len(a.parameters()) == 2 and len(a.modules()) == 3 and "Sequential(...)" in repr(a)
+
+
+def test_fit_on_empty_data_says_so():
+    model = tg.nn.Linear(2, 1)
+    with pytest.raises(ValueError, match="batches: the data is empty"):
+        tg.fit(model, tg.nn.mse_loss, tg.optim.SGD(model.parameters(), lr=0.1), (np.zeros((0, 2)), np.zeros((0, 1))),
+               verbose=False)
+
+
+@pytest.mark.parametrize("setting, message", [
+    (dict(lr="0.1"), "SGD: lr must be a number, got '0.1'"),
+    (dict(lr=float("nan")), r"SGD: lr must lie in \(0, inf\), got nan"),
+    (dict(lr=0.1, momentum="a"), "SGD: momentum must be a number"),
+])
+def test_optimizer_settings_are_checked(setting, message):
+    with pytest.raises((TypeError, ValueError), match=message):
+        tg.optim.SGD([tg.ones(1, requires_grad=True)], **setting)
+    with pytest.raises(ValueError, match=r"Adam: betas\[0\] must lie in \[0, 1\), got 1.0"):
+        tg.optim.Adam([tg.ones(1, requires_grad=True)], betas=(1.0, 0.999))
+    with pytest.raises(ValueError, match="Adam: eps must lie in"):
+        tg.optim.Adam([tg.ones(1, requires_grad=True)], eps=-1.0)
+
+
+@pytest.mark.parametrize("formula, message", [
+    ("+".join(["x"] * 990), "nested more than 200 levels deep"),
+    ("-" * 990 + "x", "nested more than 200 levels deep"),
+    ("9" * 400 + " * x", "is too large for a float"),
+    ("1e999 * x", "the number inf is not finite"),
+])
+def test_cli_formulas_that_would_exhaust_python_are_refused(formula, message, capsys):
+    assert cli.main(["diff", "--at", "x=1", "--", formula]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_cli_graph_into_a_missing_folder_is_refused_before_any_work(tmp_path, capsys):
+    assert cli.main(["diff", "x^2", "--at", "x=1", "--graph", str(tmp_path / "missing" / "f.dot")]) == 2
+    assert "--graph: the folder" in capsys.readouterr().err and not (tmp_path / "missing").exists()
