@@ -83,7 +83,9 @@ refused with a message instead of answered with one meaning (see `transpose` and
 | | `torch.nn.functional as F` | `tinygrad_edu.nn.functional as F` |
 | | `nn.Linear(in, out)`, weight (out, in) | `tg.nn.Linear(in, out)`, weight **(in, out)**: `y = x @ W + b` (docs/nn.md) |
 | | `nn.CrossEntropyLoss()` on (N, C, d...) | `tg.nn.CrossEntropyLoss()`, classes on the **last** axis (N, d..., C) |
-| `a.var()` (ddof=0) | `a.var()` (correction=1) | NumPy's ddof=0; `a.var(ddof=1)` is PyTorch's |
+| `a.var(axis=0)` (divides by n) | `a.var(dim=0)` (by n - 1) | both, each with its own meaning: the keyword says which; `ddof=`, `correction=`, `unbiased=` set it; `a.var()` is NumPy's |
+| `a.flatten()`, `a.astype(dt)` (copies) | `a.flatten()`, `a.to(dt)` (may return `a` itself) | `flatten` and `astype` copy as NumPy; `to`, `float`, `double` return the tensor itself when nothing changes, as PyTorch |
+| | `x.long()`, `x.bool()` | `long()` and `astype(int/bool)`: no gradient flows through integers, as PyTorch |
 """
 
 

@@ -77,7 +77,8 @@ def manual_seed(seed: int) -> None:
 
     ``tg.randn``, ``tg.rand``, the layer initialisers (nn/init.py) and ``Dropout`` all draw from
     NumPy's global generator -- so that ``np.random.seed(1)`` reproduces the tutorials' draws --
-    and this is ``np.random.seed(seed)``.
+    and this seeds it with ``np.random.seed(seed)``; it also seeds the generator that shuffles
+    batches (``tg.fit(..., shuffle=True)``, ``tg.data.batches``).
 
     >>> import tinygrad_edu as tg
     >>> tg.manual_seed(0); a = tg.randn(3)
@@ -87,3 +88,6 @@ def manual_seed(seed: int) -> None:
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**32:
         raise ValueError(f"manual_seed: the seed must be an int in 0..2**32-1 (NumPy's range), got {seed!r}")
     np.random.seed(int(seed))
+    from .data.batches import seed_shuffling  # (tg.data builds on this module)
+
+    seed_shuffling(int(seed))

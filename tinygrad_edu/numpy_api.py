@@ -8,7 +8,8 @@ def _method_as_function(method_name):
     method = getattr(Tensor, method_name)
 
     def function(x, *args, **kwargs):
-        return method(as_tensor(x), *args, **kwargs)
+        like = next((a for a in args if isinstance(a, Tensor)), None)  # tg.maximum(0, t32) stays float32
+        return method(as_tensor(x, like), *args, **kwargs)
 
     function.__name__ = function.__qualname__ = method_name
     function.__doc__ = f"``tg.{method_name}(x, ...)`` is ``x.{method_name}(...)``.\n\n{method.__doc__ or ''}"

@@ -2,12 +2,22 @@
 import numpy as np
 
 
+_shuffling = np.random.default_rng()  # for shuffle=True without a seed; tg.manual_seed seeds it
+
+
+def seed_shuffling(seed):
+    """Restart the shuffling generator from ``seed`` (called by ``tg.manual_seed``)."""
+    global _shuffling
+    _shuffling = np.random.default_rng(seed)
+
+
 def batches(inputs, targets, batch_size=None, shuffle=False, seed=None):
     """Yield (inputs, targets) batches of ``batch_size`` rows (the last may be smaller).
 
     ``batch_size=None`` yields the whole set once. ``shuffle=True`` permutes the rows with
-    ``np.random.default_rng(seed)`` -- its own generator, so it never disturbs the global one
-    the tutorials' initialisers draw from.
+    ``np.random.default_rng(seed)``, or without a seed with the library's shuffling generator
+    (which ``tg.manual_seed`` seeds) -- never NumPy's global one, so shuffling does not disturb
+    the draws the tutorials' initialisers make.
 
     >>> import numpy as np
     >>> [x.tolist() for x, _ in batches(np.arange(5), np.arange(5), batch_size=2)]
@@ -22,7 +32,7 @@ def batches(inputs, targets, batch_size=None, shuffle=False, seed=None):
     size = n if batch_size is None else int(batch_size)
     if size <= 0:
         raise ValueError(f"batches: batch_size must be positive, got {batch_size}")
-    order = np.random.default_rng(seed).permutation(n) if shuffle else None
+    order = (np.random.default_rng(seed) if seed is not None else _shuffling).permutation(n) if shuffle else None
     for start in range(0, n, size):
         if order is None:
             yield inputs[start : start + size], targets[start : start + size]

@@ -68,20 +68,23 @@ def read_idx(path, expected_magic, expected_count=None):
         with _open(path) as f:
             header = f.read(16 if expected_magic == 2051 else 8)
             shape = _idx_shape(path, header, expected_magic, expected_count, kind)
-            data = np.empty(int(np.prod(shape)), dtype=np.uint8)  # pages are committed only as they are filled
-            filled = 0
-            while filled < data.size:
-                got = f.readinto(memoryview(data)[filled:filled + CHUNK])
-                if not got:
-                    raise MnistError(f"{path}: {filled} bytes of data where the header promises {data.size}; "
+            promised = int(np.prod(shape))
+            if not str(path).endswith(".gz") and os.path.getsize(path) - len(header) != promised:
+                raise MnistError(f"{path}: {os.path.getsize(path) - len(header)} bytes of data where the header "
+                                 f"promises {promised}; the file is truncated or corrupted")
+            data = bytearray()  # grows with what is really there, never past the promise
+            while len(data) < promised:
+                chunk = f.read(min(CHUNK, promised - len(data)))
+                if not chunk:
+                    raise MnistError(f"{path}: {len(data)} bytes of data where the header promises {promised}; "
                                      "the file is truncated or corrupted")
-                filled += got
+                data += chunk
             if f.read(1):
-                raise MnistError(f"{path}: more data than the header promises ({data.size} bytes); "
+                raise MnistError(f"{path}: more data than the header promises ({promised} bytes); "
                                  "the file is corrupted or not an MNIST file")
-    except (OSError, EOFError, gzip.BadGzipFile, zlib.error) as error:  # "not a gzipped file", "compressed file ended"
+    except (OSError, EOFError, zlib.error) as error:  # gzip's "not a gzipped file", "compressed file ended"
         raise MnistError(f"{path}: cannot be read ({error}); the file is truncated or corrupted") from None
-    data = data.reshape(shape)
+    data = np.frombuffer(data, dtype=np.uint8).reshape(shape)  # over the bytearray: writable, no copy
     if kind == "labels" and data.size and data.max() > 9:
         raise MnistError(f"{path}: a label of {data.max()}; MNIST labels are the digits 0-9")
     return data

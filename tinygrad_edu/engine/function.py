@@ -215,7 +215,7 @@ class Function:
         arrays, needs, requires_grad = [], [], False
         for x in inputs:
             if isinstance(x, Tensor):
-                arrays.append(x.data)
+                arrays.append(x._data)  # the slot itself: .data is a property that checks assignments
                 wants = x.requires_grad
                 needs.append(wants)
                 requires_grad = requires_grad or wants
@@ -251,7 +251,7 @@ class Function:
             anomaly.note_forward(node, inputs, out, record)
         if record:
             t = _new(Tensor)  # Tensor._make, written out: this is the hottest line of the engine
-            t.data, t.requires_grad, t.grad_fn, t._grad, t._origin = out, True, node, None, None
+            t._data, t.requires_grad, t.grad_fn, t._grad, t._origin = out, True, node, None, None
             if node.saved and node.saved[0] is out:  # backward reads the output: note its version
                 counter = t.versions()
                 node.output_versions = (counter, counter.version)

@@ -28,7 +28,9 @@ def _values(args):
 
 
 def _power(a, b):
-    return as_tensor(a) ** b if not isinstance(a, Tensor) or isinstance(b, Tensor) else a ** b
+    if isinstance(a, Tensor) and not isinstance(b, Tensor):
+        return a**b  # a fixed exponent: the PowConst op
+    return ops.Pow.apply(_operand(a), _operand(b))  # a number base stays a number: float32 stays float32
 
 
 def _logaddexp(a, b):
@@ -45,8 +47,8 @@ UFUNCS = {
     np.true_divide: lambda a, b: ops.Div.apply(_operand(a), _operand(b)),
     np.power: _power,
     np.matmul: lambda a, b: as_tensor(a) @ b,
-    np.maximum: lambda a, b: as_tensor(a).maximum(b),
-    np.minimum: lambda a, b: as_tensor(a).minimum(b),
+    np.maximum: lambda a, b: ops.Maximum.apply(_operand(a), _operand(b)),
+    np.minimum: lambda a, b: ops.Minimum.apply(_operand(a), _operand(b)),
     np.negative: lambda a: -a,
     np.positive: lambda a: a,
     np.exp: lambda a: a.exp(),
@@ -139,9 +141,10 @@ def _where(condition, x=None, y=None):
     return where(condition, x, y)
 
 
-def _clip(a, a_min=None, a_max=None, out=None, **extra):
+def _clip(a, a_min=None, a_max=None, out=None, *, min=None, max=None, **extra):  # noqa: A002 - NumPy 2's names
     _reject("clip", {"out": out, **extra})
-    return as_tensor(a).clip(extra.get("min", a_min), extra.get("max", a_max))
+    low, high = (None if v is np._NoValue else v for v in (a_min if min is None else min, a_max if max is None else max))
+    return as_tensor(a).clip(low, high)
 
 
 def _made(make):
@@ -186,13 +189,16 @@ FUNCTIONS = {
 }
 
 # functions that only read values: they run on the arrays (no gradient is involved)
+# Functions that only look at the values (shapes, comparisons, indices, files): computed on them.
 READ_ONLY = {
     np.shape, np.ndim, np.size, np.result_type, np.can_cast, np.allclose, np.isclose, np.array_equal,
     np.array_equiv, np.array2string, np.array_repr, np.array_str, np.count_nonzero, np.nonzero,
     np.argwhere, np.flatnonzero, np.iscomplexobj, np.isrealobj, np.save, np.savez, np.savez_compressed,
-    np.savetxt, np.copyto, np.histogram, np.unique, np.sort, np.argsort, np.percentile, np.quantile,
-    np.median,
+    np.savetxt, np.argsort,
 }
+# Functions whose results are values a gradient would have to flow through, which the engine has
+# no op for: fine on tensors that need no gradient, refused on ones that do (never a silent 0).
+VALUES_WITHOUT_GRADIENT = {np.sort, np.median, np.percentile, np.quantile, np.unique, np.histogram}
 
 
 def array_function(func, types, args, kwargs):
@@ -201,14 +207,32 @@ def array_function(func, types, args, kwargs):
         return NotImplemented
     if func in FUNCTIONS:
         return FUNCTIONS[func](*args, **kwargs)
-    if func in READ_ONLY:
-        return func(*_plain(args), **{k: _plain_one(v) for k, v in kwargs.items()})
     name = getattr(func, "__name__", str(func))
+    if func is np.copyto and isinstance(args[0] if args else kwargs.get("dst"), Tensor):
+        raise TypeError("np.copyto into a Tensor is not supported: write t[...] = value (inside tg.no_grad() "
+                        "when t is part of a graph), or np.copyto(t.data, value) to bypass autograd")
+    if func in VALUES_WITHOUT_GRADIENT and _requires_grad(args, kwargs):
+        raise TypeError(
+            f"np.{name} on a Tensor that requires grad would lose the gradient (the engine has no op for "
+            f"it). Use np.{name}(t.data) for the values without a gradient, or t.detach()."
+        )
+    if func in READ_ONLY or func in VALUES_WITHOUT_GRADIENT or func is np.copyto:
+        return func(*_plain(args), **{k: _plain_one(v) for k, v in kwargs.items()})
     raise TypeError(
         f"np.{name} is not supported on Tensors: a NumPy function the engine does not know would lose "
         f"the gradient. Use the Tensor methods (t.sum(), t.reshape(), tg.concatenate(...), ...), or "
         f"np.{name}(t.data) to compute on the values without a gradient."
     )
+
+
+def _requires_grad(args, kwargs):
+    values = list(args) + list(kwargs.values())
+    for value in values:
+        if isinstance(value, (list, tuple)):
+            values.extend(value)
+        elif isinstance(value, Tensor) and value.requires_grad:
+            return True
+    return False
 
 
 def _plain_one(value):

@@ -83,7 +83,7 @@ class Tensor(TensorMath, TensorShape):
     ``"layers.0.weight"``, given the first time the model runs).
     """
 
-    __slots__ = ("data", "requires_grad", "grad_fn", "_grad", "_origin", "__dict__", "__weakref__")
+    __slots__ = ("_data", "requires_grad", "grad_fn", "_grad", "_origin", "__dict__", "__weakref__")
     # Rarely set, so class-level defaults: a tensor stores them only when they change.
     name = None
     path = None  # where a Module keeps it ("layers.0.weight"), set the first time the model runs
@@ -93,7 +93,7 @@ class Tensor(TensorMath, TensorShape):
     def __init__(self, data, requires_grad=False, dtype=None, name=None):
         array = _to_array(data, dtype)
         _check_can_require_grad(array, requires_grad)
-        self.data = array
+        self._data = array
         self.requires_grad = bool(requires_grad)
         self.grad_fn = None
         self._grad = None
@@ -105,7 +105,7 @@ class Tensor(TensorMath, TensorShape):
     def _make(data, requires_grad=False, grad_fn=None, origin=None):
         """Fast internal constructor for arrays the engine made itself: no checks, no copy."""
         t = _new(Tensor)
-        t.data = data
+        t._data = data
         t.requires_grad = requires_grad
         t.grad_fn = grad_fn
         t._grad = None
@@ -113,6 +113,25 @@ class Tensor(TensorMath, TensorShape):
         return t
 
     # ------------------------------------------------------------------ array attributes
+    @property
+    def data(self) -> np.ndarray:
+        """The values, a NumPy array (always an ndarray, 0-d included).
+
+        Assigning replaces the values without autograd noticing -- PyTorch's escape hatch,
+        ``w.data = w.data - lr * w.grad`` -- so the new value is checked and made an array of
+        numbers first: a Tensor gives its array, a list or number becomes an array.
+        """
+        return self._data
+
+    @data.setter
+    def data(self, value):
+        if isinstance(value, Tensor):
+            value = value._data
+        elif not isinstance(value, np.ndarray) or value.dtype.kind not in "fiub":
+            value = _to_array(value, self._data.dtype if self._data.dtype.kind == "f" else None)
+        _check_can_require_grad(value, self.requires_grad)
+        self._data = value
+
     @property
     def shape(self) -> tuple:
         """The array's shape, a tuple (``()`` for a single number)."""
@@ -135,7 +154,7 @@ class Tensor(TensorMath, TensorShape):
 
     def numpy(self) -> np.ndarray:
         """The underlying array (shared, not copied: writing to it changes the tensor)."""
-        return self.data
+        return self._data
 
     def __array__(self, dtype=None, copy=None):
         if dtype is not None and dtype != self.data.dtype:

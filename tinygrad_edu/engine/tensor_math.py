@@ -203,10 +203,21 @@ class TensorMath:
         return ops.Minimum.apply(self, _operand(other))
 
     def clip(self, min=None, max=None) -> Tensor:  # noqa: A002 - NumPy's and PyTorch's names
-        """Clamp into [min, max] (either may be None); the gradient passes inside, ends included."""
+        """Clamp into [min, max] (either may be None); the gradient passes inside, ends included.
+
+        The bounds are numbers, or tensors (arrays) that broadcast against ``self``; a bound
+        that requires grad gets the gradient where it is the result, as in PyTorch.
+        """
         if min is None and max is None:
             raise ValueError("clip: give min=, max= or both")
-        return ops.Clip.apply(self, low=min, high=max)
+        if isinstance(min, (numbers.Number, type(None))) and isinstance(max, (numbers.Number, type(None))):
+            return ops.Clip.apply(self, low=min, high=max)
+        out = self  # bounds given per element: pick with where, so each side gets its own gradient
+        if min is not None:
+            out = tensor.where(out < min, min, out)
+        if max is not None:
+            out = tensor.where(out > max, max, out)
+        return out
 
     clamp = clip  # PyTorch's name
 
@@ -222,21 +233,33 @@ class TensorMath:
         total = self.sum(axis, keepdims)
         return total / (self.data.size // max(total.data.size, 1))
 
-    def var(self, axis=None, keepdims=False, ddof=0, *, dim=None, keepdim=None) -> Tensor:
-        """Variance as NumPy computes it: mean squared deviation, divided by n - ddof.
+    def var(self, axis=None, *, keepdims=False, ddof=None, dim=None, keepdim=None, correction=None,
+            unbiased=None) -> Tensor:
+        """Variance: the mean squared deviation, divided by n - ddof.
 
-        NumPy's default ``ddof=0``, not PyTorch's ``correction=1``: ``t.var(ddof=1)`` is
-        ``torch.var(t)``.
+        NumPy's call, ``t.var(axis=0)``, divides by n (``ddof=0``); PyTorch's, ``t.var(dim=0)``,
+        by n - 1, as ``torch.var`` does -- the keyword you use says which you mean.
+        ``ddof=``, ``correction=`` and ``unbiased=`` set it explicitly. With n - ddof <= 0 the
+        result is inf, as in NumPy (with its warning).
+
+        >>> import tinygrad_edu as tg
+        >>> t = tg.tensor([1.0, 2.0, 3.0, 4.0])
+        >>> t.var(axis=0).item(), t.var(dim=0).item(), t.var(ddof=1).item()
+        (1.25, 1.6666666666666667, 1.6666666666666667)
         """
+        ddof = _degrees_of_freedom(ddof, correction, unbiased, pytorch_style=dim is not None)
         axis, keepdims = reduction_axis("var", self.data.shape, axis, keepdims, dim, keepdim)
         centered = self - self.mean(axis, keepdims=True)
         total = (centered * centered).sum(axis, keepdims)
         count = self.data.size // max(total.data.size, 1)
-        return total / (count - ddof)
+        return total / max(count - ddof, 0)
 
-    def std(self, axis=None, keepdims=False, ddof=0, *, dim=None, keepdim=None) -> Tensor:
-        """Standard deviation, ``sqrt(var)``, with NumPy's ``ddof=0`` by default (as ``var``)."""
-        return self.var(axis, keepdims, ddof, dim=dim, keepdim=keepdim).sqrt()
+    def std(self, axis=None, *, keepdims=False, ddof=None, dim=None, keepdim=None, correction=None,
+            unbiased=None) -> Tensor:
+        """Standard deviation, ``sqrt(var)``, with the same ``ddof`` rule as `var`. Where it is
+        0 its gradient is NaN (the slope of sqrt at 0 times 0; PyTorch gives 0 there)."""
+        return self.var(axis, keepdims=keepdims, ddof=ddof, dim=dim, keepdim=keepdim, correction=correction,
+                        unbiased=unbiased).sqrt()
 
     def max(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
         """Largest element(s); tied elements share the gradient equally.
@@ -272,12 +295,31 @@ class TensorMath:
     def softmax(self, axis=-1, *, dim=None) -> Tensor:
         """e^x / sum(e^x) along ``axis``; shifted by the max first so e^x cannot overflow."""
         axis, _ = reduction_axis("softmax", self.data.shape, axis, False, dim, default=-1)
+        if self.data.size == 0:  # nothing to normalise (NumPy's max has no answer for an empty axis)
+            return self * 1.0
         return ops.Softmax.apply(self, axis=axis)
 
     def log_softmax(self, axis=-1, *, dim=None) -> Tensor:
         """x - log(sum(e^x)) along ``axis``, computed with the log-sum-exp trick (no overflow)."""
         axis, _ = reduction_axis("log_softmax", self.data.shape, axis, False, dim, default=-1)
+        if self.data.size == 0:
+            return self * 1.0
         return ops.LogSoftmax.apply(self, axis=axis)
+
+
+def _degrees_of_freedom(ddof, correction, unbiased, pytorch_style):
+    given = [(name, value) for name, value in (("ddof", ddof), ("correction", correction), ("unbiased", unbiased))
+             if value is not None]
+    if len(given) > 1:
+        raise TypeError(f"var: got {' and '.join(n + '=' for n, _ in given)}; give one (they mean the same)")
+    if not given:
+        return 1 if pytorch_style else 0
+    name, value = given[0]
+    if name == "unbiased":
+        return int(bool(value))
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0:
+        raise TypeError(f"var: {name} must be an int >= 0, got {value!r}")
+    return int(value)
 
 
 def reduction_axis(op, shape, axis, keepdims, dim=None, keepdim=None, default=None):
@@ -287,7 +329,11 @@ def reduction_axis(op, shape, axis, keepdims, dim=None, keepdim=None, default=No
     NumPy accepts an int, a tuple, or None for ``axis``; lists become tuples. An axis out of
     range is refused here, naming the op, the shape and the valid range.
     """
+    if isinstance(dim, (tuple, list)) and len(dim) == 0:
+        dim, axis = None, default if axis is None else axis  # PyTorch: dim=[] means every axis
     axis = numpy_or_pytorch_axis(op, axis, dim, default)
+    if len(shape) == 0 and axis in (0, -1):
+        axis = None  # a 0-d tensor's one "axis", as NumPy and PyTorch accept it
     if keepdim is not None:
         if keepdims:
             raise TypeError(f"{op}: got both keepdims= and keepdim=; give one (they mean the same)")

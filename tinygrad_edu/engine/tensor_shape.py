@@ -63,21 +63,29 @@ class TensorShape:
 
     def flatten(self, start_dim=0, end_dim=-1) -> Tensor:
         """Merge axes ``start_dim..end_dim`` into one (all of them by default, as NumPy;
-        ``flatten(1)`` keeps the batch axis, as PyTorch)."""
+        ``flatten(1)`` keeps the batch axis, as PyTorch), in a copy as NumPy's."""
         if self.ndim == 0:
-            return self.reshape(1)
+            return self.reshape(1).clone()
         start, end = (axis_index("flatten", a, self.ndim) for a in (start_dim, end_dim))
         if start > end:
             raise ValueError(
                 f"flatten: start_dim {start_dim} comes after end_dim {end_dim} for a tensor of shape "
                 f"{shape_str(self.shape)}; give the first axis to merge, then the last"
             )
-        return self.reshape(self.shape[:start] + (-1,) + self.shape[end + 1 :])
+        merged = int(np.prod(self.shape[start : end + 1]))  # not -1: an empty batch has nothing to infer from
+        flat = self.reshape(self.shape[:start] + (merged,) + self.shape[end + 1 :])
+        # a copy, as NumPy's flatten (PyTorch's may be a view or a copy): writing to it never changes self
+        return flat.clone() if flat is self or np.may_share_memory(flat.data, self.data) else flat
 
     def squeeze(self, axis=None, *, dim=None) -> Tensor:
         """Drop axes of length 1: all of them, or the ones named (each must have length 1,
         as in NumPy; PyTorch would silently keep a longer one)."""
         axis = numpy_or_pytorch_axis("squeeze", axis, dim)
+        if self.ndim == 0:  # nothing to drop; axis 0 or -1 is accepted, as NumPy and PyTorch do
+            if axis is not None:
+                for a in axis if isinstance(axis, (tuple, list)) else (axis,):
+                    axis_index("squeeze", a, 0)
+            return self
         if axis is None:
             return self.reshape(tuple(n for n in self.shape if n != 1))
         axes = {axis_index("squeeze", a, self.ndim) for a in (axis if isinstance(axis, (tuple, list)) else (axis,))}
@@ -107,7 +115,7 @@ class TensorShape:
 
     def broadcast_to(self, shape) -> Tensor:
         """Repeat along new or size-1 axes to ``shape`` (NumPy's rules); backward sums them back."""
-        shape = tuple(shape)
+        shape = (shape,) if isinstance(shape, numbers.Integral) else tuple(shape)
         if shape == self.data.shape:
             return self
         return ops.BroadcastTo.apply(self, shape=shape)
@@ -151,8 +159,10 @@ class TensorShape:
 
     def swapaxes(self, axis1, axis2) -> Tensor:
         """Exchange two axes, as NumPy's ``swapaxes`` (and PyTorch's ``transpose(d0, d1)``)."""
-        axes = list(range(self.ndim))
         first, second = axis_index("transpose", axis1, self.ndim), axis_index("transpose", axis2, self.ndim)
+        if self.ndim == 0 or first == second:
+            return self
+        axes = list(range(self.ndim))
         axes[first], axes[second] = axes[second], axes[first]
         return ops.Transpose.apply(self, axes=tuple(axes))
 
@@ -166,43 +176,56 @@ class TensorShape:
         return ops.Clone.apply(self)
 
     # ------------------------------------------------------------------ dtype
-    def astype(self, dtype) -> Tensor:
-        """The values in another dtype (a copy); the gradient flows back in the original dtype."""
-        if np.dtype(dtype) == self.data.dtype:
-            return self
-        return ops.Cast.apply(self, dtype=dtype)
+    def astype(self, dtype, copy=True) -> Tensor:
+        """The values in another dtype, a copy as NumPy's (``copy=False`` returns the tensor
+        itself when the dtype is already right). The gradient flows back in the original dtype;
+        through integers and booleans none flows (the result does not require grad)."""
+        dtype = np.dtype(dtype)
+        if dtype == self.data.dtype:
+            return ops.Clone.apply(self) if copy else self
+        cast = ops.Cast if dtype.kind in "fc" else ops.CastToIntegers
+        return cast.apply(self, dtype=dtype)
 
     def float(self) -> Tensor:
-        """As float32 (PyTorch's ``float()``; NumPy's float64 is `double`)."""
-        return self.astype(np.float32)
+        """As float32 (PyTorch's ``float()``; NumPy's float64 is `double`); the tensor itself
+        when it already is float32, as in PyTorch."""
+        return self.astype(np.float32, copy=False)
 
     def double(self) -> Tensor:
-        """As float64, the default dtype here."""
-        return self.astype(np.float64)
+        """As float64, the default dtype here (the tensor itself when it already is, as PyTorch's)."""
+        return self.astype(np.float64, copy=False)
 
     def long(self) -> Tensor:
         """As int64 (class labels, indices); no gradient flows through integers."""
-        return self.astype(np.int64)
+        return self.astype(np.int64, copy=False)
 
     def to(self, *args, dtype=None, device=None) -> Tensor:
         """PyTorch's ``to``: ``t.to(np.float32)``, ``t.to("float32")``, ``t.to(other)`` (other's
         dtype); the device is always ``"cpu"``, so ``t.to("cpu")`` is ``t``."""
-        for arg in args:
-            if isinstance(arg, TensorShape):
-                dtype = arg.dtype
-            elif isinstance(arg, str) and arg.split(":")[0] in ("cpu", "cuda", "mps", "meta"):
-                device = arg
-            else:
-                dtype = arg
-        if device is not None and str(device).split(":")[0] != "cpu":
-            raise ValueError(f"to({device!r}): tinygrad_edu runs on the CPU with NumPy; the device is 'cpu'")
+        dtype = target_dtype("to", args, dtype, device)
         if dtype is None:
             return self
-        try:
-            dtype = np.dtype(dtype)
-        except TypeError:
-            raise TypeError(f"to({dtype!r}): not a dtype; give a NumPy dtype such as np.float32 or 'float64'") from None
-        return self.astype(dtype)
+        return self.astype(dtype, copy=False)  # PyTorch's to() returns the tensor itself when nothing changes
+
+
+def target_dtype(op, args, dtype=None, device=None):
+    """The dtype a PyTorch-style ``to(...)`` call asks for (None: keep it), after checking that
+    any device named is the CPU. Shared by `Tensor.to` and `Module.to`."""
+    for arg in args:
+        if isinstance(arg, TensorShape):
+            dtype = arg.dtype
+        elif isinstance(arg, str) and arg.split(":")[0] in ("cpu", "cuda", "mps", "meta"):
+            device = arg
+        else:
+            dtype = arg
+    if device is not None and str(device).split(":")[0] != "cpu":
+        raise ValueError(f"{op}({device!r}): tinygrad_edu runs on the CPU with NumPy; the device is 'cpu'")
+    if dtype is None:
+        return None
+    try:
+        return np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"{op}({dtype!r}): not a dtype; give a NumPy dtype such as np.float32 or 'float64'") from None
 
 
 def axis_index(op, axis, ndim) -> int:

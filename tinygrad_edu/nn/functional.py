@@ -51,12 +51,18 @@ def leaky_relu(x, negative_slope=0.01):
 
 def softmax(x, dim=-1):
     """e^x / sum(e^x) along ``dim`` (the last axis by default)."""
-    return as_tensor(x).softmax(axis=dim)
+    return as_tensor(x).softmax(axis=_one_dim("softmax", dim))
 
 
 def log_softmax(x, dim=-1):
     """log(softmax(x)) along ``dim``, without overflow."""
-    return as_tensor(x).log_softmax(axis=dim)
+    return as_tensor(x).log_softmax(axis=_one_dim("log_softmax", dim))
+
+
+def _one_dim(name, dim):
+    if dim is None:  # PyTorch guesses an axis here (with a deprecation warning); we do not guess
+        raise TypeError(f"{name}: give dim=, the axis to normalise over (-1 for the last)")
+    return dim
 
 
 def linear(x, weight, bias=None):

@@ -4,6 +4,8 @@
 ``y = x @ W + b`` reads as they write it; PyTorch stores the transpose, (out, in), and computes
 ``x @ W.T + b``. docs/nn.md shows how to move weights between the two.
 """
+import numbers
+
 import numpy as np
 
 from ..engine.function import shape_str
@@ -80,11 +82,11 @@ class Tanh(Module):
 
 
 class Softmax(Module):
-    """Softmax along ``axis`` (the last by default): positive values that sum to 1."""
+    """Softmax along ``axis`` (the last by default; ``dim=`` as PyTorch): positive values that sum to 1."""
 
-    def __init__(self, axis=-1):
+    def __init__(self, axis=-1, *, dim=None):
         super().__init__()
-        self.axis = axis
+        self.axis = axis if dim is None else dim
 
     def forward(self, x):
         return x.softmax(axis=self.axis)
@@ -108,7 +110,7 @@ class Dropout(Module):
 
     def __init__(self, p=0.5):
         super().__init__()
-        if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0.0 <= p <= 1.0:
+        if isinstance(p, bool) or not isinstance(p, numbers.Real) or not 0.0 <= p <= 1.0:
             raise ValueError(f"Dropout: p is the probability of dropping an element, in [0, 1]; got {p!r}")
         self.p = float(p)
 

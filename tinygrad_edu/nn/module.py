@@ -10,6 +10,7 @@ import numpy as np
 
 from ..engine.function import grad_mode, shape_str
 from ..engine.tensor import Tensor, _to_array
+from ..engine.tensor_shape import target_dtype
 
 
 class Parameter(Tensor):
@@ -107,7 +108,10 @@ class Module:
     def register_buffer(self, name, value):
         """Keep a Tensor that is state but not learned (BatchNorm's running mean): it is saved
         and loaded with the parameters and cast by ``to()``, but no optimizer sees it."""
-        buffer = value if isinstance(value, Tensor) else Tensor(value)
+        if isinstance(value, Tensor):
+            buffer = value
+        else:  # an array keeps its dtype (a counter stays an integer)
+            buffer = Tensor(value, dtype=value.dtype if isinstance(value, np.ndarray) else None)
         setattr(self, name, buffer)
         self.__dict__.setdefault("_buffer_names", []).append(name)
         return buffer
@@ -150,10 +154,13 @@ class Module:
         """Evaluation mode: `Dropout` passes everything, `BatchNorm1d` uses its running statistics."""
         return self.train(False)
 
-    def to(self, dtype):
+    def to(self, *args, dtype=None, device=None):
         """Cast every parameter and floating buffer to ``dtype``, in place (``model.to(np.float32)``);
-        their gradients are dropped. Cast before making the optimizer, as in PyTorch."""
-        dtype = np.dtype(dtype)
+        their gradients are dropped. Cast before making the optimizer, as in PyTorch. The device
+        is always the CPU: ``model.to("cpu")`` changes nothing."""
+        dtype = target_dtype("Module.to", args, dtype, device)
+        if dtype is None:
+            return self
         if dtype.kind != "f":
             raise TypeError(f"Module.to: parameters must stay floating point, got {dtype}")
         for _, tensor in self._state():

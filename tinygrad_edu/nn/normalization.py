@@ -3,6 +3,8 @@
 Both are compositions of Tensor ops -- mean, variance, a division by a square root -- so their
 gradients come from autodiff like everything else, and their graphs can be drawn.
 """
+import numbers
+
 import numpy as np
 
 from ..engine.function import no_grad, shape_str
@@ -15,7 +17,8 @@ class BatchNorm1d(Module):
 
     Input (N, C) or (N, C, L), features on axis 1 as in PyTorch. In training the statistics
     are the batch's (the biased variance) and the running statistics move towards them by
-    ``momentum`` (the running variance uses the unbiased one, as PyTorch); in ``eval()`` mode
+    ``momentum`` (the running variance uses the unbiased one, as PyTorch; ``momentum=None``
+    keeps the plain average of all batches, counted in ``num_batches_tracked``); in ``eval()`` mode
     the running statistics are used, so one sample at a time gives the same answer as a batch.
 
     >>> import tinygrad_edu as tg
@@ -27,12 +30,16 @@ class BatchNorm1d(Module):
 
     def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True, dtype=None):
         super().__init__()
+        if momentum is not None and (isinstance(momentum, bool) or not isinstance(momentum, numbers.Real)
+                                     or not 0.0 <= momentum <= 1.0):
+            raise ValueError(f"BatchNorm1d: momentum must be a number in [0, 1], or None for a plain average; got {momentum!r}")
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         dtype = np.dtype(dtype or np.float64)
         self.weight = Parameter(np.ones(num_features, dtype)) if affine else None
         self.bias = Parameter(np.zeros(num_features, dtype)) if affine else None
         self.register_buffer("running_mean", np.zeros(num_features, dtype))
         self.register_buffer("running_var", np.ones(num_features, dtype))
+        self.register_buffer("num_batches_tracked", np.array(0, dtype=np.int64))
 
     def forward(self, x):
         x = x if isinstance(x, Tensor) else Tensor(x)
@@ -52,7 +59,9 @@ class BatchNorm1d(Module):
                 )
             mean, var = x.mean(axis=axes, keepdims=True), x.var(axis=axes, keepdims=True)
             with no_grad():  # Tensor updates in place, which tg.compile writes into its program too
-                m = self.momentum
+                self.num_batches_tracked += 1
+                # momentum=None: the plain average of every batch so far, as PyTorch
+                m = self.momentum if self.momentum is not None else 1.0 / int(self.num_batches_tracked.item())
                 self.running_mean *= 1 - m
                 self.running_mean += m * mean.reshape(-1)
                 self.running_var *= 1 - m

@@ -7,7 +7,7 @@ two-mode and program tests cover it.
 """
 from .arithmetic import Add, Div, Mul, Neg, Pow, PowConst, Sub
 from .linalg import Matmul
-from .movement import BroadcastTo, Cast, Clone, Concatenate, GetItem, Reshape, ScatterAdd, Stack, Transpose
+from .movement import BroadcastTo, Cast, CastToIntegers, Clone, Concatenate, GetItem, Reshape, ScatterAdd, Stack, Transpose
 from .nograd import NoGradient
 from .reduce import Max, Min, Sum
 from .softmax import LogSoftmax, Softmax
@@ -16,7 +16,7 @@ from .unary import Abs, Cos, Exp, Log, Relu, Sigmoid, Sin, Softplus, Tanh
 
 __all__ = [
     "Add", "Sub", "Mul", "Div", "Neg", "Pow", "PowConst", "Matmul",
-    "BroadcastTo", "Cast", "Clone", "Concatenate", "GetItem", "Reshape", "ScatterAdd", "Stack", "Transpose",
+    "BroadcastTo", "Cast", "CastToIntegers", "Clone", "Concatenate", "GetItem", "Reshape", "ScatterAdd", "Stack", "Transpose",
     "Max", "Min", "Sum", "LogSoftmax", "Softmax", "Clip", "Maximum", "Minimum", "Where", "NoGradient",
     "Abs", "Cos", "Exp", "Log", "Relu", "Sigmoid", "Sin", "Softplus", "Tanh",
 ]

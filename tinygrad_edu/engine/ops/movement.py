@@ -196,3 +196,11 @@ class Cast(Function):
 
     def backward(self, grad, x):
         return grad.astype(x.dtype)
+
+
+class CastToIntegers(Cast):
+    """``astype`` to integers or booleans: the values are rounded or thresholded, so no gradient
+    flows back (as in PyTorch, the result does not require grad)."""
+
+    __slots__ = ()
+    differentiable = False
