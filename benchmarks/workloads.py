@@ -368,6 +368,128 @@ def scalar_torch(terms):
     return x.grad.item()
 
 
+# ----------------------------------------------------------------------------- LeNet step, batch 64
+def cnn_data(steps):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(steps, 64, 1, 28, 28)).astype(np.float32)
+    labels = rng.integers(0, 10, size=(steps, 64))
+
+    def uniform(shape, fan_in):
+        return rng.uniform(-fan_in**-0.5, fan_in**-0.5, shape).astype(np.float32)
+
+    params = [uniform((6, 1, 5, 5), 25), uniform(6, 25), uniform((16, 6, 5, 5), 150), uniform(16, 150),
+              uniform((400, 120), 400), uniform(120, 400), uniform((120, 84), 120), uniform(84, 120),
+              uniform((84, 10), 84), uniform(10, 84)]
+    return X, labels, params
+
+
+def _windows(x, k, padding):
+    if padding:
+        x = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    return np.lib.stride_tricks.sliding_window_view(x, (k, k), axis=(2, 3)), x.shape
+
+
+def _conv_forward(x, w, b, padding):
+    cols, padded = _windows(x, w.shape[2], padding)  # (N, C, OH, OW, k, k)
+    out = np.tensordot(cols, w, axes=([1, 4, 5], [1, 2, 3])).transpose(0, 3, 1, 2) + b.reshape(1, -1, 1, 1)
+    return out, (cols, padded)
+
+
+def _conv_backward(g, w, cache, padding, need_input=True):
+    cols, padded = cache
+    dw = np.tensordot(g, cols, axes=([0, 2, 3], [0, 2, 3]))
+    db = g.sum(axis=(0, 2, 3))
+    dx = None
+    if need_input:
+        k = w.shape[2]
+        patches = np.tensordot(g, w, axes=([1], [0])).transpose(0, 3, 1, 2, 4, 5)  # (N, C, OH, OW, k, k)
+        dx = np.zeros(padded, dtype=g.dtype)
+        oh, ow = g.shape[2:]
+        for u in range(k):
+            for v in range(k):
+                dx[:, :, u : u + oh, v : v + ow] += patches[:, :, :, :, u, v]
+        if padding:
+            dx = dx[:, :, padding:-padding, padding:-padding]
+    return dx, dw, db
+
+
+def _pool_forward(x):
+    n, c, h, w = x.shape
+    blocks = x.reshape(n, c, h // 2, 2, w // 2, 2)
+    out = blocks.max(axis=(3, 5))
+    mask = blocks == out[:, :, :, None, :, None]
+    return out, mask / mask.sum(axis=(3, 5), keepdims=True)
+
+
+def cnn_numpy_step(params, x, label, lr=np.float32(0.01)):
+    """One SGD step of LeNet written by hand in NumPy: im2col convolutions, 2x2 max pooling."""
+    W1, b1, W2, b2, W3, b3, W4, b4, W5, b5 = params
+    n = len(x)
+    c1, cache1 = _conv_forward(x, W1, b1, 2)
+    r1 = np.maximum(c1, 0)
+    p1, share1 = _pool_forward(r1)
+    c2, cache2 = _conv_forward(p1, W2, b2, 0)
+    r2 = np.maximum(c2, 0)
+    p2, share2 = _pool_forward(r2)
+    f = p2.reshape(n, -1)
+    h3 = np.maximum(f @ W3 + b3, 0)
+    h4 = np.maximum(h3 @ W4 + b4, 0)
+    logits = h4 @ W5 + b5
+    p = np.exp(logits - logits.max(axis=1, keepdims=True))
+    p /= p.sum(axis=1, keepdims=True)
+    p[np.arange(n), label] -= 1
+    d5 = p / n
+    dW5, db5 = h4.T @ d5, d5.sum(0)
+    d4 = (d5 @ W5.T) * (h4 > 0)
+    dW4, db4 = h3.T @ d4, d4.sum(0)
+    d3 = (d4 @ W4.T) * (h3 > 0)
+    dW3, db3 = f.T @ d3, d3.sum(0)
+    dp2 = (d3 @ W3.T).reshape(p2.shape)
+    dr2 = (dp2[:, :, :, None, :, None] * share2).reshape(r2.shape) * (c2 > 0)
+    dp1, dW2, db2 = _conv_backward(dr2, W2, cache2, 0)
+    dr1 = (dp1[:, :, :, None, :, None] * share1).reshape(r1.shape) * (c1 > 0)
+    _, dW1, db1 = _conv_backward(dr1, W1, cache1, 2, need_input=False)
+    for param, grad in zip(params, (dW1, db1, dW2, db2, dW3, db3, dW4, db4, dW5, db5)):
+        param -= lr * grad
+
+
+def cnn_numpy(steps):
+    X, labels, params = cnn_data(steps)
+    for x, label in zip(X, labels):
+        cnn_numpy_step(params, x, label)
+    return params
+
+
+def cnn_eager(steps):
+    X, labels, params = cnn_data(steps)
+    W1, b1, W2, b2, W3, b3, W4, b4, W5, b5 = [tg.tensor(p, requires_grad=True) for p in params]
+    optimizer = tg.optim.SGD([W1, b1, W2, b2, W3, b3, W4, b4, W5, b5], lr=0.01)
+    F = tg.nn.functional
+    for x, label in zip(X, labels):
+        optimizer.zero_grad()
+        h = F.max_pool2d(F.conv2d(x, W1, b1, padding=2).relu(), 2)
+        h = F.max_pool2d(F.conv2d(h, W2, b2).relu(), 2).flatten(1)
+        logits = ((h @ W3 + b3).relu() @ W4 + b4).relu() @ W5 + b5
+        tg.nn.cross_entropy(logits, label).backward()
+        optimizer.step()
+    return [W1.data]
+
+
+def cnn_torch(steps):
+    X, labels, params = cnn_data(steps)
+    W1, b1, W2, b2, W3, b3, W4, b4, W5, b5 = [torch.tensor(p, requires_grad=True) for p in params]
+    optimizer = torch.optim.SGD([W1, b1, W2, b2, W3, b3, W4, b4, W5, b5], lr=0.01)
+    F = torch.nn.functional
+    for x, label in zip(X, labels):
+        optimizer.zero_grad()
+        h = F.max_pool2d(F.relu(F.conv2d(torch.from_numpy(x), W1, b1, padding=2)), 2)
+        h = F.max_pool2d(F.relu(F.conv2d(h, W2, b2)), 2).flatten(1)
+        logits = F.relu(F.relu(h @ W3 + b3) @ W4 + b4) @ W5 + b5
+        F.cross_entropy(logits, torch.from_numpy(label)).backward()
+        optimizer.step()
+    return [W1.detach().numpy()]
+
+
 # ----------------------------------------------------------------------------- the table's rows
 # name, (full size, quick size), unit, implementations, target (what docs/performance.md checks)
 WORKLOADS = [
@@ -381,6 +503,9 @@ WORKLOADS = [
     ("784-256-10 batch 128 float32", (60, 4), "steps",
      {"numpy": batch_numpy, "eager": batch_eager, "compiled": batch_compiled, "torch": batch_torch},
      "eager <= 1.15x"),
+    ("LeNet step, batch 64 float32", (50, 2), "steps",
+     {"numpy": cnn_numpy, "eager": cnn_eager, "torch": cnn_torch},
+     "eager <= 2x torch"),
     ("1-element op, forward", (2_000, 200), "ops",
      {"numpy": op_numpy, "tape": op_tape, "eager": op_eager, "torch": op_torch},
      "eager <= 2.5 us"),

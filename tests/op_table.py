@@ -105,6 +105,25 @@ def unsqueeze_case(draw):
 
 
 @st.composite
+def conv_case(draw):
+    n, c, o = draw(st.integers(1, 2)), draw(st.integers(1, 2)), draw(st.integers(1, 2))
+    kh, kw = draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    stride, padding = draw(st.integers(1, 2)), draw(st.integers(0, 1))
+    h, w = draw(st.integers(max(kh - 2 * padding, 1), 5)), draw(st.integers(max(kw - 2 * padding, 1), 5))
+    x = draw(array((n, c, h, w), values(-2, 2)))
+    weight = draw(array((o, c, kh, kw), values(-2, 2)))
+    return [x, weight], {"stride": stride, "padding": padding}
+
+
+@st.composite
+def pool_case(draw, unique=False):
+    kh, kw = draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    stride = draw(st.none() | st.integers(1, 2))
+    shape = (draw(st.integers(1, 2)), draw(st.integers(1, 2)), draw(st.integers(kh, 5)), draw(st.integers(kw, 5)))
+    return [draw(array(shape, values(-4, 4), unique=unique))], {"kernel_size": (kh, kw), "stride": stride}
+
+
+@st.composite
 def broadcast_case(draw):
     shapes = draw(hnp.mutually_broadcastable_shapes(num_shapes=1, min_dims=0, max_dims=3, max_side=3))
     return [draw(array(shapes.input_shapes[0], values(-2, 2)))], {"shape": shapes.result_shape}
@@ -210,6 +229,12 @@ OPS = [
     OpCase("concatenate", lambda *xs, axis: tg.concatenate(xs, axis=axis), join_case()),
     OpCase("stack", lambda *xs, axis: tg.stack(xs, axis=axis), join_case(stack=True)),
     OpCase("dot", lambda a, b: a.dot(b), matmul_pair()),
+    OpCase("conv2d", lambda x, w, stride, padding: tg.nn.functional.conv2d(x, w, stride=stride, padding=padding),
+           conv_case()),
+    OpCase("max_pool2d", lambda x, kernel_size, stride: tg.nn.functional.max_pool2d(x, kernel_size, stride),
+           pool_case(unique=True), smooth=False),
+    OpCase("avg_pool2d", lambda x, kernel_size, stride: tg.nn.functional.avg_pool2d(x, kernel_size, stride),
+           pool_case()),
 ]
 
 OPS_BY_NAME = {case.name: case for case in OPS}

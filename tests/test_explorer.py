@@ -203,6 +203,26 @@ def test_a_collapsed_module_opens_on_a_click_and_steps_find_their_view(browser, 
     page.close()
 
 
+def test_a_convolutional_layer_is_one_box_that_opens(browser, tmp_path):
+    tg.manual_seed(0)
+    model = tg.nn.Sequential(tg.nn.Conv2d(1, 2, 3, padding=1), tg.nn.ReLU(), tg.nn.MaxPool2d(2), tg.nn.Flatten(),
+                             tg.nn.Linear(8, 3))
+    loss = tg.nn.cross_entropy(model(tg.randn(2, 1, 4, 4)), [0, 2])
+    loss.backward()
+    explorer = tg.explore(loss, params=model, max_nodes=5, path=tmp_path / "cnn.html")
+    (box,) = [box for box, view in explorer.data["boxes"].items() if view == "layers.0"]
+    page, problems, requests = open_page(browser, tmp_path / "cnn.html")
+    label = page.locator("div.view:not([hidden]) g.node", has=page.locator(f"title:text-is('{box}')")).text_content()
+    assert "layers.0: Conv2d" in label
+    click_node(page, box)
+    assert page.locator("div.view:not([hidden])").get_attribute("data-view") == "layers.0"
+    assert "conv2d" in page.locator("div.view:not([hidden])").text_content()
+    click_node(page, explorer.key_of(model.layers[0].weight))
+    assert page.inner_text("#panel h2").startswith("layers.0.weight")
+    assert problems == [] and [url for url in requests if not url.startswith("file:")] == []
+    page.close()
+
+
 def test_explore_refuses_what_is_not_a_tensor():
     with pytest.raises(TypeError, match="explore: expected a Tensor, got list"):
         tg.explore([1.0])

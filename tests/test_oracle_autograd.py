@@ -30,6 +30,29 @@ def _log_softmax(a, axis=-1):
     return shifted - anp.log(anp.sum(anp.exp(shifted), axis=axis, keepdims=True))
 
 
+def _windows(x, kernel, stride, padding=0):
+    """Each output pixel's patch, by slicing: a plain loop, the reference for our windows."""
+    if padding:
+        x = anp.concatenate([anp.zeros(x.shape[:2] + (padding, x.shape[3])), x, anp.zeros(x.shape[:2] + (padding, x.shape[3]))], axis=2)
+        x = anp.concatenate([anp.zeros(x.shape[:3] + (padding,)), x, anp.zeros(x.shape[:3] + (padding,))], axis=3)
+    (kh, kw), s = kernel, stride
+    rows = []
+    for i in range((x.shape[2] - kh) // s[0] + 1):
+        rows.append([x[:, :, i * s[0] : i * s[0] + kh, j * s[1] : j * s[1] + kw]
+                     for j in range((x.shape[3] - kw) // s[1] + 1)])
+    return rows  # rows[i][j]: (N, C, kh, kw)
+
+
+def _conv2d(x, w, stride, padding):
+    rows = _windows(x, w.shape[2:], (stride, stride), padding)
+    return anp.stack([anp.stack([anp.einsum("ncuv,ocuv->no", patch, w) for patch in row], axis=-1) for row in rows], axis=-2)
+
+
+def _pool(reduce, x, kernel_size, stride):
+    rows = _windows(x, kernel_size, kernel_size if stride is None else (stride, stride))
+    return anp.stack([anp.stack([reduce(patch, axis=(2, 3)) for patch in row], axis=-1) for row in rows], axis=-2)
+
+
 # The same function as each op-table row, written for autograd.numpy.
 REFERENCE = {
     "add": lambda a, b: a + b,
@@ -75,6 +98,9 @@ REFERENCE = {
     "concatenate": lambda *xs, axis: anp.concatenate(xs, axis=axis),
     "stack": lambda *xs, axis: anp.stack(xs, axis=axis),
     "dot": lambda a, b: anp.dot(a, b),
+    "conv2d": _conv2d,
+    "max_pool2d": lambda x, kernel_size, stride: _pool(anp.max, x, kernel_size, stride),
+    "avg_pool2d": lambda x, kernel_size, stride: _pool(anp.mean, x, kernel_size, stride),
 }
 
 TOLERANCE = {np.float64: dict(rtol=1e-9, atol=1e-10), np.float32: dict(rtol=2e-4, atol=2e-5)}

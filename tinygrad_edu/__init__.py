@@ -30,6 +30,7 @@ from . import data, nn, optim  # noqa: E402 - they build on Tensor
 from .functional import grad, hessian, jacobian, value_and_grad  # noqa: E402
 from .calculus import derivative, derivatives, tangent_line, taylor  # noqa: E402
 from .gradcheck import GradientReport, check_against, check_formula, gradcheck, gradgradcheck  # noqa: E402
+from .compare import Comparison, compare, comparison  # noqa: E402
 from .serialization import load, save  # noqa: E402
 from .training import History, fit  # noqa: E402
 from .programs.compile import compile  # noqa: E402,A004 - tg.compile, as torch.compile
@@ -53,7 +54,7 @@ __all__ = [
     "Function", "autograd", "ops", "float32", "float64",
     "nn", "optim", "data", "save", "load", "fit", "History",
     "grad", "value_and_grad", "jacobian", "hessian",
-    "gradcheck", "gradgradcheck", "check_formula", "check_against", "GradientReport",
+    "gradcheck", "gradgradcheck", "check_formula", "check_against", "GradientReport", "compare", "comparison", "Comparison",
     "derivative", "derivatives", "tangent_line", "taylor", "trace", "viz", "draw_graph", "explore",
     "compile", "codegen",
 ] + [n for n in _numpy_api_names if n not in ("where", "concatenate", "stack")]

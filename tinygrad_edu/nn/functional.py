@@ -13,6 +13,7 @@ import numpy as np
 
 from ..engine.function import shape_str
 from ..engine.tensor import Tensor, as_tensor, where
+from .conv import avg_pool2d, conv2d, max_pool2d
 from .losses import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -105,6 +106,6 @@ def one_hot(labels, num_classes):
 
 __all__ = [
     "relu", "sigmoid", "tanh", "softplus", "leaky_relu", "softmax", "log_softmax", "linear", "dropout",
-    "one_hot", "mse_loss", "sse_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits",
+    "one_hot", "conv2d", "max_pool2d", "avg_pool2d", "mse_loss", "sse_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits",
     "cross_entropy", "nll_loss",
 ]

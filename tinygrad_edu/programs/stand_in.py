@@ -191,7 +191,7 @@ class StandIn:
 
 def _block_of(args, kwargs):
     for value in list(args) + list(kwargs.values()):
-        for item in value if isinstance(value, tuple) else (value,):
+        for item in value if isinstance(value, (tuple, list)) else (value,):  # np.stack([a, b])
             if isinstance(item, StandIn) and item.block is not None:
                 return item.block
     raise RecordingError("an operation on stand-in arrays outside a recording block")

@@ -225,11 +225,24 @@ def _add_tensor(graph, t, ids, names, shown, output):
                                                  True), shape="box", **style)
 
 
+def _module_kinds(order):
+    """{module path: its class name} for the modules that recorded the graph's ops ("Conv2d")."""
+    kinds = {}
+    for t in order:
+        module = t.grad_fn.module if t.grad_fn is not None else None
+        if module is not None and module._path:
+            kinds[module._path] = type(module).__name__
+    return kinds
+
+
 def _collapsed_view(output, order, ids, names, shown, groups, group_of, boxes):
     graph = _new_graph()
     members = []
+    kinds = _module_kinds(order)
     for name, keys in groups.items():
-        graph.node(boxes[name], label=f"{name}\n{len(keys)} tensors: click to open", shape="folder",
+        title = f"{name}: {kinds[name]}" if name in kinds else name
+        count = f"{len(keys)} tensor{'s' * (len(keys) != 1)}"
+        graph.node(boxes[name], label=f"{title}\n{count}: click to open", shape="folder",
                    style="filled", fillcolor="#fff4d6")
     edges = set()
     for t in order:

@@ -6,6 +6,7 @@ and add a row to the op table in ``tests/op_table.py`` so the gradient, second-d
 two-mode and program tests cover it.
 """
 from .arithmetic import Add, Div, Mul, Neg, Pow, PowConst, Sub
+from .convolution import AvgPool2d, Conv2d, ConvInputGrad, ConvWeightGrad, Fold, MaxPool2d, Unfold
 from .linalg import Matmul
 from .movement import BroadcastTo, Cast, CastToIntegers, Clone, Concatenate, GetItem, Reshape, ScatterAdd, Stack, Transpose
 from .nograd import NoGradient
@@ -16,6 +17,7 @@ from .unary import Abs, Cos, Exp, Log, Relu, Sigmoid, Sin, Softplus, Tanh
 
 __all__ = [
     "Add", "Sub", "Mul", "Div", "Neg", "Pow", "PowConst", "Matmul",
+    "Conv2d", "ConvInputGrad", "ConvWeightGrad", "Unfold", "Fold", "MaxPool2d", "AvgPool2d",
     "BroadcastTo", "Cast", "CastToIntegers", "Clone", "Concatenate", "GetItem", "Reshape", "ScatterAdd", "Stack", "Transpose",
     "Max", "Min", "Sum", "LogSoftmax", "Softmax", "Clip", "Maximum", "Minimum", "Where", "NoGradient",
     "Abs", "Cos", "Exp", "Log", "Relu", "Sigmoid", "Sin", "Softplus", "Tanh",

@@ -1,0 +1,87 @@
+"""docs/backprop_by_hand.md (issue 19): with the right formulas every hand-written gradient
+agrees with autograd (exactly, or within 1e-10); with one wrong line the check names the
+tensor; the notebook is the page, and it runs in a Jupyter kernel."""
+import contextlib
+import io
+import pathlib
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import tinygrad_edu as tg
+
+from .test_docs import blocks
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+PAGE = ROOT / "docs" / "backprop_by_hand.md"
+TANH_LINE = "dhpreact = (1.0 - h.data ** 2) * dh"
+
+
+def run_page(replace=None):
+    """Run the page's Python blocks in one namespace (``replace``: (old line, new line)); return
+    the namespace and everything printed."""
+    namespace, printed = {"__name__": "backprop_by_hand"}, io.StringIO()
+    for kind, body in blocks(PAGE):
+        if kind != "python":
+            continue
+        if replace:
+            body = body.replace(*replace)
+        with contextlib.redirect_stdout(printed):
+            exec(compile(body, str(PAGE), "exec"), namespace)
+    return namespace, printed.getvalue()
+
+
+def checks(printed):
+    return [line for line in printed.splitlines() if "| exact:" in line]
+
+
+def test_every_hand_written_gradient_agrees_within_1e_10():
+    namespace, printed = run_page()
+    lines = [line for line in checks(printed) if "(fast)" not in line]
+    assert len(lines) == 27  # 26 intermediates and parameters, and the deliberate mistake
+    wrong = [line for line in lines if "WRONG" in line]
+    assert [line.split()[0] for line in wrong] == ["hpreact"]  # the page's own deliberate mistake
+    for line in lines:
+        if "WRONG" not in line:
+            assert float(line.rsplit("max difference:", 1)[1]) <= 1e-10, line
+    # and the verdict object agrees with the printed line
+    assert tg.comparison("C", namespace["dC"], namespace["C"])
+
+
+def test_a_wrong_line_is_caught_and_named():
+    _, printed = run_page(replace=(TANH_LINE, "dhpreact = (1.0 - h.data) * dh  # a mistake"))
+    first_wrong = next(line for line in checks(printed) if "WRONG" in line)
+    assert first_wrong.startswith("hpreact ") and "not the gradient of hpreact" in first_wrong
+
+
+def test_the_page_keeps_its_tanh_line():
+    assert TANH_LINE in PAGE.read_text()  # the test above breaks exactly this line
+
+
+def test_comparison_refuses_a_shape_mismatch_and_a_missing_gradient():
+    x = tg.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 3
+    with pytest.raises(ValueError, match="compare: 'y' has no gradient from autograd to compare with"):
+        tg.comparison("y", np.ones(2), y)
+    y.sum().backward()
+    verdict = tg.comparison("y", np.ones(3), y)
+    assert not verdict and "shape (3,), but y's gradient has shape (2,)" in str(verdict)
+    with pytest.raises(TypeError, match="compare: the third argument must be the Tensor"):
+        tg.comparison("y", np.ones(2), np.ones(2))
+
+
+def test_the_notebook_is_the_page_and_runs(tmp_path):
+    script = ROOT / "scripts" / "make_notebooks.py"
+    result = subprocess.run([sys.executable, str(script), "--check"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    notebook = nbformat.read(ROOT / "docs" / "notebooks" / "backprop_by_hand.ipynb", as_version=4)
+    nbclient.NotebookClient(notebook, timeout=120, kernel_name="python3",
+                            resources={"metadata": {"path": str(tmp_path)}}).execute()
+    outputs = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    printed = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
+    assert "C               | exact:" in printed and "WRONG: these are not the gradient of hpreact" in printed

@@ -1,0 +1,85 @@
+"""``tg.compare``: check one gradient written by hand against the one autograd derived.
+
+The exercise: write a model's forward pass one intermediate at a time, call
+``loss.backward()``, then write the backward pass by hand, one line per intermediate, and after
+each line ask whether it is right. Autograd keeps, for every tensor of the graph, the gradient
+that reached it in the latest backward (leaves in ``.grad``; the others in the graph, no
+``retain_grad()`` needed), so the check is one call:
+
+>>> import numpy as np, tinygrad_edu as tg
+>>> x = tg.tensor([1.0, 2.0], requires_grad=True)
+>>> y = x * x
+>>> loss = y.sum()
+>>> loss.backward()
+>>> tg.compare("y", np.ones(2), y)
+y               | exact: True  | approximate: True  | max difference: 0
+>>> tg.compare("x", 2 * x.data + 1e-13, x)
+x               | exact: False | approximate: True  | max difference: 1e-13
+>>> tg.compare("x", x.data, x)
+x               | exact: False | approximate: False | max difference: 2  WRONG: these are not the gradient of x
+
+`comparison` returns the verdict instead of printing it (for tests and scripts):
+
+>>> bool(tg.comparison("x", x.data, x)), tg.comparison("x", 2 * x.data, x).exact
+(False, True)
+"""
+from dataclasses import dataclass
+
+import numpy as np
+
+from .engine.autograd import latest_gradient
+from .engine.function import shape_str
+from .engine.tensor import Tensor
+
+
+@dataclass
+class Comparison:
+    """The verdict of `compare`: truthy when the hand-written gradient is right (exact or approximate)."""
+
+    name: str
+    exact: bool
+    approximate: bool
+    max_difference: float
+    note: str = ""
+
+    def __bool__(self):
+        return self.approximate
+
+    def __str__(self):
+        line = (f"{self.name:<15} | exact: {str(self.exact):<5} | approximate: {str(self.approximate):<5} | "
+                f"max difference: {self.max_difference:.3g}")
+        return line + (f"  {self.note}" if self.note else "")
+
+
+def compare(name, mine, tensor, rtol=1e-7, atol=1e-10):
+    """Compare ``mine``, a hand-written gradient of the loss with respect to ``tensor``, with the
+    gradient autograd computed for ``tensor`` in the latest ``backward()``, and print one line.
+
+    *exact* means equal to the last bit; *approximate* means within ``atol + rtol * |autograd's|``
+    element by element (different but equivalent formulas round differently); otherwise the
+    line ends with WRONG, naming the tensor. `comparison` returns the verdict instead.
+    """
+    print(comparison(name, mine, tensor, rtol, atol))
+
+
+def comparison(name, mine, tensor, rtol=1e-7, atol=1e-10) -> Comparison:
+    """The `Comparison` that `compare` prints: truthy when ``mine`` is the gradient of ``tensor``."""
+    if not isinstance(tensor, Tensor):
+        raise TypeError(f"compare: the third argument must be the Tensor whose gradient {name!r} is, "
+                        f"got {type(tensor).__name__}")
+    reference = latest_gradient(tensor)
+    if reference is None:
+        raise ValueError(
+            f"compare: {name!r} has no gradient from autograd to compare with: call loss.backward() first, "
+            "and check that the tensor is part of the loss's graph (created with requires_grad somewhere below it)"
+        )
+    mine = np.asarray(mine.data if isinstance(mine, Tensor) else mine)
+    if mine.shape != reference.shape:
+        return Comparison(name, False, False, float("inf"),
+                          f"WRONG: shape {shape_str(mine.shape)}, but {name}'s gradient has shape "
+                          f"{shape_str(reference.shape)} (a gradient always has its tensor's shape)")
+    difference = np.abs(mine - reference)
+    worst = float(difference.max()) if difference.size else 0.0
+    close = bool(np.all(difference <= atol + rtol * np.abs(reference)))
+    return Comparison(name, bool(np.array_equal(mine, reference)), close, worst,
+                      "" if close else f"WRONG: these are not the gradient of {name}")
