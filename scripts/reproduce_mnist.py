@@ -96,11 +96,16 @@ def main(argv):
     for section in args.only:
         stored[section] = SECTIONS[section](list(range(args.seeds)), data)
     stored["machine"] = f"{platform.machine()}, CPython {platform.python_version()}, NumPy {np.__version__}"
-    STORE.write_text(json.dumps(stored, indent=1) + "\n")
+    STORE.write_text(json.dumps(stored, indent=1, default=_plain) + "\n")
     (ROOT / "docs" / "results.md").write_text(render(stored))
     ok = all(row["ok"] for section in SECTIONS for row in stored.get(section, []))
     print("wrote docs/results.md" + ("" if ok else " -- SOME TARGETS WERE MISSED"))
     return 0 if ok else 1
+
+
+def _plain(value):
+    """NumPy's bools and floats as JSON's."""
+    return value.item() if isinstance(value, np.generic) else str(value)
 
 
 def render(stored):

@@ -1,5 +1,6 @@
 """The tinygrad-edu command: diff (and its refusals), examples, and the demo's promised files."""
 import math
+import os
 import pathlib
 import subprocess
 import sys
@@ -25,9 +26,9 @@ def test_diff_prints_value_gradient_and_second_derivatives(capsys):
         "f": math.sin(x) ** 2 + x * y,
         "df/dx": 2 * math.sin(x) * math.cos(x) + y,
         "df/dy": x,
-        "d^2f/dxdx": 2 * math.cos(2 * x),
-        "d^2f/dxdy": 1.0,
-        "d^2f/dydy": 0.0,
+        "d²f/dx²": 2 * math.cos(2 * x),
+        "d²f/dxdy": 1.0,
+        "d²f/dy²": 0.0,
     }
     printed = dict(line.split(" = ") for line in lines[1:])
     assert set(printed) == set(expected)
@@ -132,3 +133,68 @@ def test_demo_writes_every_file_it_promises(tmp_path):
     assert all(f'href="{name}"' in index for name in promised if name != "index.html")
     assert ET.parse(folder / "graph.svg").getroot().tag.endswith("svg")
     assert "backward:" in (folder / "trace.txt").read_text()
+
+
+def test_demo_without_graphviz_writes_the_rest_and_says_how_to_install_it(tmp_path):
+    empty = tmp_path / "bin"  # a PATH where no dot can be found
+    empty.mkdir()
+    env = {**os.environ, "PATH": str(empty)}
+    result = subprocess.run([sys.executable, "-m", "tinygrad_edu", "demo", "--out", str(tmp_path / "out")],
+                            capture_output=True, text=True, cwd=tmp_path, env=env, timeout=300)
+    assert result.returncode == 0, result.stderr
+    folder = tmp_path / "out"
+    for name in ["graph.dot", "trace.txt", "trask_loss.png", "xor_loss.png", "derivatives.png", "index.html"]:
+        assert (folder / name).stat().st_size > 500, name
+    assert not (folder / "graph.svg").exists() and not (folder / "explore.html").exists()
+    last = result.stdout.strip().splitlines()[-1]
+    assert last.startswith("Not drawn: graph.svg, explore.html, steps/ -- Graphviz's dot is not installed")
+    assert all(how in last for how in ("sudo apt install graphviz", "brew install graphviz",
+                                       "conda install -c conda-forge graphviz"))
+
+
+def test_diff_without_a_point_prints_a_table_and_plots_it(tmp_path, capsys):
+    assert main(["diff", "sin(x)*x^2", "--range", "-1:1", "--plot", str(tmp_path / "f.png")]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "f = sin(x)*x^2   for x from -1 to 1"
+    assert lines[1].split() == ["x", "f", "df/dx", "d²f/dx²"] and len(lines) == 2 + 13 + 1
+    x, f, df, d2f = (float(v) for v in lines[2].split())
+    assert x == -1 and f == pytest.approx(math.sin(-1)) and df == pytest.approx(math.cos(-1) + 2 * math.sin(-1) * -1)
+    assert d2f == pytest.approx(-math.sin(-1) + 4 * -1 * math.cos(-1) + 2 * math.sin(-1))
+    assert (tmp_path / "f.png").stat().st_size > 10_000
+
+
+def test_diff_formulas_may_start_with_a_minus_and_ranges_may_be_negative(capsys):
+    assert main(["diff", "-x^2", "--at", "x=3"]) == 0
+    assert capsys.readouterr().out.splitlines()[1:] == ["f = -9", "df/dx = -6"]
+    assert main(["diff", "-x", "--range", "-2:-1", "--order", "1"]) == 0
+    assert capsys.readouterr().out.splitlines()[2].split() == ["-2", "2", "-1"]
+
+
+def test_diff_labels_higher_derivatives_with_superscripts(capsys):
+    assert main(["diff", "x^3*y", "--at", "x=1,y=2", "--order", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "d³f/dx³ = 12" in out and "d³f/dx²dy = 6" in out and "d²f/dxdy = 3" in out
+
+
+def test_diff_says_why_a_value_is_not_finite_and_no_numpy_warning_escapes():
+    result = run("diff", "log(x) + 1/x", "--at", "x=0")
+    assert result.returncode == 0 and result.stderr == ""
+    assert result.stdout.strip().splitlines()[-1] == ("note: some values are not finite (nan or inf): log is defined "
+                                                      "only for positive arguments; a division by zero gives inf or nan.")
+
+
+def test_diff_guards_the_order_and_suggests_the_missing_star(capsys):
+    assert main(["diff", "x*y*z", "--at", "x=1,y=1,z=1", "--order", "12"]) == 2
+    assert "asks for 91 partial derivatives of order 12" in capsys.readouterr().err
+    assert main(["diff", "2x", "--at", "x=1"]) == 2
+    assert "multiplication needs *: write 2*x, not 2x" in capsys.readouterr().err
+    assert main(["diff", "1e5*x", "--at", "x=1"]) == 0  # an exponent is not a missing star
+
+
+def test_version_and_a_bare_command(capsys):
+    from tinygrad_edu import __version__
+
+    with pytest.raises(SystemExit):
+        main(["--version"])
+    assert capsys.readouterr().out.strip() == f"tinygrad-edu {__version__}"
+    assert main([]) == 0 and "usage: tinygrad-edu" in capsys.readouterr().out

@@ -51,3 +51,18 @@ def test_api_reference_is_current_and_complete():
     for name in tg.__all__:
         is_module = inspect.ismodule(getattr(tg, name))
         assert (f"## `tg.{name}`" if is_module else f"`tg.{name}") in text, name
+
+
+LINK = re.compile(r"\]\(([^)#\s]+)")
+
+
+def test_links_stay_inside_the_repository_and_resolve():
+    """Relative links of README.md and docs/ point at files of this repository, never outside it."""
+    for path in [ROOT / "README.md"] + sorted((ROOT / "docs").glob("*.md")):
+        for target in LINK.findall(path.read_text()):
+            if target.startswith(("http://", "https://", "mailto:")):
+                continue
+            resolved = (path.parent / target).resolve()
+            assert resolved.is_relative_to(ROOT.resolve()), f"{path.name} links outside the repository: {target}"
+            assert resolved.exists(), f"{path.name} links to a missing file: {target}"
+        assert "shared/seeds" not in path.read_text(), path.name

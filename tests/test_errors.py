@@ -195,15 +195,14 @@ def test_cli_usage_errors(capsys):
     assert "usage: tinygrad-edu examples [run NAME]" in capsys.readouterr().err
 
 
-def test_examples_missing_from_an_installed_package(tmp_path, monkeypatch, capsys):
+def test_an_unknown_example_names_the_known_ones(capsys):
     import tinygrad_edu.demo as demo
     from tinygrad_edu.cli import main
 
-    monkeypatch.setattr(demo, "EXAMPLES", tmp_path / "examples")
-    assert main(["examples"]) == 2
-    assert "the examples ship with the source checkout" in capsys.readouterr().err
-    with pytest.raises(FileNotFoundError, match="the examples ship with the source checkout"):
-        demo.load_example("trask_3layer")
+    assert main(["examples", "run", "nope"]) == 2
+    assert "no example called 'nope'; the examples are" in capsys.readouterr().err
+    with pytest.raises(FileNotFoundError, match="no example named 'nope'; the examples are: .*trask_3layer"):
+        demo.load_example("nope")
 
 
 def test_plots_without_matplotlib_say_how_to_install_it(monkeypatch):

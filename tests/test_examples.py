@@ -20,13 +20,14 @@ def test_relu_by_hand_gives_32_and_explained_gradients(capsys):
 def test_three_layer_forward_pins_the_tutorial(capsys):
     load("three_layer_forward").main()
     lines = capsys.readouterr().out.splitlines()
-    assert lines == ["[0.31682708 0.69627909]", "[0.40442364 0.59557636]"]
+    assert lines[1::2] == ["[0.31682708 0.69627909]", "[0.40442364 0.59557636]"]  # the tutorial's numbers
+    assert lines[0::2] == ["identity output for the input [1.0, 0.5]:", "softmax output for the input [2, 1]:"]
 
 
 def test_perceptron_gates_truth_tables_and_plot(capsys, tmp_path):
     module = load("perceptron_gates")
-    module.main([str(tmp_path / "act.png")])
-    assert (tmp_path / "act.png").stat().st_size > 10_000
+    module.main(["--out", str(tmp_path)])
+    assert (tmp_path / "activations.png").stat().st_size > 10_000
     tables = {name: [module.gate_with_bias(name, *x) for x in module.INPUTS] for name in module.GATES}
     assert tables == {"AND": [0, 0, 0, 1], "NAND": [1, 1, 1, 0], "OR": [0, 1, 1, 1]}
     # the tutorial's point: the same weights with theta 0.4 make OR, not AND
@@ -49,13 +50,13 @@ def test_loy_loss_falls_monotonically_and_predictions_are_close(tmp_path, capsys
     losses, output = module.train()
     assert np.all(np.diff(losses) < 0)
     assert np.abs(output - module.y).max() < 0.05
-    module.main([str(tmp_path / "loss.png")])
-    assert (tmp_path / "loss.png").stat().st_size > 10_000
+    module.main(["--out", str(tmp_path)])
+    assert (tmp_path / "loy_loss.png").stat().st_size > 10_000
 
 
 def test_fann_and_gate_trains_saves_reloads_and_answers(tmp_path, capsys):
     module = load("fann_gates")
-    module.main(["and", str(tmp_path)])
+    module.main(["and", "--out", str(tmp_path)])
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "Max epochs    10000. Desired error: 0.0000100000."
     assert out[1].startswith("Epochs        1. Current error:")
@@ -93,3 +94,30 @@ def test_simplenn_loss_falls_and_draws_the_surfaces(tmp_path):
     assert losses[-1] < losses[0]
     module.plot_surfaces(model, surface, tmp_path / "surface.png")
     assert (tmp_path / "surface.png").stat().st_size > 20_000
+
+
+EXAMPLES_THAT_WRITE = {"loy": [], "perceptron_gates": [], "fann_gates": ["and"], "simplenn_regression": ["--epochs", "3"]}
+
+
+@pytest.mark.parametrize("name", sorted(EXAMPLES_THAT_WRITE))
+def test_examples_write_into_their_output_folder_never_the_working_one(name, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    load(name).main(EXAMPLES_THAT_WRITE[name])
+    assert [p.name for p in tmp_path.iterdir()] == ["examples-output"]
+    written = list((tmp_path / "examples-output" / name).iterdir())
+    assert written and all(str(p.relative_to(tmp_path)) in capsys.readouterr().out for p in written[:1])
+
+
+def test_every_example_has_a_help_with_its_defaults(capsys):
+    from tinygrad_edu.demo import EXAMPLES
+
+    names = sorted(p.stem for p in EXAMPLES.glob("*.py") if not p.stem.startswith("_"))
+    assert len(names) >= 14
+    for name in names:
+        with pytest.raises(SystemExit) as done:
+            load(name).main(["--help"])
+        assert done.value.code == 0
+        text = capsys.readouterr().out
+        assert text.startswith(f"usage: tinygrad-edu examples run {name}"), name
+        assert "(default:" in text or name in {"digits", "trask_2layer", "trask_3layer", "rashid_basics",
+                                                "three_layer_forward"}, name

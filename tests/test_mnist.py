@@ -117,11 +117,11 @@ def test_cache_is_written_atomically_and_used(tmp_path, monkeypatch):
     first = tg.data.load_mnist()
     assert (tmp_path / "cache" / mnist.CACHE_NAME).exists()
     assert not list((tmp_path / "cache").glob("*.part")), "a half-written file was left in the cache"
-    monkeypatch.setattr(mnist, "read_folder", lambda folder: pytest.fail("the cache was not used"))
+    monkeypatch.setattr(mnist, "read_folder", lambda folder, verbose=False: pytest.fail("the cache was not used"))
     second = tg.data.load_mnist()
     assert all(np.array_equal(a, b) for a, b in zip(first, second))
     (tmp_path / "cache" / mnist.CACHE_NAME).write_bytes(b"garbage")
-    monkeypatch.setattr(mnist, "read_folder", lambda folder: first)
+    monkeypatch.setattr(mnist, "read_folder", lambda folder, verbose=False: first)
     assert tg.data.load_mnist()[0].shape == (5, 784)  # a damaged cache is rebuilt, not trusted
 
 

@@ -9,6 +9,7 @@ index.html that links them.
 import html
 import importlib.util
 import pathlib
+import shutil
 import time
 
 import numpy as np
@@ -20,7 +21,9 @@ from .engine.tensor import Tensor
 from .training import fit
 from .viz import draw_graph, explore, plot_decision_boundary, plot_derivatives, plot_loss, save_steps, trace
 
-EXAMPLES = pathlib.Path(__file__).resolve().parent.parent / "examples"
+GRAPHVIZ_HELP = ("Graphviz's dot is not installed: sudo apt install graphviz (Debian/Ubuntu), brew install graphviz "
+                 "(macOS) or conda install -c conda-forge graphviz, then run the demo again")
+EXAMPLES = pathlib.Path(__file__).resolve().parent / "examples"  # inside the package: installed copies have them
 TUTORIAL_ERRORS = [0.496410031903, 0.00858452565325, 0.00578945986251, 0.00462917677677,
                    0.00395876528027, 0.00351012256786]
 TUTORIAL_OUTPUT = [0.00260572, 0.99672209, 0.99701711, 0.00386759]
@@ -29,7 +32,8 @@ TUTORIAL_OUTPUT = [0.00260572, 0.99672209, 0.99701711, 0.00386759]
 def load_example(name):
     path = EXAMPLES / f"{name}.py"
     if not path.exists():
-        raise FileNotFoundError(f"the examples ship with the source checkout; {path} is not there")
+        known = ", ".join(sorted(p.stem for p in EXAMPLES.glob("*.py") if not p.stem.startswith("_")))
+        raise FileNotFoundError(f"no example named {name!r}; the examples are: {known}")
     spec = importlib.util.spec_from_file_location(f"tinygrad_edu_example_{name}", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -101,30 +105,40 @@ def run(out_dir="demo-output", out=print):
     first_loss = trask.loss_of(X, y, Tensor(start0, requires_grad=True, name="syn0"),
                                Tensor(start1, requires_grad=True, name="syn1"))
     first_loss.backward(retain_graph=True)  # what the pictures show: the graph as backward left it
-    files = {}
+    files, missing = {}, []
     graph = draw_graph(first_loss)
-    files["graph.svg"] = "the graph of Trask's loss at step 1, every value and gradient on it"
-    (folder / "graph.svg").write_bytes(graph.pipe(format="svg"))
-    explore(first_loss, folder / "explore.html", title="Trask's network at step 1, explored")
-    files["explore.html"] = "that graph to click through: the chain rule at each tensor, a backward stepper"
-    save_steps(first_loss, folder / "steps", title="Trask's network: backpropagation step by step")
-    files["steps/index.html"] = "backpropagation one op at a time (Previous / Next)"
+    (folder / "graph.dot").write_text(graph.source)  # the picture's source needs no Graphviz
+    files["graph.dot"] = "the graph as Graphviz source (dot -Tsvg graph.dot > graph.svg draws it)"
+    if shutil.which("dot"):
+        (folder / "graph.svg").write_bytes(graph.pipe(format="svg"))
+        files["graph.svg"] = "the graph of Trask's loss at step 1, every value and gradient on it"
+        explore(first_loss, folder / "explore.html", title="Trask's network at step 1, explored")
+        files["explore.html"] = "that graph to click through: the chain rule at each tensor, a backward stepper"
+        save_steps(first_loss, folder / "steps", title="Trask's network: backpropagation step by step")
+        files["steps/index.html"] = "backpropagation one op at a time (Previous / Next)"
+    else:
+        missing.append(("graph.svg, explore.html, steps/", GRAPHVIZ_HELP))
     (folder / "trace.txt").write_text(trace(first_loss, backward=True) + "\n")
     files["trace.txt"] = "the forward and backward computation, one op per line"
-    plot_loss(curve, folder / "trask_loss.png", title="Trask's network: mean |error| (the tutorial's 'Error:')",
-              labels="Trask, 3-4-1 sigmoid", xlabel="step", every=100)
-    files["trask_loss.png"] = "Trask's error falling over 60,000 steps"
-    plot_loss(history, folder / "xor_loss.png", title="MLP on XOR: mean squared error", labels="MLP 2-4-1")
-    files["xor_loss.png"] = "the MLP's loss falling over 1,000 epochs"
-    plot_derivatives(lambda t: t.sigmoid(), (-6, 6), k=2, path=folder / "derivatives.png", name="sigmoid")
-    files["derivatives.png"] = "sigmoid and its first two derivatives, by autodiff"
-    plot_decision_boundary(model, Xx, yx, folder / "decision_boundary.png", title="The MLP's answer to XOR")
-    files["decision_boundary.png"] = "how the MLP splits the plane"
+    if importlib.util.find_spec("matplotlib") is not None:
+        plot_loss(curve, folder / "trask_loss.png", title="Trask's network: mean |error| (the tutorial's 'Error:')",
+                  labels="Trask, 3-4-1 sigmoid", xlabel="step", every=100)
+        files["trask_loss.png"] = "Trask's error falling over 60,000 steps"
+        plot_loss(history, folder / "xor_loss.png", title="MLP on XOR: mean squared error", labels="MLP 2-4-1")
+        files["xor_loss.png"] = "the MLP's loss falling over 1,000 epochs"
+        plot_derivatives(lambda t: t.sigmoid(), (-6, 6), k=2, path=folder / "derivatives.png", name="sigmoid")
+        files["derivatives.png"] = "sigmoid and its first two derivatives, by autodiff"
+        plot_decision_boundary(model, Xx, yx, folder / "decision_boundary.png", title="The MLP's answer to XOR")
+        files["decision_boundary.png"] = "how the MLP splits the plane"
+    else:
+        missing.append(("the four plots (*.png)", "matplotlib is not installed: pip install 'tinygrad-edu[plots]'"))
     _write_index(folder, files)
     files["index.html"] = "this list, with the pictures"
     for name, what in files.items():
         out(f"   {name:<24} {what}")
     out(f"\nDone in {time.perf_counter() - started:.1f} s. Open {folder / 'index.html'} in a browser.")
+    for what, how in missing:
+        out(f"Not drawn: {what} -- {how}")
     return files
 
 

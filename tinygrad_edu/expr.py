@@ -14,6 +14,7 @@ ever evaluated by Python itself. ``^`` means a power, as people write it.
 """
 import ast
 import math
+import re
 
 from .engine.tensor import Tensor, as_tensor
 
@@ -74,7 +75,11 @@ class Formula:
             # '^' (xor) binds more loosely than '-' and '+', so '-x^2' would mean (-x)^2.
             tree = ast.parse(text.strip().replace("^", "**"), mode="eval")
         except SyntaxError as error:
-            raise FormulaError(f"syntax error in {text!r} at column {error.offset}: {error.msg}") from None
+            hint = ""
+            implicit = re.search(r"(\d)\s*([A-Za-z_(])", text)
+            if implicit and not re.search(r"\d[eE][+-]?\d", implicit.group(0) + text[implicit.end():implicit.end() + 2]):
+                hint = f"; multiplication needs *: write {implicit.group(1)}*{implicit.group(2)}, not {implicit.group(0)}"
+            raise FormulaError(f"syntax error in {text!r} at column {error.offset}: {error.msg}{hint}") from None
         self.tree = tree.body
         _check_depth(self.tree)
         names = []

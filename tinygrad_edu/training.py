@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from .data.batches import batches
 from .engine.tensor import Tensor
+from .progress import progress
 
 
 @dataclass
@@ -20,25 +21,22 @@ class History:
     def epochs(self) -> int:
         return len(self.loss)
 
+    def __repr__(self):
+        """A short summary: ``print(history)`` does not dump every epoch's loss."""
+        if not self.loss:
+            return "History(no epochs)"
+        parts = [f"{self.epochs} epoch{'s' * (self.epochs != 1)}", f"loss {self.loss[0]:.4g} -> {self.loss[-1]:.4g}"]
+        parts += [f"{name} {values[-1]:.4g}" for name, values in self.metrics.items() if values]
+        if self.stopped_early:
+            parts.append("stopped early")
+        return f"History({', '.join(parts)}, {self.seconds:.1f} s)"
 
-class ProgressBar:
-    """One line rewritten in place on a terminal; silent elsewhere (logs, CI, pytest)."""
 
-    def __init__(self, total, enabled, stream=None, unit="epoch"):
-        self.stream = stream or sys.stderr
-        self.total, self.unit = total, unit
-        self.enabled = enabled and getattr(self.stream, "isatty", lambda: False)()
-
-    def update(self, done_count, loss):
-        if self.enabled:
-            width = 30
-            done = int(width * done_count / self.total)
-            self.stream.write(f"\r{self.unit} {done_count}/{self.total} [{'#' * done}{'.' * (width - done)}] loss {loss:.6g}")
-            self.stream.flush()
-
-    def close(self):
-        if self.enabled:
-            self.stream.write("\n")
+def _batch_count(inputs, batch_size):
+    """How many batches `batches` makes of ``inputs`` per epoch (the progress bar's total)."""
+    if batch_size is None or len(inputs) == 0 or int(batch_size) <= 0:
+        return 1
+    return -(-len(inputs) // int(batch_size))  # rounded up: the last batch may be smaller
 
 
 def fit(model, loss_fn, optimizer, data, epochs=1, batch_size=None, shuffle=False, seed=None,
@@ -50,8 +48,9 @@ def fit(model, loss_fn, optimizer, data, epochs=1, batch_size=None, shuffle=Fals
     size. Training stops early when that loss falls to ``desired_error`` (as FANN's
     ``train_on_data`` does), or when ``callback(epoch, history, model)`` returns True.
     ``metrics`` maps names to functions of the model, evaluated after each epoch.
-    ``report_every=N`` prints a line every N epochs; a progress bar shows on a terminal
-    (``verbose=False`` silences both).
+    ``report_every=N`` prints a line every N epochs; a progress bar (tqdm: a widget in Jupyter,
+    a text bar with elapsed time and ETA elsewhere) counts the batches and shows the epoch, the
+    running loss and the metrics (``verbose=False`` silences both).
 
     >>> import numpy as np, tinygrad_edu as tg
     >>> X, y = tg.data.and_gate()
@@ -64,9 +63,9 @@ def fit(model, loss_fn, optimizer, data, epochs=1, batch_size=None, shuffle=Fals
     inputs, targets = data
     metrics = metrics or {}
     history = History(metrics={name: [] for name in metrics})
-    bar = ProgressBar(epochs, verbose)
+    per_epoch = _batch_count(inputs, batch_size)
     started = time.perf_counter()
-    try:
+    with progress(total=epochs * per_epoch, desc="training", unit="batch", enabled=verbose) as bar:
         for epoch in range(1, epochs + 1):
             total, count = 0.0, 0
             epoch_seed = None if seed is None else seed + epoch
@@ -77,20 +76,22 @@ def fit(model, loss_fn, optimizer, data, epochs=1, batch_size=None, shuffle=Fals
                 optimizer.step()
                 total += loss.item() * len(x)
                 count += len(x)
+                bar.update(1)
+                bar.set_postfix(epoch=f"{epoch}/{epochs}", loss=f"{total / count:.4g}", refresh=False)
             epoch_loss = total / count
             history.loss.append(epoch_loss)
             for name, metric in metrics.items():
                 history.metrics[name].append(metric(model))
-            bar.update(epoch, epoch_loss)
+            if metrics:
+                bar.set_postfix(epoch=f"{epoch}/{epochs}", loss=f"{epoch_loss:.4g}",
+                                **{name: f"{values[-1]:.4g}" for name, values in history.metrics.items()})
             if verbose and report_every and (epoch % report_every == 0 or epoch == 1):
-                print(f"Epoch {epoch:8d}. Current error: {epoch_loss:.10f}.")
+                bar.write(f"Epoch {epoch:8d}. Current error: {epoch_loss:.10f}.", file=sys.stdout)
             if desired_error is not None and epoch_loss <= desired_error:
                 history.stopped_early = True
                 break
             if callback is not None and callback(epoch, history, model):
                 history.stopped_early = True
                 break
-    finally:
-        bar.close()
-        history.seconds = time.perf_counter() - started
+    history.seconds = time.perf_counter() - started
     return history

@@ -27,6 +27,7 @@ import zlib
 import numpy as np
 
 from .. import npz
+from ..progress import progress
 
 IDX_FILES = {
     "train_images": "train-images-idx3-ubyte",
@@ -145,21 +146,28 @@ def _find(folder, stem):
     return None
 
 
-def read_folder(folder):
-    """The four IDX files, or the two CSV files, from one folder; None when neither is there."""
+def read_folder(folder, verbose=False):
+    """The four IDX files, or the two CSV files, from one folder; None when neither is there.
+    ``verbose`` shows a progress bar over the files (reading the CSVs takes several seconds)."""
     folder = pathlib.Path(folder)
     if not folder.is_dir():
         raise MnistError(f"{folder}: no such folder")
     idx = {key: _find(folder, stem) for key, stem in IDX_FILES.items()}
     if all(idx.values()):
-        X_train = read_idx(idx["train_images"], 2051)
-        y_train = read_idx(idx["train_labels"], 2049, len(X_train))
-        X_test = read_idx(idx["test_images"], 2051)
-        y_test = read_idx(idx["test_labels"], 2049, len(X_test))
+        with progress(total=4, desc="MNIST: reading", unit="file", enabled=verbose) as bar:
+            X_train = read_idx(idx["train_images"], 2051)
+            bar.update(1)
+            y_train = read_idx(idx["train_labels"], 2049, len(X_train))
+            bar.update(1)
+            X_test = read_idx(idx["test_images"], 2051)
+            bar.update(1)
+            y_test = read_idx(idx["test_labels"], 2049, len(X_test))
+            bar.update(1)
         return X_train, y_train, X_test, y_test
     train, test = folder / "mnist_train.csv", folder / "mnist_test.csv"
     if train.exists() and test.exists():
-        return read_csv(train) + read_csv(test)
+        with progress([train, test], desc="MNIST: reading", unit="file", enabled=verbose) as files:
+            return sum((read_csv(path) for path in files), ())
     if any(idx.values()):
         missing = [IDX_FILES[k] for k, v in idx.items() if v is None]
         raise MnistError(f"{folder}: has some MNIST IDX files but not {', '.join(missing)} (.gz or not)")
@@ -265,7 +273,7 @@ def _valid_mnist(arrays):
             and int(y_train.max()) <= 9 and int(y_test.max()) <= 9)
 
 
-def load_mnist(path=None, cache=True):
+def load_mnist(path=None, cache=True, verbose=True):
     """``(X_train, y_train, X_test, y_test)`` as uint8 arrays; see the module's docstring.
 
     >>> import tinygrad_edu as tg
@@ -280,12 +288,13 @@ def load_mnist(path=None, cache=True):
         if arrays is not None:
             return arrays
     if folder is not None:
-        arrays = read_folder(folder)
+        arrays = read_folder(folder, verbose)
         if arrays is None:
             raise MnistError(f"{folder}: holds neither the four MNIST IDX files nor mnist_train.csv and mnist_test.csv")
         return arrays  # the caller's own files: read them as they are, do not cache
     bundled = bundled_csv_folder()
-    arrays = read_folder(bundled) if bundled is not None else read_folder(download(cache_folder() / "mnist-idx"))
+    source = bundled if bundled is not None else download(cache_folder() / "mnist-idx")
+    arrays = read_folder(source, verbose)
     if cache:
         _save_cache(cache_path, arrays)
     return arrays

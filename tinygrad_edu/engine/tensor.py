@@ -25,7 +25,7 @@ import numpy as np
 from . import function, ops
 from .function import grad_mode, shape_str
 from .tensor_math import TensorMath, _operand, numpy_or_pytorch_axis
-from .tensor_shape import TensorShape, axis_index, shape_arg as _shape_arg
+from .tensor_shape import TensorShape, axis_index, shape_arg as _shape_arg  # noqa: F401 - _shape_arg for creation.py
 
 _DEFAULT_DTYPE = np.float64
 

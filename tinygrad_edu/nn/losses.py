@@ -11,7 +11,7 @@ Which loss a tutorial's hand-derived update follows, with its factor:
 """
 import numpy as np
 
-from ..engine.function import Function, grad_mode, shape_str
+from ..engine.function import Function, shape_str
 from ..engine.tensor import Tensor, as_tensor
 from .module import Module
 

@@ -28,7 +28,7 @@ import numpy as np
 
 from ..engine import autograd
 from ..engine.tensor import Tensor
-from .graph import (Graph, _key, _nearest, _op_label, _op_style, _parameter_names, _role, _tensor_label, _walk,
+from .graph import (Graph, _key, _op_label, _op_style, _parameter_names, _role, _tensor_label, _walk,
                     draw_graph, format_array, preview_gradients, state_gradients, tensor_inputs)
 
 FULL = 16  # tensors with at most this many elements are shown in full

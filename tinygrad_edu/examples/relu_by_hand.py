@@ -18,11 +18,13 @@ The other gradients are the chain rule: d output / d node_0's weights = 2 * relu
 
 Run: python examples/relu_by_hand.py [a b]
 """
+
 import sys
 
 import numpy as np
 
 import tinygrad_edu as tg
+from tinygrad_edu.examples import parser
 
 
 def network(a=2, b=3):
@@ -41,7 +43,11 @@ def network(a=2, b=3):
 
 
 def main(argv=()):
-    a, b = (int(v) for v in argv) if len(argv) == 2 else (2, 3)
+    command = parser(__doc__, "relu_by_hand", writes=False)
+    command.add_argument("a", type=int, nargs="?", default=2, help="the first input")
+    command.add_argument("b", type=int, nargs="?", default=3, help="the second input")
+    args = command.parse_args(argv)
+    a, b = args.a, args.b
     print("Enter the two values for input layers")
     print(f"a = {a}")
     print(f"b = {b}")

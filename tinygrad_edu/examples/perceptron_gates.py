@@ -7,11 +7,13 @@ b = -theta gives the form networks use: output 1 when w.x + b > 0.
 The tutorial shows that the same weights (0.5, 0.5) make OR with theta = 0.4 and AND with
 theta = 0.7; NAND is AND with every sign flipped.
 
-Run: python examples/perceptron_gates.py [output.png]
+Run: python examples/perceptron_gates.py [--out FOLDER]   (writes activations.png there)
 """
+
 import sys
 
 import tinygrad_edu as tg
+from tinygrad_edu.examples import output_folder, parser
 
 GATES = {  # (w1, w2, theta): output 1 when w1*x1 + w2*x2 > theta
     "AND": (0.5, 0.5, 0.7),
@@ -38,12 +40,13 @@ def step(x):
 
 
 def main(argv=()):
+    args = parser(__doc__, "perceptron_gates").parse_args(argv)
     for name in GATES:
         print(name)
         for x1, x2 in INPUTS:
             assert gate_with_threshold(name, x1, x2) == gate_with_bias(name, x1, x2)
             print(f"  {x1} {x2} -> {gate_with_threshold(name, x1, x2)}")
-    path = argv[0] if argv else "activations.png"
+    path = output_folder(args.out) / "activations.png"
     # step, sigmoid and ReLU with the derivatives autodiff gives (step's is 0 almost everywhere)
     tg.viz.plot_activations({"step": lambda t: t * 0 + step(t), "sigmoid": tg.sigmoid, "ReLU": tg.relu}, path=path)
     print(f"wrote {path}")

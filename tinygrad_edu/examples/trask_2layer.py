@@ -6,9 +6,12 @@ dE/dsyn0 = -X.T.dot(l1_delta): so ``syn0 -= syn0.grad`` is the same update.
 
 Run: python examples/trask_2layer.py
 """
+import sys
+
 import numpy as np
 
 import tinygrad_edu as tg
+from tinygrad_edu.examples import parser
 
 X = np.array([[0, 0, 1], [0, 1, 1], [1, 0, 1], [1, 1, 1]], dtype=float)
 y = np.array([[0, 0, 1, 1]], dtype=float).T
@@ -29,11 +32,12 @@ def train(steps=10_000, seed=1):
     return syn0, l1
 
 
-def main():
+def main(argv=()):
+    parser(__doc__, "trask_2layer", writes=False).parse_args(argv)  # --help; no options
     _, l1 = train()
     print("Output After Training:")
     print(l1.data)
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -12,13 +12,15 @@ cancels the 2 of the square, the mean gives the 1/m). Its update is W -= lr * dW
 lr = 0.001, weights from np.random.uniform(-1, 1) under seed 99, biases zero, and the data
 normalised to mean 0 and standard deviation 1 -- all reproduced here with modules.
 
-Run: python examples/simplenn_regression.py [epochs] [surface.png]   (the tutorial: 2000 epochs)
+Run: python examples/simplenn_regression.py [--epochs 2000] [--out FOLDER]   (writes simplenn_surface.png there)
 """
+
 import sys
 
 import numpy as np
 
 import tinygrad_edu as tg
+from tinygrad_edu.examples import output_folder, parser
 
 STRUCTURE = [2, 64, 64, 64, 1]
 
@@ -58,9 +60,11 @@ def plot_surfaces(model, surface, path):
 
 
 def main(argv=()):
-    epochs = int(argv[0]) if argv else 2000
-    path = argv[1] if len(argv) > 1 else "simplenn_surface.png"
-    model, losses, surface = train(epochs)
+    command = parser(__doc__, "simplenn_regression")
+    command.add_argument("--epochs", type=int, default=2000, help="passes over the data (the tutorial's 2000)")
+    args = command.parse_args(argv)
+    path = output_folder(args.out) / "simplenn_surface.png"
+    model, losses, surface = train(args.epochs)
     plot_surfaces(model, surface, path)
     print(f"wrote {path}")
 

@@ -11,13 +11,15 @@ The "2" is the derivative of the square in E = sum((y - output)^2) -- no 1/2 in 
 d_weights is minus the gradient (he adds it), with learning rate 1. So ``w -= w.grad`` on
 ``sse_loss`` is exactly his update. His article does not seed the generator; we do.
 
-Run: python examples/loy.py [loss_curve.png]
+Run: python examples/loy.py [--out FOLDER]   (writes loy_loss.png there)
 """
+
 import sys
 
 import numpy as np
 
 import tinygrad_edu as tg
+from tinygrad_edu.examples import output_folder, parser
 
 X, y = tg.data.trask_xor()
 
@@ -44,12 +46,13 @@ def train(iterations=1500, seed=3):
 
 
 def main(argv=()):
+    args = parser(__doc__, "loy").parse_args(argv)
     losses, output = train()
     print("Final prediction (after 1500 iterations):")
     print(np.round(output, 4))
     print("Actual:")
     print(y)
-    path = argv[0] if argv else "loy_loss.png"
+    path = output_folder(args.out) / "loy_loss.png"
     tg.viz.plot_loss(losses, path, title="Loy's network: sum of squared errors per iteration", log_scale=False)
     print(f"wrote {path}")
 

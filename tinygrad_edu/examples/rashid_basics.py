@@ -17,9 +17,12 @@ one adjustable parameter, refined by their error.
 
 Run: python examples/rashid_basics.py
 """
+import sys
+
 import numpy as np
 
 import tinygrad_edu as tg
+from tinygrad_edu.examples import parser
 
 
 def km_to_miles(c=0.5, steps=20, learning_rate=0.5, km=100.0, miles=62.137, log=print):
@@ -71,7 +74,8 @@ def two_layers(gate="xor", epochs=3000, seed=0):
     return (model(X).data > 0.5).astype(int).ravel(), y.astype(int).ravel()
 
 
-def main():
+def main(argv=()):
+    parser(__doc__, "rashid_basics", writes=False).parse_args(argv)  # --help; no options
     print("Kilometres to miles")
     c = km_to_miles()
     print(f"learned c = {c:.5f} (the true constant is 0.62137)")
@@ -88,4 +92,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

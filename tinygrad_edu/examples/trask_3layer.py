@@ -13,9 +13,12 @@ folded into the "+=", the factor 2 of the square cancels the 0.5, and the learni
 
 Run: python examples/trask_3layer.py
 """
+import sys
+
 import numpy as np
 
 import tinygrad_edu as tg
+from tinygrad_edu.examples import parser
 
 X = np.array([[0, 0, 1], [0, 1, 1], [1, 0, 1], [1, 1, 1]], dtype=float)
 y = np.array([[0], [1], [1], [0]], dtype=float)
@@ -57,11 +60,12 @@ def loss_of(X, y, syn0, syn1):
     return 0.5 * ((tg.tensor(y) - l2) ** 2).sum()
 
 
-def main():
+def main(argv=()):
+    parser(__doc__, "trask_3layer", writes=False).parse_args(argv)  # --help; no options
     _, _, l2 = train()
     print("Output after training")
     print(l2.data)
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -13,12 +13,12 @@ sliding-window view); their gradients are convolutions too (tinygrad_edu/engine/
 
 Run: python examples/mnist_cnn.py [--epochs 3] [--seed 0] [--limit N]
 """
-import argparse
 import sys
 
 import numpy as np
 
 import tinygrad_edu as tg
+from tinygrad_edu.examples import parser
 
 MEAN, STD = np.float32(0.1307), np.float32(0.3081)  # of MNIST's training pixels, scaled to [0, 1]
 
@@ -66,13 +66,12 @@ def train(epochs=3, seed=0, limit=None, data=None, verbose=True, learning_rates=
     return model, history
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
-                                     formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    parser.add_argument("--epochs", type=int, default=3, help="passes over the training images")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the weights and of the shuffling")
-    parser.add_argument("--limit", type=int, default=None, help="train on the first N images only (all: 60,000)")
-    args = parser.parse_args(argv)
+def main(argv=()):
+    command = parser(__doc__, "mnist_cnn", writes=False)
+    command.add_argument("--epochs", type=int, default=3, help="passes over the training images")
+    command.add_argument("--seed", type=int, default=0, help="seed of the weights and of the shuffling")
+    command.add_argument("--limit", type=int, default=None, help="train on the first N images only (all: 60,000)")
+    args = command.parse_args(argv)
     model, history = train(args.epochs, args.seed, args.limit)
     for epoch, (loss, acc) in enumerate(zip(history.loss, history.metrics["test accuracy"]), start=1):
         print(f"epoch {epoch}: training loss {loss:.4f}, test accuracy {acc:.4f}")
@@ -81,4 +80,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    sys.exit(0 if main() else 1)
+    sys.exit(0 if main(sys.argv[1:]) else 1)

@@ -14,9 +14,12 @@ with np.random.randn unseeded; we seed it so that the run is repeatable.
 
 Run: python examples/digits.py
 """
+import sys
+
 import numpy as np
 
 import tinygrad_edu as tg
+from tinygrad_edu.examples import parser
 
 X, y = tg.data.digits_4x5()
 PREDICT = tg.data.DRAWN_TWO
@@ -44,7 +47,8 @@ def predict(W1, W2, x=PREDICT):
         return ((tg.tensor(x) @ W1).sigmoid() @ W2).sigmoid().item() * 3
 
 
-def main():
+def main(argv=()):
+    parser(__doc__, "digits", writes=False).parse_args(argv)  # --help; no options
     W1, W2, losses = train()
     print(f"Loss: \n{losses[-1]}")
     print("Predicted data based on trained weights: ")
@@ -55,4 +59,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

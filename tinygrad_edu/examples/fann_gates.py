@@ -15,15 +15,16 @@ FANN's steps, and ours:
   rate 0.7.
 * ``fann_save`` / ``fann_create_from_file`` -> ``tg.save`` / ``tg.load`` (.npz, no pickle).
 
-Run: python examples/fann_gates.py [and|xor] [output-folder]
+Run: python examples/fann_gates.py [and|xor] [--out FOLDER]   (writes and_float.npz or xor_float.npz there)
 """
+import sys
 import os
 import pathlib
-import sys
 
 import numpy as np
 
 import tinygrad_edu as tg
+from tinygrad_edu.examples import output_folder, parser
 
 DATA = pathlib.Path(__file__).resolve().parent / "data"
 BIT_FAIL_LIMIT = 0.35  # FANN counts an output as a failed bit when it is off by more than this
@@ -56,8 +57,10 @@ def train_gate(gate="and", max_epochs=10_000, epochs_between_reports=1_000, desi
 
 
 def main(argv=()):
-    gate = argv[0] if argv else "and"
-    folder = pathlib.Path(argv[1]) if len(argv) > 1 else pathlib.Path(".")
+    command = parser(__doc__, "fann_gates")
+    command.add_argument("gate", nargs="?", choices=["and", "xor"], default="and", help="the gate to learn")
+    args = command.parse_args(argv)
+    gate, folder = args.gate, output_folder(args.out)
     model, history = train_gate(gate)
     print(f"Stopped after {history.epochs} epochs with error {history.loss[-1]:.10f}.")
     path = folder / f"{gate}_float.npz"

@@ -6,9 +6,12 @@ computed stably by subtracting the largest score first (``Tensor.softmax`` does 
 
 Run: python examples/three_layer_forward.py
 """
+import sys
+
 import numpy as np
 
 import tinygrad_edu as tg
+from tinygrad_edu.examples import parser
 
 
 def init_network():
@@ -31,11 +34,14 @@ def forward(network, x, output="softmax"):
     return a3.softmax() if output == "softmax" else a3  # identity output for regression
 
 
-def main():
+def main(argv=()):
+    parser(__doc__, "three_layer_forward", writes=False).parse_args(argv)  # --help; no options
     network = init_network()
+    print("identity output for the input [1.0, 0.5]:")
     print(forward(network, np.array([1.0, 0.5]), output="identity").data)
+    print("softmax output for the input [2, 1]:")
     print(forward(network, np.array([2, 1]), output="softmax").data)
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

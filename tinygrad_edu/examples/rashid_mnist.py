@@ -10,10 +10,9 @@ o(1 - o) (see docs/tutorials.md); the results table in docs/results.md shows wha
     python examples/rashid_mnist.py                         # 784-100-10, lr 0.3, 1 epoch
     python examples/rashid_mnist.py --hidden 200 --lr 0.1 --epochs 5
     python examples/rashid_mnist.py --raw                   # the same, with raw Tensors
-    python examples/rashid_mnist.py --backquery mind.png    # "what each label looks like"
+    python examples/rashid_mnist.py --backquery             # "what each label looks like": examples-output/rashid_mnist/
     python examples/rashid_mnist.py --limit 5000            # a quick run on 5,000 records
 """
-import argparse
 import sys
 import time
 
@@ -21,7 +20,8 @@ import numpy as np
 
 import tinygrad_edu as tg
 from tinygrad_edu.data import load_mnist, mnist_inputs, mnist_targets
-from tinygrad_edu.training import ProgressBar
+from tinygrad_edu.examples import output_folder, parser
+from tinygrad_edu.progress import progress
 
 
 class RashidModule:
@@ -85,15 +85,13 @@ def train(hidden=100, lr=0.3, epochs=1, limit=None, raw=False, seed=None, data=N
     net = (RashidRaw if raw else RashidModule)(hidden, lr)
     inputs, targets = mnist_inputs(X_train), mnist_targets(y_train)
     started = time.perf_counter()
-    bar = ProgressBar(epochs * len(inputs), verbose, unit="record")
-    try:
+    with progress(total=epochs * len(inputs), desc="training", unit="record", enabled=verbose) as bar:
         for epoch in range(epochs):
             for i, (x, t) in enumerate(zip(inputs, targets)):
                 loss = net.train_record(x, t)
-                if i % 500 == 0:
-                    bar.update(epoch * len(inputs) + i + 1, loss)
-    finally:
-        bar.close()
+                if i % 500 == 499 or i == len(inputs) - 1:  # every record ticks; the bar redraws now and then
+                    bar.update(i % 500 + 1)
+                    bar.set_postfix(epoch=f"{epoch + 1}/{epochs}", loss=f"{loss:.4g}", refresh=False)
     seconds = time.perf_counter() - started
     accuracy = float(np.mean(np.argmax(net.query(mnist_inputs(X_test)), axis=1) == y_test))
     return net, accuracy, seconds
@@ -134,23 +132,24 @@ def plot_backquery(wih, who, path):
     figure.savefig(path)
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description="Rashid's MNIST network on tinygrad_edu")
-    parser.add_argument("--hidden", type=int, default=100)
-    parser.add_argument("--lr", type=float, default=0.3)
-    parser.add_argument("--epochs", type=int, default=1)
-    parser.add_argument("--limit", type=int, help="train on the first N records only")
-    parser.add_argument("--raw", action="store_true", help="the raw-Tensor version in the book's layout")
-    parser.add_argument("--seed", type=int, help="seed NumPy's generator (the book does not)")
-    parser.add_argument("--backquery", metavar="PNG", help="write the backquery picture")
-    args = parser.parse_args(argv)
+def main(argv=()):
+    command = parser(__doc__, "rashid_mnist")
+    command.add_argument("--hidden", type=int, default=100, help="hidden nodes")
+    command.add_argument("--lr", type=float, default=0.3, help="learning rate")
+    command.add_argument("--epochs", type=int, default=1, help="passes over the training records")
+    command.add_argument("--limit", type=int, help="train on the first N records only (all: 60,000)")
+    command.add_argument("--raw", action="store_true", help="the raw-Tensor version in the book's layout")
+    command.add_argument("--seed", type=int, help="seed NumPy's generator (the book does not)")
+    command.add_argument("--backquery", action="store_true", help="also write backquery.png into --out")
+    args = command.parse_args(argv)
     net, accuracy, seconds = train(args.hidden, args.lr, args.epochs, args.limit, args.raw, args.seed)
     print(f"784-{args.hidden}-10, lr {args.lr}, {args.epochs} epoch(s){' (raw Tensors)' if args.raw else ''}: "
           f"trained in {seconds:.1f} s")
     print(f"performance = {accuracy:.4f}")
     if args.backquery:
-        plot_backquery(*net.weights(), args.backquery)
-        print(f"wrote {args.backquery}")
+        path = output_folder(args.out) / "backquery.png"
+        plot_backquery(*net.weights(), path)
+        print(f"wrote {path}")
     return accuracy
 
 

@@ -8,14 +8,15 @@ With Adam's usual 1e-3 throughout and raw [0, 1] pixels, two epochs give about 9
 step decay brings every seed we tried above 97.5 % (docs/results.md). A hand-written NumPy
 version of the same recipe gives the same accuracies to the last digit.
 
-Run: python examples/mnist_modern.py [--epochs 2] [--seed 0]
+Run: python examples/mnist_modern.py [--epochs 2] [--seed 0] [--limit N]
 """
-import argparse
+
 import sys
 
 import numpy as np
 
 import tinygrad_edu as tg
+from tinygrad_edu.examples import parser
 
 
 def accuracy(model, X, y):
@@ -30,8 +31,9 @@ def standardise(pixels):
     return ((pixels / np.float32(255) - MEAN) / STD).astype(np.float32)
 
 
-def train(epochs=2, seed=0, data=None, verbose=True, learning_rates=(3e-3, 5e-4)):
+def train(epochs=2, seed=0, data=None, verbose=True, learning_rates=(3e-3, 5e-4), limit=None):
     X_train, y_train, X_test, y_test = data or tg.data.load_mnist()
+    X_train, y_train = X_train[:limit], y_train[:limit]
     X_train, X_test = standardise(X_train), standardise(X_test)
     np.random.seed(seed)
     model = tg.nn.MLP([784, 256, 10], activation="relu", output_activation=None, init="he")
@@ -48,12 +50,13 @@ def train(epochs=2, seed=0, data=None, verbose=True, learning_rates=(3e-3, 5e-4)
     return model, history
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--epochs", type=int, default=2)
-    parser.add_argument("--seed", type=int, default=0)
-    args = parser.parse_args(argv)
-    model, history = train(args.epochs, args.seed)
+def main(argv=()):
+    command = parser(__doc__, "mnist_modern", writes=False)
+    command.add_argument("--epochs", type=int, default=2, help="passes over the training images")
+    command.add_argument("--seed", type=int, default=0, help="seed of the weights and of the shuffling")
+    command.add_argument("--limit", type=int, default=None, help="train on the first N images only (all: 60,000)")
+    args = command.parse_args(argv)
+    model, history = train(args.epochs, args.seed, limit=args.limit)
     for epoch, (loss, acc) in enumerate(zip(history.loss, history.metrics["test accuracy"]), start=1):
         print(f"epoch {epoch}: loss {loss:.4f}, test accuracy {acc:.4f}")
     print(f"trained in {history.seconds:.1f} s")

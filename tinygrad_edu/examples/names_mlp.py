@@ -10,17 +10,17 @@ must beat both. Then it writes 20 names of its own, and three pictures into the 
 the loss curve, the characters' embedding (its first two principal components) and a histogram
 of the tanh layer's outputs (how many sit saturated near +-1).
 
-Run: python examples/names_mlp.py [--steps 20000] [--seed 42] [--out examples-output/names_mlp]
+Run: python examples/names_mlp.py [--steps 20000] [--seed 42] [--out FOLDER]   (default: examples-output/names_mlp)
 """
-import argparse
 import math
-import pathlib
 import sys
 
 import numpy as np
 
 import tinygrad_edu as tg
 from tinygrad_edu.data import ALPHABET, char_dataset, load_names
+from tinygrad_edu.examples import output_folder, parser
+from tinygrad_edu.progress import progress
 
 CONTEXT, EMBEDDING, HIDDEN = 3, 10, 200
 
@@ -84,7 +84,7 @@ def train(steps=20000, seed=42, words=None, batch_size=32, verbose=True):
     optimizer = tg.optim.SGD(model, lr=0.1)
     rng = np.random.default_rng(seed)
     losses = []
-    for step in range(steps):
+    for step in progress(range(steps), desc="training", unit="step", enabled=verbose):
         rows = rng.integers(0, len(X), batch_size)
         optimizer.lr = 0.1 if step < steps * 3 // 4 else 0.01  # a tenth for the last quarter
         optimizer.zero_grad()
@@ -92,9 +92,6 @@ def train(steps=20000, seed=42, words=None, batch_size=32, verbose=True):
         loss.backward()
         optimizer.step()
         losses.append(loss.item())
-        if verbose and (step + 1) % max(steps // 10, 1) == 0:
-            print(f"step {step + 1:6d}/{steps}: training loss (mean of the last {steps // 10}) "
-                  f"{np.mean(losses[-max(steps // 10, 1):]):.4f}")
     report = {
         "steps": losses,
         "train": evaluate(model, X, Y), "validation": evaluate(model, Xv, Yv), "test": evaluate(model, Xt, Yt),
@@ -132,7 +129,6 @@ def pictures(model, report, out):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    out.mkdir(parents=True, exist_ok=True)
     steps = np.array(report["steps"])
     window = max(len(steps) // 100, 1)
     fig, ax = plt.subplots(figsize=(7, 4))
@@ -171,14 +167,11 @@ def pictures(model, report, out):
     return [out / "loss.png", out / "embedding.png", out / "tanh.png"]
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
-                                     formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    parser.add_argument("--steps", type=int, default=20000, help="training steps (mini-batches of 32)")
-    parser.add_argument("--seed", type=int, default=42, help="seed of the split, the weights and the batches")
-    parser.add_argument("--out", type=pathlib.Path, default=pathlib.Path("examples-output/names_mlp"),
-                        help="folder for the pictures")
-    args = parser.parse_args(argv)
+def main(argv=()):
+    command = parser(__doc__, "names_mlp")
+    command.add_argument("--steps", type=int, default=20000, help="training steps (mini-batches of 32)")
+    command.add_argument("--seed", type=int, default=42, help="seed of the split, the weights and the batches")
+    args = command.parse_args(argv)
     model, report = train(args.steps, args.seed)
     train_n, valid_n, test_n = report["sizes"]
     print(f"names: {train_n} training, {valid_n} validation, {test_n} test")
@@ -186,10 +179,10 @@ def main(argv=None):
           f"test {report['test']:.4f}")
     print(f"baselines on the validation names: uniform {report['uniform']:.4f}, bigram counts {report['bigram']:.4f}")
     print("20 names the model wrote: " + ", ".join(sample(model)))
-    for path in pictures(model, report, args.out):
+    for path in pictures(model, report, output_folder(args.out)):
         print(f"wrote {path}")
     return report["validation"] < min(report["uniform"], report["bigram"])
 
 
 if __name__ == "__main__":
-    sys.exit(0 if main() else 1)
+    sys.exit(0 if main(sys.argv[1:]) else 1)

@@ -1,0 +1,225 @@
+"""``tinygrad-edu diff``: the value and the derivatives of a formula typed on the command line.
+
+With ``--at x=1.5,y=2``: the value, then every partial derivative up to ``--order`` (default 1)
+at that point. Without ``--at`` (one variable): f, f' and f'' as a table over ``--range``
+(default -3:3), and with ``--plot FILE`` the three curves on one figure. The formula is parsed
+against a whitelist (tinygrad_edu/expr.py), never evaluated; NumPy's warnings never reach the
+terminal -- a value that is not finite gets one plain sentence instead.
+"""
+import math
+import os
+
+import numpy as np
+
+from .expr import Formula
+
+MAX_ORDER = 10
+MAX_PARTIALS = 120  # of one order: there are C(n + k - 1, k) of order k in n variables
+SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+class UsageError(Exception):
+    """Bad input from the command line: printed as one line, exit status 2."""
+
+
+def label(key):
+    """``("x", "x")`` -> ``d²f/dx²``; ``("x", "y")`` -> ``d²f/dxdy``."""
+    order = len(key)
+    head = "d" + (str(order).translate(SUPERSCRIPTS) if order > 1 else "") + "f/"
+    names = sorted(set(key), key=key.index)
+    return head + "".join(f"d{n}" + (str(key.count(n)).translate(SUPERSCRIPTS) if key.count(n) > 1 else "")
+                          for n in names)
+
+
+def values_at(text):
+    """``x=1.5,y=2`` -> {"x": 1.5, "y": 2.0}."""
+    values = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        name, sep, number = part.partition("=")
+        if not sep or not name.strip().isidentifier():
+            raise UsageError(f"--at expects name=value pairs separated by commas, like x=1.5,y=2; got {part!r}")
+        try:
+            values[name.strip()] = float(number)
+        except ValueError:
+            raise UsageError(f"--at: {number.strip()!r} is not a number (in {part!r})") from None
+    return values
+
+
+def interval(text):
+    """``-3:3`` -> (-3.0, 3.0)."""
+    low, sep, high = text.strip().partition(":")
+    try:
+        low, high = float(low), float(high)
+    except ValueError:
+        sep = ""
+    if not sep or not (math.isfinite(low) and math.isfinite(high) and low < high):
+        raise UsageError(f"--range expects low:high with low < high, like -3:3; got {text.strip()!r}")
+    return low, high
+
+
+def check_order(order, variables):
+    if order < 0:
+        raise UsageError("--order must be 0 or more")
+    partials = math.comb(max(variables, 1) + order - 1, order)
+    if order > MAX_ORDER or partials > MAX_PARTIALS:
+        raise UsageError(
+            f"--order {order} with {variables} variable{'s' * (variables != 1)} asks for {partials:,} partial "
+            f"derivatives of order {order} (their number grows like variables^order / order!, and each order's "
+            f"graph is larger than the last); at most --order {MAX_ORDER} and {MAX_PARTIALS} partials are allowed"
+        )
+
+
+def derivatives(result, inputs, order):
+    """{key: Tensor} for every partial derivative up to ``order``: each level is the gradient of
+    the previous one (``create_graph`` keeps the graph for the next level)."""
+    from .engine import autograd
+    from .engine.tensor import Tensor
+
+    names, found, level = list(inputs), {}, {(): result}
+    for k in range(1, order + 1):
+        next_level = {}
+        for index, value in level.items():
+            if value.requires_grad:
+                grads = autograd.grad(value.sum(), [inputs[n] for n in names], create_graph=k < order,
+                                      retain_graph=True, allow_unused=True)
+            else:
+                grads = [None] * len(names)
+            for name, g in zip(names, grads):
+                key = tuple(sorted(index + (name,)))
+                if key not in next_level:
+                    next_level[key] = g if g is not None else Tensor(np.zeros_like(result.data))
+        found.update(next_level)
+        level = next_level
+    return found
+
+
+def not_finite_note(text, arrays):
+    """One plain sentence when some value is NaN or infinite, saying the usual reasons."""
+    if all(np.all(np.isfinite(a)) for a in arrays):
+        return None
+    reasons = []
+    if "log(" in text or "ln(" in text:
+        reasons.append("log is defined only for positive arguments")
+    if "sqrt(" in text:
+        reasons.append("sqrt needs arguments >= 0 and its slope is infinite at 0")
+    if "/" in text:
+        reasons.append("a division by zero gives inf or nan")
+    if not reasons:
+        reasons.append("a value too large for a float (such as exp of a large number) overflows to inf")
+    return "note: some values are not finite (nan or inf): " + "; ".join(reasons) + "."
+
+
+def run(args, out=print):
+    from .engine.tensor import Tensor
+    from .viz import draw_graph, trace
+
+    if args.graph:
+        check_output_file(args.graph, "--graph", (".svg", ".png", ".pdf", ".dot"))
+    if args.plot:
+        check_output_file(args.plot, "--plot", (".png", ".svg", ".pdf"))
+    formula = Formula(args.expr)
+    names = list(formula.variables)
+    if not args.at and len(names) == 1 and not args.trace and not args.graph:
+        return table(formula, names[0], args, out)
+    if args.plot:
+        raise UsageError("--plot draws f, f' and f'' over --range for a formula of one variable, without --at")
+    values = values_at(args.at) if args.at else {}
+    missing = [v for v in names if v not in values]
+    if missing:
+        raise UsageError(f"no value for {', '.join(missing)}: add --at {','.join(f'{m}=...' for m in missing)}"
+                         + (" (or leave out --at for a table over --range)" if len(names) == 1 else ""))
+    unused = [v for v in values if v not in names]
+    if unused:
+        raise UsageError(f"--at gives {', '.join(unused)}, which the formula does not use")
+    order = 1 if args.order is None else args.order
+    check_order(order, len(names))
+    inputs = {n: Tensor(values[n], requires_grad=True, name=n) for n in names}
+    with np.errstate(all="ignore"):
+        result = formula(**inputs)
+        found = derivatives(result, inputs, order) if names and order >= 1 else {}
+    point = ", ".join(f"{n}={number(values[n])}" for n in names) or "(no variables)"
+    out(f"f = {args.expr.strip()}   at {point}")
+    out(f"f = {number(result.item())}")
+    for key, g in sorted(found.items(), key=lambda item: (len(item[0]), item[0])):
+        out(f"{label(key)} = {number(g.item())}")
+    note = not_finite_note(args.expr, [result.data] + [g.data for g in found.values()])
+    if note:
+        out(note)
+    if args.trace:
+        out(trace(result, backward=bool(names)))
+    if args.graph:
+        graph = draw_graph(result)
+        if args.graph.endswith(".dot"):
+            with open(args.graph, "w") as f:
+                f.write(graph.source)
+        else:
+            stem, _, extension = args.graph.rpartition(".")
+            graph.render(stem, format=extension, cleanup=True)
+        out(f"wrote {args.graph}")
+
+
+def table(formula, name, args, out, rows=13):
+    """f and its derivatives at ``rows`` evenly spaced points of ``--range`` (one variable)."""
+    from .engine.tensor import Tensor
+
+    order = 2 if args.order is None else args.order
+    check_order(order, 1)
+    low, high = interval(args.range)
+    grid = Tensor(np.linspace(low, high, rows), requires_grad=True, name=name)
+    with np.errstate(all="ignore"):
+        result = formula(**{name: grid}) * 1.0  # a constant formula still gives one value per row
+        result = result.broadcast_to(grid.shape) if result.shape != grid.shape else result
+        found = derivatives(result, {name: grid}, order)
+    keys = sorted(found, key=len)
+    headers = [name, "f"] + [label(k) for k in keys]
+    columns = [grid.data, result.data] + [found[k].data for k in keys]
+    out(f"f = {args.expr.strip()}   for {name} from {number(low)} to {number(high)}")
+    out("  ".join(f"{h:>14}" for h in headers))
+    for i in range(rows):
+        out("  ".join(f"{number(c[i]):>14}" for c in columns))
+    note = not_finite_note(args.expr, columns[1:])
+    if note:
+        out(note)
+    if args.plot:
+        plot(formula, name, (low, high), order, args.plot, args.expr.strip())
+        out(f"wrote {args.plot}")
+
+
+def plot(formula, name, span, order, path, text, points=400):
+    """f and its derivatives up to ``order`` (at most the second) on one figure."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from .engine.tensor import Tensor
+
+    grid = Tensor(np.linspace(*span, points), requires_grad=True, name=name)
+    with np.errstate(all="ignore"):
+        result = formula(**{name: grid}) * 1.0
+        result = result.broadcast_to(grid.shape) if result.shape != grid.shape else result
+        found = derivatives(result, {name: grid}, min(order, 2))
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    ax.plot(grid.data, result.data, label="f", linewidth=2)
+    for key in sorted(found, key=len):
+        ax.plot(grid.data, found[key].data, label=label(key), linestyle="--" if len(key) == 1 else ":")
+    ax.axhline(0, color="grey", linewidth=0.5)
+    ax.set(title=f"f = {text} and its derivatives", xlabel=name)
+    ax.legend()
+    fig.savefig(path, dpi=110, bbox_inches="tight")
+    plt.close(fig)
+
+
+def number(v):
+    return f"{v:.10g}"
+
+
+def check_output_file(path, option, extensions):
+    """Refuse an output file we could not write, before any work is done."""
+    if not path.lower().endswith(extensions):
+        raise UsageError(f"{option}: write {', '.join(extensions[:-1])} or {extensions[-1]}, not {path!r}")
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise UsageError(f"{option}: the folder {folder} does not exist; create it first or choose another path")
+    if os.path.isdir(path):
+        raise UsageError(f"{option}: {path} is a folder; give a file name")

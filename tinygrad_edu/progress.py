@@ -1,0 +1,29 @@
+"""Progress bars for training loops and data loading, by tqdm.
+
+``tqdm.auto`` shows a widget in Jupyter (with ``ipywidgets``: the ``[notebook]`` extra) and a
+text bar with elapsed time and ETA in terminals and logs. ``progress(..., enabled=False)`` --
+what ``verbose=False`` passes -- gives a bar that shows nothing, so loops are written once.
+
+>>> from tinygrad_edu.progress import progress
+>>> with progress(range(4), desc="training", enabled=False) as steps:   # the loop, unchanged
+...     total = sum(step for step in steps)
+>>> total
+6
+"""
+import os
+import sys
+import warnings
+
+
+def progress(iterable=None, total=None, desc=None, unit="it", enabled=True, leave=True):
+    """A tqdm bar over ``iterable`` (or counting to ``total``); silent when not ``enabled``.
+
+    Bars go to stderr, so what a program prints on stdout stays clean. Set
+    ``TINYGRAD_EDU_PROGRESS=0`` to silence every bar (for logs that keep every line).
+    """
+    enabled = enabled and os.environ.get("TINYGRAD_EDU_PROGRESS", "1") != "0"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # tqdm.auto warns in Jupyter without ipywidgets, then shows text
+        from tqdm.auto import tqdm
+    return tqdm(iterable, total=total, desc=desc, unit=unit, disable=not enabled, leave=leave,
+                file=sys.stderr, dynamic_ncols=True, mininterval=0.2)
