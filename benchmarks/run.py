@@ -4,8 +4,9 @@
     python benchmarks/run.py --quick   # small sizes, for the test suite (seconds)
 
 One table: for each workload, each cell is the median of several runs per unit (step, record,
-op) and its ratio to hand-written NumPy run in the same process just before. "tape" is the
-floor for a Python eager engine (bare_tape.py); "compiled" is the same step under tg.compile;
+op) and its ratio to hand-written NumPy run in the same process (the columns take turns, run by
+run, so that drift falls on all of them alike). "tape" is the floor for a Python eager engine
+(bare_tape.py); "compiled" is the same step under tg.compile;
 "torch" is PyTorch eager on one thread, timed in a child process of this run: importing
 PyTorch puts some 140,000 Python objects on the heap, which every full collection of Python's
 garbage collector would then walk while a pure-Python engine builds a graph. BLAS runs on one
@@ -57,6 +58,18 @@ def median_seconds(fn, size, repeats):
     return statistics.median(times)
 
 
+def interleaved_medians(implementations, size, repeats):
+    """{implementation: median seconds}, the implementations taking turns run by run, so that
+    the machine's drift (caches, frequency, other processes) falls on every column alike."""
+    times = {impl: [] for impl in implementations}
+    for _ in range(repeats):
+        for impl, fn in implementations.items():
+            started = time.perf_counter()
+            fn(size)
+            times[impl].append(time.perf_counter() - started)
+    return {impl: statistics.median(values) for impl, values in times.items()}
+
+
 def time_torch(quick, repeats, only):
     """Seconds per workload for the torch column, measured by a child process (see above)."""
     if importlib.util.find_spec("torch") is None:
@@ -94,12 +107,10 @@ def run(quick=False, repeats=None, out=print, only=None):
             continue
         size = sizes[1] if quick else sizes[0]
         cells, baseline = {}, None
+        measured = interleaved_medians({impl: implementations[impl] for impl in COLUMNS
+                                        if impl != "torch" and impl in implementations}, size, repeats)
         for impl in COLUMNS:
-            fn = implementations.get(impl)
-            if impl == "torch":
-                seconds = (torch_seconds or {}).get(name)
-            else:
-                seconds = median_seconds(fn, size, repeats) if fn is not None else None
+            seconds = (torch_seconds or {}).get(name) if impl == "torch" else measured.get(impl)
             if seconds is None:
                 continue
             baseline = seconds if impl == "numpy" else baseline
