@@ -11,23 +11,17 @@ import pytest
 
 import tinygrad_edu as tg
 
+from .test_viz import karpathy_expression
+
 BROWSER = shutil.which("chromium") or shutil.which("chromium-browser")
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot is not installed")
 
 
 def karpathy():
-    """The first expression of Karpathy's micrograd lecture: L = (a*b + c) * f."""
-    a = tg.tensor(2.0, requires_grad=True, name="a")
-    b = tg.tensor(-3.0, requires_grad=True, name="b")
-    c = tg.tensor(10.0, requires_grad=True, name="c")
-    f = tg.tensor(-2.0, requires_grad=True, name="f")
-    e = a * b
-    e.name = "e"
-    d = e + c
-    d.name = "d"
-    L = d * f
-    L.name = "L"
-    return L, dict(a=a, b=b, c=c, f=f, e=e, d=d, L=L)
+    """The first expression of Karpathy's micrograd lecture, L = (a*b + c) * f, and its tensors by name."""
+    L = karpathy_expression()
+    tensors = {t.name: t for t in tg.autograd.tensors_in_order([L])}
+    return L, {name: tensors[name] for name in "abcfedL"}
 
 
 class Neuron(tg.nn.Module):

@@ -202,61 +202,70 @@ def kernel_positions(patches):
     return [(u, v) for u in range(kh) for v in range(kw)]
 
 
-class MaxPool2d(Function):
-    """The largest value of each window; tied values share the gradient equally (as `max`), and
-    a NaN wins its window."""
+def total(images):
+    """The sum of a list of same-shaped images, one addition at a time."""
+    result = images[0] * 1  # a new array (for one image: a copy, never the input itself)
+    for image in images[1:]:
+        result = result + image
+    return result
+
+
+class Pool2d(Function):
+    """What both poolings share: the options, the checks, one image per kernel position, and
+    the folding of window-shaped gradients back onto the input."""
 
     __slots__ = ("kernel", "stride")
-    name = "max_pool2d"
-    formula = "∂L/∂x = ∂L/∂y at the largest value of each window (shared at ties), 0 elsewhere"
 
     def forward(self, x, kernel, stride):
         self.kernel, self.stride = kernel, stride
         check_image(self.name, x, kernel, (0, 0))
         patches = windows(x, kernel, stride, (0, 0))
-        at = [patches[:, :, :, :, u, v] for u, v in kernel_positions(patches)]  # one image per position
-        out = at[0].copy()
-        for image in at[1:]:
-            out = np.maximum(out, image)  # NaN propagates, as in max
-        winners = [(image == out) | np.isnan(image) for image in at]
-        count = winners[0] * 1
-        for winner in winners[1:]:
-            count = count + winner
-        # (kh·kw, N, C, OH, OW): each position's share of its window's gradient
-        self.save_for_backward((np.stack(winners) / count).astype(x.dtype))
-        return out
+        return self.pool([patches[:, :, :, :, u, v] for u, v in kernel_positions(patches)], x)
+
+    def pool(self, images, x):  # pragma: no cover - abstract
+        raise NotImplementedError
 
     def describe(self):
-        return f"max_pool2d({self.kernel[0]}x{self.kernel[1]}, stride={self.stride})"
+        return f"{self.name}({self.kernel[0]}x{self.kernel[1]}, stride={self.stride})"
 
-    def backward(self, grad, x):
-        (shares,) = self.saved_for(grad)
-        kh, kw = self.kernel
-        per_position = (grad * shares).reshape((kh, kw) + tuple(grad.shape))  # (kh, kw, N, C, OH, OW)
+    def fold_back(self, per_position, x):
+        """Window-shaped gradients, (kh, kw, N, C, OH, OW), added back onto the input's shape."""
         return Fold.call(per_position, shape=x.shape, stride=self.stride, padding=(0, 0))
 
 
-class AvgPool2d(Function):
+class MaxPool2d(Pool2d):
+    """The largest value of each window; tied values share the gradient equally (as `max`), and
+    a NaN wins its window."""
+
+    __slots__ = ()
+    name = "max_pool2d"
+    formula = "∂L/∂x = ∂L/∂y at the largest value of each window (shared at ties), 0 elsewhere"
+
+    def pool(self, images, x):
+        out = images[0].copy()
+        for image in images[1:]:
+            out = np.maximum(out, image)  # NaN propagates, as in max
+        winners = [(image == out) | np.isnan(image) for image in images]
+        # (kh·kw, N, C, OH, OW): each position's share of its window's gradient
+        self.save_for_backward((np.stack(winners) / total(winners)).astype(x.dtype))
+        return out
+
+    def backward(self, grad, x):
+        (shares,) = self.saved_for(grad)
+        return self.fold_back((grad * shares).reshape(tuple(self.kernel) + tuple(grad.shape)), x)
+
+
+class AvgPool2d(Pool2d):
     """The mean of each window; each input pixel gets 1/(kh·kw) of each window's gradient."""
 
-    __slots__ = ("kernel", "stride")
+    __slots__ = ()
     name = "avg_pool2d"
     formula = "∂L/∂x = fold(∂L/∂y / (kh·kw))"
 
-    def forward(self, x, kernel, stride):
-        self.kernel, self.stride = kernel, stride
-        check_image(self.name, x, kernel, (0, 0))
-        patches = windows(x, kernel, stride, (0, 0))
-        positions = kernel_positions(patches)
-        total = patches[:, :, :, :, 0, 0]
-        for u, v in positions[1:]:
-            total = total + patches[:, :, :, :, u, v]
-        return total / len(positions)
-
-    def describe(self):
-        return f"avg_pool2d({self.kernel[0]}x{self.kernel[1]}, stride={self.stride})"
+    def pool(self, images, x):
+        return total(images) / len(images)
 
     def backward(self, grad, x):
         kh, kw = self.kernel
         spread = np.full((kh, kw, 1, 1, 1, 1), 1.0 / (kh * kw), dtype=x.dtype)  # each window element's share
-        return Fold.call(spread * grad, shape=x.shape, stride=self.stride, padding=(0, 0))
+        return self.fold_back(spread * grad, x)
