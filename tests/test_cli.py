@@ -116,6 +116,14 @@ def test_examples_list_and_run(capsys):
     assert "no example called 'nope'" in capsys.readouterr().err
 
 
+def test_an_example_run_by_the_command_shows_that_command_in_its_usage(capsys):
+    with pytest.raises(SystemExit) as done:
+        main(["examples", "run", "loy", "--help"])
+    assert done.value.code == 0
+    text = capsys.readouterr().out
+    assert text.startswith("usage: tinygrad-edu examples run loy") and "(default: examples-output/loy)" in text
+
+
 def test_demo_writes_every_file_it_promises(tmp_path):
     result = run("demo", "--out", str(tmp_path / "out"), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -181,6 +189,16 @@ def test_diff_says_why_a_value_is_not_finite_and_no_numpy_warning_escapes():
     assert result.returncode == 0 and result.stderr == ""
     assert result.stdout.strip().splitlines()[-1] == ("note: some values are not finite (nan or inf): log is defined "
                                                       "only for positive arguments; a division by zero gives inf or nan.")
+
+
+def test_diff_gives_no_slope_where_f_is_undefined_and_never_prints_minus_zero(capsys):
+    assert main(["diff", "log(x)", "--at", "x=-1"]) == 0
+    assert capsys.readouterr().out.splitlines()[1:3] == ["f = nan", "df/dx = nan"]  # not 1/x = -1
+    assert main(["diff", "log(x)", "--range", "-1:1", "--order", "1"]) == 0
+    rows = [line.split() for line in capsys.readouterr().out.splitlines()[2:15]]
+    assert rows[0] == ["-1", "nan", "nan"] and rows[-1] == ["1", "0", "1"]
+    assert main(["diff", "-x*y", "--at", "x=0,y=1"]) == 0
+    assert capsys.readouterr().out.splitlines()[1:4] == ["f = 0", "df/dx = -1", "df/dy = 0"]
 
 
 def test_diff_guards_the_order_and_suggests_the_missing_star(capsys):

@@ -46,3 +46,27 @@ def test_the_rashid_bar_reaches_the_last_record(capsys):
     module.train(10, 0.3, 1, data=(X, y, X[:10], y[:10]))
     err = capsys.readouterr().err
     assert "1234/1234" in err and "1001/1234" not in err.split("\r")[-1]
+
+
+def test_bars_redraw_often_in_place_and_rarely_in_logs(monkeypatch):
+    from tinygrad_edu.progress import refresh_seconds
+
+    class NotebookBar:
+        __module__ = "tqdm.notebook"
+
+    class TextBar:
+        __module__ = "tqdm.std"
+
+    class Terminal:
+        def isatty(self):
+            return True
+
+    class LogFile:
+        def isatty(self):
+            return False
+
+    monkeypatch.setattr("sys.stderr", LogFile())
+    assert refresh_seconds(TextBar) == 10.0  # a redraw in a log file is one more line
+    assert refresh_seconds(NotebookBar) == 0.2
+    monkeypatch.setattr("sys.stderr", Terminal())
+    assert refresh_seconds(TextBar) == 0.2

@@ -43,12 +43,16 @@ def examples(args, out=print):
         raise UsageError("usage: tinygrad-edu examples [run NAME]")
     if args.name not in names:
         raise UsageError(f"no example called {args.name!r}; the examples are {', '.join(names)}")
+    from . import examples as shipped
+
     old_argv = sys.argv
     sys.argv = [str(EXAMPLES / f"{args.name}.py")] + list(args.rest)
+    shipped.run_by = "tinygrad-edu examples run"
     try:
         runpy.run_path(sys.argv[0], run_name="__main__")
     finally:
         sys.argv = old_argv
+        shipped.run_by = None
 
 
 def demo(args, out=print):

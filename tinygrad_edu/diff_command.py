@@ -93,6 +93,12 @@ def derivatives(result, inputs, order):
     return found
 
 
+def undefined_where_nan(f, derivative):
+    """A derivative is NaN wherever f itself is: log(x) at x = -1 has no slope, although the
+    formula 1/x that backward applies would print -1 beside f = nan."""
+    return np.where(np.isnan(f), np.nan, derivative)
+
+
 def not_finite_note(text, arrays):
     """One plain sentence when some value is NaN or infinite, saying the usual reasons."""
     if all(np.all(np.isfinite(a)) for a in arrays):
@@ -137,12 +143,13 @@ def run(args, out=print):
     with np.errstate(all="ignore"):
         result = formula(**inputs)
         found = derivatives(result, inputs, order) if names and order >= 1 else {}
+    found = {key: undefined_where_nan(result.data, g.data) for key, g in found.items()}
     point = ", ".join(f"{n}={number(values[n])}" for n in names) or "(no variables)"
     out(f"f = {args.expr.strip()}   at {point}")
     out(f"f = {number(result.item())}")
     for key, g in sorted(found.items(), key=lambda item: (len(item[0]), item[0])):
         out(f"{label(key)} = {number(g.item())}")
-    note = not_finite_note(args.expr, [result.data] + [g.data for g in found.values()])
+    note = not_finite_note(args.expr, [result.data] + list(found.values()))
     if note:
         out(note)
     if args.trace:
@@ -172,7 +179,7 @@ def table(formula, name, args, out, rows=13):
         found = derivatives(result, {name: grid}, order)
     keys = sorted(found, key=len)
     headers = [name, "f"] + [label(k) for k in keys]
-    columns = [grid.data, result.data] + [found[k].data for k in keys]
+    columns = [grid.data, result.data] + [undefined_where_nan(result.data, found[k].data) for k in keys]
     out(f"f = {args.expr.strip()}   for {name} from {number(low)} to {number(high)}")
     out("  ".join(f"{h:>14}" for h in headers))
     for i in range(rows):
@@ -202,7 +209,7 @@ def plot(formula, name, span, order, path, text, points=400):
     fig, ax = plt.subplots(figsize=(7, 4.5))
     ax.plot(grid.data, result.data, label="f", linewidth=2)
     for key in sorted(found, key=len):
-        ax.plot(grid.data, found[key].data, label=label(key), linestyle="--" if len(key) == 1 else ":")
+        ax.plot(grid.data, undefined_where_nan(result.data, found[key].data), label=label(key), linestyle="--" if len(key) == 1 else ":")
     ax.axhline(0, color="grey", linewidth=0.5)
     ax.set(title=f"f = {text} and its derivatives", xlabel=name)
     ax.legend()
@@ -211,7 +218,7 @@ def plot(formula, name, span, order, path, text, points=400):
 
 
 def number(v):
-    return f"{v:.10g}"
+    return f"{v + 0.0:.10g}"  # + 0.0 turns -0.0 into 0.0: "-0" only puzzles a reader
 
 
 def check_output_file(path, option, extensions):

@@ -26,4 +26,11 @@ def progress(iterable=None, total=None, desc=None, unit="it", enabled=True, leav
         warnings.simplefilter("ignore")  # tqdm.auto warns in Jupyter without ipywidgets, then shows text
         from tqdm.auto import tqdm
     return tqdm(iterable, total=total, desc=desc, unit=unit, disable=not enabled, leave=leave,
-                file=sys.stderr, dynamic_ncols=True, mininterval=0.2)
+                file=sys.stderr, dynamic_ncols=True, mininterval=refresh_seconds(tqdm))
+
+
+def refresh_seconds(bar_class):
+    """How often a bar redraws: 5 times a second where it redraws in place (a terminal, a Jupyter
+    widget), every 10 seconds where each redraw becomes a new line of a log file."""
+    in_place = "notebook" in bar_class.__module__ or (hasattr(sys.stderr, "isatty") and sys.stderr.isatty())
+    return 0.2 if in_place else 10.0

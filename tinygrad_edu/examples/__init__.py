@@ -7,17 +7,28 @@ default ``examples-output/NAME/`` under the current folder.
 import argparse
 import pathlib
 
+# `tinygrad-edu examples run NAME` sets this while it runs an example, so that the example's
+# --help shows the command that was typed (runpy sets sys.argv[0] to the script's path)
+run_by = None
+
 
 def parser(script_doc, name, writes=True):
     """The examples' argument parser: the docstring's first paragraph as the description,
     defaults shown in ``--help``, and, for examples that write files, ``--out`` (their folder)."""
-    command = argparse.ArgumentParser(prog=f"tinygrad-edu examples run {name}",
+    command = argparse.ArgumentParser(prog=f"{run_by} {name}" if run_by else f"{name}.py",
                                       description=" ".join(script_doc.strip().split("\n\n")[0].split()),
-                                      formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+                                      formatter_class=_DefaultsShown)
     if writes:
         command.add_argument("--out", type=pathlib.Path, default=pathlib.Path("examples-output") / name,
                              help="folder for the files the example writes (made if missing)")
     return command
+
+
+class _DefaultsShown(argparse.ArgumentDefaultsHelpFormatter):
+    """Defaults in --help, except "(default: None)", which tells a reader nothing."""
+
+    def _get_help_string(self, action):
+        return action.help if action.default is None else super()._get_help_string(action)
 
 
 def output_folder(folder):

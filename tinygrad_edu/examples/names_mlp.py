@@ -1,5 +1,5 @@
-"""A character-level language model of first names (Bengio et al. 2003, as Karpathy's
-"makemore" builds it), trained on the 5,163 names of the 1990 US census lists.
+"""A character-level language model of first names, trained on the 5,163 names of the 1990
+US census lists (the model of Bengio and colleagues, 2003, as Karpathy's "makemore" builds it).
 
 Three characters of context -> Embedding(27, 10) -> Linear(30, 200) -> BatchNorm1d -> tanh
 -> Linear(200, 27) -> softmax cross-entropy over the next character ('.' ends a name).

@@ -56,8 +56,8 @@ def hand_derived_gradients(X, y, syn0, syn1):
 
 def loss_of(X, y, syn0, syn1):
     """The same E on Tensors, for autodiff."""
-    l2 = ((tg.tensor(X) @ syn0).sigmoid() @ syn1).sigmoid()
-    return 0.5 * ((tg.tensor(y) - l2) ** 2).sum()
+    l2 = ((tg.tensor(X, name="X") @ syn0).sigmoid() @ syn1).sigmoid()
+    return 0.5 * ((tg.tensor(y, name="y") - l2) ** 2).sum()
 
 
 def main(argv=()):

@@ -121,13 +121,14 @@ def _collect(output, order, ids, names, shown):
             if contribution is None:
                 continue
             term = {"op": f"op{ids[_key(user)][1:]}", "op_name": user.grad_fn.describe(),
-                    "output": ids[_key(user)], "output_name": user.label or ids[_key(user)],
+                    "output": ids[_key(user)], "output_name": _call(user, names),
                     "upstream": _text(shown[_key(user)]), "contribution": _text(contribution)}
             if np.size(shown[_key(user)]) == 1 and t.data.size == 1 and float(shown[_key(user)]) != 0:
                 term["local"] = f"{float(contribution) / float(shown[_key(user)]):.4g}"  # du/da itself
             terms.append(term)
         tensors[ids[key]] = {
-            "name": names.get(id(t)) or t.label or "", "role": role, "shape": str(tuple(t.shape)),
+            "name": names.get(id(t)) or t.label or "", "title": _call(t, names), "role": role,
+            "shape": str(tuple(t.shape)),
             "dtype": str(t.dtype), "value": _text(t.data), "grad": None if g is None else _text(g),
             "op": None if t.grad_fn is None else f"op{ids[key][1:]}", "terms": terms,
             "why_none": _why_no_gradient(t, role, g),
@@ -138,7 +139,7 @@ def _collect(output, order, ids, names, shown):
             for x in autograd.graph_inputs(node):
                 if isinstance(x, Tensor):
                     contribution = sent.get((key, _key(x)))
-                    inputs.append({"tensor": ids.get(_key(x)), "name": x.label or ids.get(_key(x), "?"),
+                    inputs.append({"tensor": ids.get(_key(x)), "name": _call(x, names),
                                    "value": _text(x.data), "sent": None if contribution is None else _text(contribution)})
                 else:
                     inputs.append({"tensor": None, "name": "constant", "value": _text(x), "sent": None})
@@ -223,6 +224,16 @@ def _add_tensor(graph, t, ids, names, shown, output):
         style = {"style": "filled,rounded,dashed", "fillcolor": "#ffffff", "color": "#777777"}
     graph.node(ids[_key(t)], label=_tensor_label(t, names.get(id(t)) or t.label, shown.get(_key(t)), role, True,
                                                  True), shape="box", **style)
+
+
+def _call(t, names):
+    """What the page calls a tensor: its name, else what it is ("(4, 1) from sub", "(4, 3) input"),
+    so that no panel shows an id the drawing does not."""
+    name = names.get(id(t)) or t.label
+    if name:
+        return name
+    shape = str(tuple(t.shape))
+    return f"{shape} from {t.grad_fn.name}" if t.grad_fn is not None else f"{shape} input"
 
 
 def _module_kinds(order):
@@ -385,7 +396,7 @@ its rule. Step through the backward pass with the buttons or the arrow keys.</p>
     var rows = "<tr><th>shape</th><td>" + esc(t.shape) + " " + esc(t.dtype) + "</td></tr>" +
       "<tr><th>value</th><td class='num'>" + esc(t.value) + "</td></tr>" +
       "<tr><th>gradient</th><td class='num' id='panel-grad'>" + (t.grad === null ? "<span class='muted'>none</span>" : esc(t.grad)) + "</td></tr>";
-    var html = "<h2>" + esc(t.name || id) + " <span class='muted'>(" + esc(t.role) + ")</span></h2><table>" + rows + "</table>";
+    var html = "<h2>" + esc(t.title) + " <span class='muted'>(" + esc(t.role) + ")</span></h2><table>" + rows + "</table>";
     if (t.why_none) html += "<p class='muted'>" + esc(t.why_none) + "</p>";
     if (t.terms.length) {
       html += "<p><b>Chain rule:</b> <span class='formula'>&part;L/&part;" + esc(t.name || "a") + " = &Sigma; over users u of &part;L/&part;u &middot; &part;u/&part;" + esc(t.name || "a") + "</span></p><table><tr><th>user u</th><th>&part;L/&part;u</th><th>&part;u/&part;a</th><th>term</th></tr>";
