@@ -72,6 +72,45 @@ def test_comparison_refuses_a_shape_mismatch_and_a_missing_gradient():
         tg.comparison("y", np.ones(2), np.ones(2))
 
 
+def test_comparison_refuses_what_is_not_a_gradient_array_and_a_missing_name():
+    x = tg.tensor(2.0, requires_grad=True)
+    loss = x * x
+    loss.backward()
+    for bad in (None, "dx", [[1.0], [1.0, 2.0]]):
+        with pytest.raises(TypeError, match="compare: 'x': the hand-written gradient must be an array of numbers"):
+            tg.comparison("x", bad, x)
+    with pytest.raises(TypeError, match="compare: the first argument is the name to print"):
+        tg.comparison(np.ones(()), 4.0, x)
+
+
+def test_an_infinite_or_nan_gradient_must_be_matched_exactly():
+    a = tg.tensor([0.0, 1.0], requires_grad=True)
+    with np.errstate(divide="ignore"):
+        a.sqrt().sum().backward()  # d sqrt(a)/da = [inf, 0.5]
+    assert tg.comparison("a", [np.inf, 0.5], a).exact
+    for wrong in ([-5.0, 0.5], [-np.inf, 0.5], [np.nan, 0.5], [1e308, 0.5]):
+        verdict = tg.comparison("a", wrong, a)
+        assert not verdict and verdict.max_difference == np.inf and "WRONG" in str(verdict), wrong
+    b = tg.tensor([-1.0, 4.0], requires_grad=True)
+    with np.errstate(invalid="ignore"):
+        b.sqrt().sum().backward()  # [nan, 0.25]
+    assert tg.comparison("b", [np.nan, 0.25], b).exact and not tg.comparison("b", [0.0, 0.25], b)
+
+
+def test_the_tolerance_follows_the_dtype():
+    logits = tg.tensor(np.random.default_rng(1).standard_normal((32, 27)).astype(np.float32) * 3, requires_grad=True)
+    labels = np.random.default_rng(2).integers(0, 27, 32)
+    tg.nn.functional.cross_entropy(logits, labels).backward()
+    z = logits.data.astype(np.float64)
+    p = np.exp(z - z.max(1, keepdims=True))
+    p /= p.sum(1, keepdims=True)
+    p[np.arange(32), labels] -= 1
+    verdict = tg.comparison("logits", p / 32, logits)  # float64 by hand vs float32 rounding: right
+    assert verdict and not verdict.exact and verdict.max_difference < 1e-7
+    assert not tg.comparison("logits", p / 32 + 1e-4, logits)  # a real error in float32 still fails
+    assert not tg.comparison("logits", p / 32, logits, rtol=0, atol=1e-12)
+
+
 def test_the_notebook_is_the_page_and_runs(tmp_path):
     script = ROOT / "scripts" / "make_notebooks.py"
     result = subprocess.run([sys.executable, str(script), "--check"], capture_output=True, text=True)

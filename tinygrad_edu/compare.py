@@ -51,19 +51,32 @@ class Comparison:
         return line + (f"  {self.note}" if self.note else "")
 
 
-def compare(name, mine, tensor, rtol=1e-7, atol=1e-10):
+# How far apart "approximately equal" may be, by the dtype of autograd's gradient: (rtol, atol).
+# float64 is strict (the by-hand page expects agreement to ~1e-10); float32 and float16 allow
+# their own rounding, as torch.testing.assert_close does.
+TOLERANCES = {np.dtype(np.float64): (1e-7, 1e-10), np.dtype(np.float32): (1.3e-6, 1e-5),
+              np.dtype(np.float16): (1e-3, 1e-5)}
+
+
+def compare(name, mine, tensor, rtol=None, atol=None):
     """Compare ``mine``, a hand-written gradient of the loss with respect to ``tensor``, with the
     gradient autograd computed for ``tensor`` in the latest ``backward()``, and print one line.
 
     *exact* means equal to the last bit; *approximate* means within ``atol + rtol * |autograd's|``
-    element by element (different but equivalent formulas round differently); otherwise the
-    line ends with WRONG, naming the tensor. `comparison` returns the verdict instead.
+    element by element (different but equivalent formulas round differently). The tolerances
+    follow the dtype of autograd's gradient unless given: rtol 1e-7 and atol 1e-10 for float64,
+    1.3e-6 and 1e-5 for float32, 1e-3 and 1e-5 for float16. An infinity must be matched by the
+    same infinity and a NaN by a NaN in the same place. Otherwise the line ends with WRONG,
+    naming the tensor. `comparison` returns the verdict instead.
     """
     print(comparison(name, mine, tensor, rtol, atol))
 
 
-def comparison(name, mine, tensor, rtol=1e-7, atol=1e-10) -> Comparison:
+def comparison(name, mine, tensor, rtol=None, atol=None) -> Comparison:
     """The `Comparison` that `compare` prints: truthy when ``mine`` is the gradient of ``tensor``."""
+    if not isinstance(name, str):
+        raise TypeError(f"compare: the first argument is the name to print (a str such as 'dlogits'), "
+                        f"got {type(name).__name__}")
     if not isinstance(tensor, Tensor):
         raise TypeError(f"compare: the third argument must be the Tensor whose gradient {name!r} is, "
                         f"got {type(tensor).__name__}")
@@ -73,13 +86,33 @@ def comparison(name, mine, tensor, rtol=1e-7, atol=1e-10) -> Comparison:
             f"compare: {name!r} has no gradient from autograd to compare with: call loss.backward() first, "
             "and check that the tensor is part of the loss's graph (created with requires_grad somewhere below it)"
         )
-    mine = np.asarray(mine.data if isinstance(mine, Tensor) else mine)
+    mine = hand_written(name, mine)
     if mine.shape != reference.shape:
         return Comparison(name, False, False, float("inf"),
                           f"WRONG: shape {shape_str(mine.shape)}, but {name}'s gradient has shape "
                           f"{shape_str(reference.shape)} (a gradient always has its tensor's shape)")
-    difference = np.abs(mine - reference)
+    default_rtol, default_atol = TOLERANCES.get(reference.dtype, TOLERANCES[np.dtype(np.float64)])
+    rtol = default_rtol if rtol is None else rtol
+    atol = default_atol if atol is None else atol
+    ours, theirs = mine.astype(np.float64), reference.astype(np.float64)
+    finite = np.isfinite(ours) & np.isfinite(theirs)
+    # non-finite entries agree only as the same infinity or as NaN beside NaN
+    same_special = (np.isnan(ours) & np.isnan(theirs)) | (np.isinf(theirs) & (ours == theirs))
+    with np.errstate(invalid="ignore", over="ignore"):
+        difference = np.where(finite, np.abs(ours - theirs), np.where(same_special, 0.0, np.inf))
     worst = float(difference.max()) if difference.size else 0.0
-    close = bool(np.all(difference <= atol + rtol * np.abs(reference)))
-    return Comparison(name, bool(np.array_equal(mine, reference)), close, worst,
+    close = bool(np.all(difference <= atol + rtol * np.where(finite, np.abs(theirs), 0.0)))
+    return Comparison(name, bool(np.array_equal(ours, theirs, equal_nan=True)), close, worst,
                       "" if close else f"WRONG: these are not the gradient of {name}")
+
+
+def hand_written(name, mine):
+    """The hand-written gradient as an array of numbers, or a clear error."""
+    try:
+        array = np.asarray(mine.data if isinstance(mine, Tensor) else mine)
+    except ValueError:  # a ragged list
+        array = None
+    if array is None or array.dtype.kind not in "biuf":
+        raise TypeError(f"compare: {name!r}: the hand-written gradient must be an array of numbers shaped like "
+                        f"the tensor, got {type(mine).__name__}")
+    return array
