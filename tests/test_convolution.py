@@ -61,6 +61,7 @@ def test_layers_keep_float32_and_count_their_parameters():
     assert conv.weight.grad.dtype == np.float32 and conv.bias.grad.tolist() == [50.0] * 8
     assert repr(conv) == "Conv2d(3, 8, kernel_size=(3, 3), stride=(2, 2), padding=(1, 1))"
     assert tg.nn.MaxPool2d(2)(out).shape == (2, 8, 2, 2) and tg.nn.AvgPool2d(3, stride=1)(out).shape == (2, 8, 3, 3)
+    assert not isinstance(tg.nn.AvgPool2d(2), tg.nn.MaxPool2d)  # siblings, as in PyTorch
 
 
 @pytest.mark.parametrize("call, error, message", [
@@ -75,6 +76,20 @@ def test_layers_keep_float32_and_count_their_parameters():
      "conv2d: stride must be an int >= 1 or a pair of them, got 0"),
     (lambda: F.max_pool2d(tg.ones(1, 1, 4, 4), 5), ValueError, "a kernel of height 5 does not fit"),
     (lambda: tg.nn.Conv2d(1, 2, (3, 3, 3)), ValueError, "Conv2d: kernel_size must be an int >= 1 or a pair"),
+    # a bias that broadcasting would share between channels, or that is one per something else
+    (lambda: F.conv2d(tg.ones(1, 1, 5, 5), tg.ones(2, 1, 3, 3), tg.ones(1)), ValueError,
+     r"conv2d: expects a bias of shape \(2,\), one per output channel \(the weight has shape \(2, 1, 3, 3\)\), got \(1,\)"),
+    (lambda: F.conv2d(tg.ones(1, 1, 5, 5), tg.ones(2, 1, 3, 3), 0.5), ValueError, r"got \(\)"),
+    (lambda: F.conv2d(tg.ones(1, 1, 5, 5), tg.ones(2, 1, 3, 3), tg.ones(2, 1)), ValueError, r"got \(2, 1\)"),
+    (lambda: F.conv2d(tg.ones(1, 1, 5, 5), tg.ones(2, 1, 0, 3)), ValueError,
+     r"expects a kernel of at least 1 x 1, got a weight of shape \(2, 1, 0, 3\)"),
+    (lambda: tg.nn.Conv2d(0, 2, 3), ValueError, "Conv2d: in_channels must be an int >= 1, got 0"),
+    (lambda: tg.nn.Conv2d(1, 2.5, 3), ValueError, "Conv2d: out_channels must be an int >= 1, got 2.5"),
+    (lambda: tg.nn.Linear(-1, 2), ValueError, "Linear: in_features must be an int >= 0, got -1"),
+    (lambda: tg.nn.Embedding(27, 1.5), ValueError, "Embedding: embedding_dim must be an int >= 0, got 1.5"),
+    (lambda: tg.nn.BatchNorm1d(True), ValueError, "BatchNorm1d: num_features must be an int >= 0, got True"),
+    (lambda: tg.nn.AvgPool2d(0), ValueError, "AvgPool2d: kernel_size must be an int >= 1"),
+    (lambda: tg.nn.MaxPool2d(2, stride=-1), ValueError, "MaxPool2d: stride must be an int >= 1"),
 ])
 def test_clear_errors(call, error, message):
     with pytest.raises(error, match=message):

@@ -15,9 +15,10 @@ layout to keep, and PyTorch's is the one every CNN text uses.
 import numpy as np
 
 from ..engine import ops
+from ..engine.function import shape_str
 from ..engine.ops.convolution import pair
 from ..engine.tensor import Tensor, as_tensor
-from .module import Module, Parameter
+from .module import Module, Parameter, size_argument
 
 
 def conv2d(x, weight, bias=None, stride=1, padding=0):
@@ -26,7 +27,13 @@ def conv2d(x, weight, bias=None, stride=1, padding=0):
     x, weight = _as_input(x), as_tensor(weight)
     out = ops.Conv2d.apply(x, weight, stride=pair(stride, "stride", "conv2d", 1),
                            padding=pair(padding, "padding", "conv2d", 0))
-    return out if bias is None else out + as_tensor(bias).reshape(1, -1, 1, 1)
+    if bias is None:
+        return out
+    bias = as_tensor(bias)
+    if bias.shape != weight.shape[:1]:  # broadcasting would quietly share one bias between channels
+        raise ValueError(f"conv2d: expects a bias of shape {shape_str(weight.shape[:1])}, one per output channel "
+                         f"(the weight has shape {shape_str(weight.shape)}), got {shape_str(bias.shape)}")
+    return out + bias.reshape(1, -1, 1, 1)
 
 
 def max_pool2d(x, kernel_size, stride=None):
@@ -56,7 +63,8 @@ class Conv2d(Module):
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, bias=True, dtype=None):
         super().__init__()
-        self.in_channels, self.out_channels = in_channels, out_channels
+        self.in_channels = size_argument(in_channels, "in_channels", "Conv2d", minimum=1)
+        self.out_channels = size_argument(out_channels, "out_channels", "Conv2d", minimum=1)
         self.kernel_size = pair(kernel_size, "kernel_size", "Conv2d", 1)
         self.stride, self.padding = pair(stride, "stride", "Conv2d", 1), pair(padding, "padding", "Conv2d", 0)
         bound = 1.0 / np.sqrt(in_channels * self.kernel_size[0] * self.kernel_size[1])
@@ -72,21 +80,29 @@ class Conv2d(Module):
         return f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}{options}"
 
 
-class MaxPool2d(Module):
-    """``MaxPool2d(kernel_size, stride=None)``: the largest value of each window."""
+class _Pool2d(Module):
+    """What max and average pooling layers share: the window and the stride, checked when the
+    layer is made (MaxPool2d and AvgPool2d are siblings, as in PyTorch, not one a kind of the other)."""
 
     def __init__(self, kernel_size, stride=None):
         super().__init__()
+        pair(kernel_size, "kernel_size", type(self).__name__, 1)
+        if stride is not None:
+            pair(stride, "stride", type(self).__name__, 1)
         self.kernel_size, self.stride = kernel_size, stride
-
-    def forward(self, x):
-        return max_pool2d(x, self.kernel_size, self.stride)
 
     def extra_repr(self):
         return f"kernel_size={self.kernel_size}" + ("" if self.stride is None else f", stride={self.stride}")
 
 
-class AvgPool2d(MaxPool2d):
+class MaxPool2d(_Pool2d):
+    """``MaxPool2d(kernel_size, stride=None)``: the largest value of each window."""
+
+    def forward(self, x):
+        return max_pool2d(x, self.kernel_size, self.stride)
+
+
+class AvgPool2d(_Pool2d):
     """``AvgPool2d(kernel_size, stride=None)``: the mean of each window."""
 
     def forward(self, x):

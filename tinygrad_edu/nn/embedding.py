@@ -3,7 +3,7 @@ import numpy as np
 
 from ..engine.function import shape_str
 from ..engine.tensor import Tensor
-from .module import Module, Parameter
+from .module import Module, Parameter, size_argument
 
 
 class Embedding(Module):
@@ -25,7 +25,8 @@ class Embedding(Module):
 
     def __init__(self, num_embeddings, embedding_dim, weight=None, dtype=None):
         super().__init__()
-        self.num_embeddings, self.embedding_dim = num_embeddings, embedding_dim
+        self.num_embeddings = size_argument(num_embeddings, "num_embeddings", "Embedding")
+        self.embedding_dim = size_argument(embedding_dim, "embedding_dim", "Embedding")
         if weight is None:
             weight = np.random.randn(num_embeddings, embedding_dim)
         self.weight = Parameter(weight, dtype=dtype)

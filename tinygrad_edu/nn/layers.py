@@ -11,7 +11,7 @@ import numpy as np
 from ..engine.function import shape_str
 from ..engine.tensor import Tensor
 from . import init as initialisers
-from .module import Module, Parameter
+from .module import Module, Parameter, size_argument
 
 
 class Linear(Module):
@@ -31,7 +31,8 @@ class Linear(Module):
 
     def __init__(self, in_features, out_features, bias=True, init="xavier", weight=None, dtype=None):
         super().__init__()
-        self.in_features, self.out_features = in_features, out_features
+        self.in_features = size_argument(in_features, "in_features", "Linear")
+        self.out_features = size_argument(out_features, "out_features", "Linear")
         if weight is None:
             weight = initialisers.get(init)(in_features, out_features)
         weight = Parameter(weight, dtype=dtype)

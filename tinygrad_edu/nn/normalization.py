@@ -9,7 +9,7 @@ import numpy as np
 
 from ..engine.function import no_grad, shape_str
 from ..engine.tensor import Tensor
-from .module import Module, Parameter
+from .module import Module, Parameter, size_argument
 
 
 class BatchNorm1d(Module):
@@ -33,7 +33,8 @@ class BatchNorm1d(Module):
         if momentum is not None and (isinstance(momentum, bool) or not isinstance(momentum, numbers.Real)
                                      or not 0.0 <= momentum <= 1.0):
             raise ValueError(f"BatchNorm1d: momentum must be a number in [0, 1], or None for a plain average; got {momentum!r}")
-        self.num_features, self.eps, self.momentum = num_features, eps, momentum
+        self.num_features = size_argument(num_features, "num_features", "BatchNorm1d")
+        self.eps, self.momentum = eps, momentum
         dtype = np.dtype(dtype or np.float64)
         self.weight = Parameter(np.ones(num_features, dtype)) if affine else None
         self.bias = Parameter(np.zeros(num_features, dtype)) if affine else None

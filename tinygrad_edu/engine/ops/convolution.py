@@ -103,6 +103,8 @@ class Conv2d(Function):
         self.stride, self.padding = stride, padding
         if w.ndim != 4:
             raise ValueError(f"expects a weight of shape (out_channels, in_channels, kh, kw), got {shape_str(w.shape)}")
+        if 0 in w.shape[2:]:
+            raise ValueError(f"expects a kernel of at least 1 x 1, got a weight of shape {shape_str(w.shape)}")
         check_image(self.name, x, w.shape[2:], padding, w.shape[1], w.shape)
         columns = im2col(x, w.shape[2:], stride, padding)  # (N, OH, OW, C, kh, kw)
         self.save_for_backward(columns)  # the weight's gradient multiplies the same matrix
