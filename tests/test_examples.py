@@ -122,3 +122,13 @@ def test_every_example_has_a_help_with_its_defaults(capsys):
         assert "(default: None)" not in text, name
         assert "(default:" in text or name in {"digits", "trask_2layer", "trask_3layer", "rashid_basics",
                                                 "three_layer_forward"}, name
+
+
+@pytest.mark.parametrize("name, option", [("mnist_cnn", "--epochs"), ("mnist_cnn", "--limit"), ("mnist_modern", "--limit"),
+                                          ("names_mlp", "--steps"), ("rashid_mnist", "--hidden")])
+def test_counts_must_be_whole_numbers_of_at_least_one(name, option, capsys):
+    for bad in ("0", "-5", "2.5"):
+        with pytest.raises(SystemExit) as done:
+            load(name).main([option, bad])
+        assert done.value.code == 2
+        assert f"argument {option}: must be a whole number >= 1, got '{bad}'" in capsys.readouterr().err

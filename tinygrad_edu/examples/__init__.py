@@ -24,6 +24,18 @@ def parser(script_doc, name, writes=True):
     return command
 
 
+def count(text):
+    """An argparse type for --epochs, --limit, --steps, --hidden: a whole number >= 1 (a negative
+    --limit would slice from the end, and zero epochs leave nothing to report)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number >= 1, got {text!r}")
+    return value
+
+
 class _DefaultsShown(argparse.ArgumentDefaultsHelpFormatter):
     """Defaults in --help, except "(default: None)", which tells a reader nothing."""
 

@@ -18,7 +18,7 @@ import sys
 import numpy as np
 
 import tinygrad_edu as tg
-from tinygrad_edu.examples import parser
+from tinygrad_edu.examples import count, parser
 
 MEAN, STD = np.float32(0.1307), np.float32(0.3081)  # of MNIST's training pixels, scaled to [0, 1]
 
@@ -68,9 +68,9 @@ def train(epochs=3, seed=0, limit=None, data=None, verbose=True, learning_rates=
 
 def main(argv=()):
     command = parser(__doc__, "mnist_cnn", writes=False)
-    command.add_argument("--epochs", type=int, default=3, help="passes over the training images")
+    command.add_argument("--epochs", type=count, default=3, help="passes over the training images")
     command.add_argument("--seed", type=int, default=0, help="seed of the weights and of the shuffling")
-    command.add_argument("--limit", type=int, default=None, help="train on the first N images only (all: 60,000)")
+    command.add_argument("--limit", type=count, default=None, help="train on the first N images only (all: 60,000)")
     args = command.parse_args(argv)
     model, history = train(args.epochs, args.seed, args.limit)
     for epoch, (loss, acc) in enumerate(zip(history.loss, history.metrics["test accuracy"]), start=1):

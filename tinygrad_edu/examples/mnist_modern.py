@@ -16,7 +16,7 @@ import sys
 import numpy as np
 
 import tinygrad_edu as tg
-from tinygrad_edu.examples import parser
+from tinygrad_edu.examples import count, parser
 
 
 def accuracy(model, X, y):
@@ -52,9 +52,9 @@ def train(epochs=2, seed=0, data=None, verbose=True, learning_rates=(3e-3, 5e-4)
 
 def main(argv=()):
     command = parser(__doc__, "mnist_modern", writes=False)
-    command.add_argument("--epochs", type=int, default=2, help="passes over the training images")
+    command.add_argument("--epochs", type=count, default=2, help="passes over the training images")
     command.add_argument("--seed", type=int, default=0, help="seed of the weights and of the shuffling")
-    command.add_argument("--limit", type=int, default=None, help="train on the first N images only (all: 60,000)")
+    command.add_argument("--limit", type=count, default=None, help="train on the first N images only (all: 60,000)")
     args = command.parse_args(argv)
     model, history = train(args.epochs, args.seed, limit=args.limit)
     for epoch, (loss, acc) in enumerate(zip(history.loss, history.metrics["test accuracy"]), start=1):

@@ -19,7 +19,7 @@ import numpy as np
 
 import tinygrad_edu as tg
 from tinygrad_edu.data import ALPHABET, char_dataset, load_names
-from tinygrad_edu.examples import output_folder, parser
+from tinygrad_edu.examples import count, output_folder, parser
 from tinygrad_edu.progress import progress
 
 CONTEXT, EMBEDDING, HIDDEN = 3, 10, 200
@@ -169,7 +169,7 @@ def pictures(model, report, out):
 
 def main(argv=()):
     command = parser(__doc__, "names_mlp")
-    command.add_argument("--steps", type=int, default=20000, help="training steps (mini-batches of 32)")
+    command.add_argument("--steps", type=count, default=20000, help="training steps (mini-batches of 32)")
     command.add_argument("--seed", type=int, default=42, help="seed of the split, the weights and the batches")
     args = command.parse_args(argv)
     model, report = train(args.steps, args.seed)

@@ -20,7 +20,7 @@ import numpy as np
 
 import tinygrad_edu as tg
 from tinygrad_edu.data import load_mnist, mnist_inputs, mnist_targets
-from tinygrad_edu.examples import output_folder, parser
+from tinygrad_edu.examples import count, output_folder, parser
 from tinygrad_edu.progress import progress
 
 
@@ -134,10 +134,10 @@ def plot_backquery(wih, who, path):
 
 def main(argv=()):
     command = parser(__doc__, "rashid_mnist")
-    command.add_argument("--hidden", type=int, default=100, help="hidden nodes")
+    command.add_argument("--hidden", type=count, default=100, help="hidden nodes")
     command.add_argument("--lr", type=float, default=0.3, help="learning rate")
-    command.add_argument("--epochs", type=int, default=1, help="passes over the training records")
-    command.add_argument("--limit", type=int, help="train on the first N records only (all: 60,000)")
+    command.add_argument("--epochs", type=count, default=1, help="passes over the training records")
+    command.add_argument("--limit", type=count, help="train on the first N records only (all: 60,000)")
     command.add_argument("--raw", action="store_true", help="the raw-Tensor version in the book's layout")
     command.add_argument("--seed", type=int, help="seed NumPy's generator (the book does not)")
     command.add_argument("--backquery", action="store_true", help="also write backquery.png into --out")

@@ -20,7 +20,7 @@ import sys
 import numpy as np
 
 import tinygrad_edu as tg
-from tinygrad_edu.examples import output_folder, parser
+from tinygrad_edu.examples import count, output_folder, parser
 
 STRUCTURE = [2, 64, 64, 64, 1]
 
@@ -61,7 +61,7 @@ def plot_surfaces(model, surface, path):
 
 def main(argv=()):
     command = parser(__doc__, "simplenn_regression")
-    command.add_argument("--epochs", type=int, default=2000, help="passes over the data (the tutorial's 2000)")
+    command.add_argument("--epochs", type=count, default=2000, help="passes over the data (the tutorial's 2000)")
     args = command.parse_args(argv)
     path = output_folder(args.out) / "simplenn_surface.png"
     model, losses, surface = train(args.epochs)
