@@ -73,7 +73,7 @@ def test_bad_formulas_get_one_line_and_status_2(formula, message, capsys):
 
 
 @pytest.mark.parametrize("at, message", [("x", "name=value pairs"), ("x=abc", "'abc' is not a number"),
-                                         ("x=1,z=2", "does not use")])
+                                         ("x=1,z=2", "does not use"), ("x=1,x=5", "--at gives x twice")])
 def test_bad_points(at, message, capsys):
     assert main(["diff", "x*2", "--at", at]) == 2
     assert message in capsys.readouterr().err
@@ -97,6 +97,35 @@ def test_diff_graph_svg(tmp_path, capsys):
     svg = tmp_path / "f.svg"
     assert main(["diff", "sin(x)*x", "--at", "x=1", "--graph", str(svg)]) == 0
     assert "sin" in "".join(ET.parse(svg).getroot().itertext())
+    upper = tmp_path / "F.SVG"  # Graphviz knows only "svg"; the file keeps the name it was given
+    assert main(["diff", "sin(x)*x", "--at", "x=1", "--graph", str(upper)]) == 0
+    assert ET.parse(upper).getroot().tag.endswith("svg")
+
+
+def test_output_files_that_cannot_be_written_are_refused_before_any_work(tmp_path, capsys):
+    assert main(["diff", "x^2", "--plot", "/proc/f.png"]) == 2  # a folder that refuses new files, even to root
+    err = capsys.readouterr()
+    assert "--plot: cannot write /proc/f.png" in err.err and err.out == ""
+    kept = tmp_path / "kept.png"
+    kept.write_bytes(b"old")
+    assert main(["diff", "x^2", "--plot", str(kept)]) == 0  # the check leaves a file that is there alone
+    assert kept.read_bytes().startswith(b"\x89PNG")
+
+
+def test_a_range_whose_width_overflows_is_refused(capsys):
+    assert main(["diff", "x^2", "--range", "-1e308:1e308"]) == 2
+    assert "both finite, less than 1e308 apart" in capsys.readouterr().err
+
+
+def test_at_names_are_read_as_python_reads_the_formula_and_nan_inputs_are_named(capsys):
+    assert main(["diff", "\U0001d465^2", "--at", "\U0001d465=2"]) == 0  # mathematical italic x
+    assert capsys.readouterr().out.splitlines()[1:] == ["f = 4", "df/dx = 4"]
+    assert main(["diff", "x^2", "--at", "x=nan"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1].endswith("a value given for a variable is itself nan or inf.")
+    assert main(["diff", "x^0.5", "--at", "x=0"]) == 0
+    assert "x^k with k < 1 has an infinite slope at 0" in capsys.readouterr().out
+    assert main(["diff", "x^2", "--graph", "g.dot"]) == 2
+    assert "leave out --at" not in capsys.readouterr().err
 
 
 def test_every_subcommand_has_help():

@@ -8,6 +8,7 @@ terminal -- a value that is not finite gets one plain sentence instead.
 """
 import math
 import os
+import unicodedata
 
 import numpy as np
 
@@ -38,8 +39,11 @@ def values_at(text):
         name, sep, number = part.partition("=")
         if not sep or not name.strip().isidentifier():
             raise UsageError(f"--at expects name=value pairs separated by commas, like x=1.5,y=2; got {part!r}")
+        name = unicodedata.normalize("NFKC", name.strip())  # as Python reads the formula's names: 𝑥 is x
+        if name in values:
+            raise UsageError(f"--at gives {name} twice; give each variable one value")
         try:
-            values[name.strip()] = float(number)
+            values[name] = float(number)
         except ValueError:
             raise UsageError(f"--at: {number.strip()!r} is not a number (in {part!r})") from None
     return values
@@ -52,8 +56,10 @@ def interval(text):
         low, high = float(low), float(high)
     except ValueError:
         sep = ""
-    if not sep or not (math.isfinite(low) and math.isfinite(high) and low < high):
-        raise UsageError(f"--range expects low:high with low < high, like -3:3; got {text.strip()!r}")
+    # high - low must be finite too: the grid's step is computed from it (-1e308:1e308 overflows)
+    if not sep or not (math.isfinite(low) and math.isfinite(high) and low < high and math.isfinite(high - low)):
+        raise UsageError(f"--range expects low:high with low < high, like -3:3 (both finite, "
+                         f"less than 1e308 apart); got {text.strip()!r}")
     return low, high
 
 
@@ -100,14 +106,20 @@ def undefined_where_nan(f, derivative):
 
 
 def not_finite_note(text, arrays):
-    """One plain sentence when some value is NaN or infinite, saying the usual reasons."""
-    if all(np.all(np.isfinite(a)) for a in arrays):
+    """One plain sentence when some value is NaN or infinite, saying the usual reasons;
+    ``arrays`` are the variables' values, then f and its derivatives."""
+    if all(np.all(np.isfinite(a)) for a in arrays[1:]):
         return None
+    if not np.all(np.isfinite(arrays[0])):
+        return "note: some values are not finite (nan or inf): a value given for a variable is itself nan or inf."
     reasons = []
     if "log(" in text or "ln(" in text:
         reasons.append("log is defined only for positive arguments")
     if "sqrt(" in text:
         reasons.append("sqrt needs arguments >= 0 and its slope is infinite at 0")
+    if "^" in text or "**" in text:
+        reasons.append("a negative number to a fractional power is not a real number, and x^k with k < 1 "
+                       "has an infinite slope at 0")
     if "/" in text:
         reasons.append("a division by zero gives inf or nan")
     if not reasons:
@@ -133,7 +145,8 @@ def run(args, out=print):
     missing = [v for v in names if v not in values]
     if missing:
         raise UsageError(f"no value for {', '.join(missing)}: add --at {','.join(f'{m}=...' for m in missing)}"
-                         + (" (or leave out --at for a table over --range)" if len(names) == 1 else ""))
+                         + (" (or leave out --at for a table over --range)"
+                            if len(names) == 1 and not args.graph and not args.trace else ""))
     unused = [v for v in values if v not in names]
     if unused:
         raise UsageError(f"--at gives {', '.join(unused)}, which the formula does not use")
@@ -149,7 +162,7 @@ def run(args, out=print):
     out(f"f = {number(result.item())}")
     for key, g in sorted(found.items(), key=lambda item: (len(item[0]), item[0])):
         out(f"{label(key)} = {number(g.item())}")
-    note = not_finite_note(args.expr, [result.data] + list(found.values()))
+    note = not_finite_note(args.expr, [np.array(list(values.values()))] + [result.data] + list(found.values()))
     if note:
         out(note)
     if args.trace:
@@ -160,8 +173,8 @@ def run(args, out=print):
             with open(args.graph, "w") as f:
                 f.write(graph.source)
         else:
-            stem, _, extension = args.graph.rpartition(".")
-            graph.render(stem, format=extension, cleanup=True)
+            with open(args.graph, "wb") as f:  # Graphviz knows formats by lower-case names only
+                f.write(graph.pipe(format=args.graph.rpartition(".")[2].lower()))
         out(f"wrote {args.graph}")
 
 
@@ -184,7 +197,7 @@ def table(formula, name, args, out, rows=13):
     out("  ".join(f"{h:>14}" for h in headers))
     for i in range(rows):
         out("  ".join(f"{number(c[i]):>14}" for c in columns))
-    note = not_finite_note(args.expr, columns[1:])
+    note = not_finite_note(args.expr, columns)
     if note:
         out(note)
     if args.plot:
@@ -230,3 +243,11 @@ def check_output_file(path, option, extensions):
         raise UsageError(f"{option}: the folder {folder} does not exist; create it first or choose another path")
     if os.path.isdir(path):
         raise UsageError(f"{option}: {path} is a folder; give a file name")
+    existed = os.path.exists(path)
+    try:  # opening to append changes nothing in a file that is there
+        with open(path, "ab"):
+            pass
+    except OSError as error:
+        raise UsageError(f"{option}: cannot write {path}: {error.strerror}") from None
+    if not existed:
+        os.remove(path)
