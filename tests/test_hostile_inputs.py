@@ -111,6 +111,29 @@ def test_fit_on_empty_data_says_so():
                verbose=False)
 
 
+@pytest.mark.parametrize("options, message", [
+    (dict(batch_size=2.5), r"fit: batch_size must be an int >= 1 \(or None for the whole set at once\), got 2.5"),
+    (dict(batch_size=True), "fit: batch_size must be an int >= 1 .* got True"),
+    (dict(batch_size=0), "fit: batch_size must be an int >= 1 .* got 0"),
+    (dict(epochs=2.5), "fit: epochs must be an int >= 0, got 2.5"),
+    (dict(epochs=None), "fit: epochs must be an int >= 0, got None"),
+    (dict(data="xy"), "fit: data must be a pair \\(inputs, targets\\), got str"),
+    (dict(data=(np.zeros((4, 2)),) * 3), "fit: data must be a pair \\(inputs, targets\\), got tuple of 3 items"),
+    (dict(metrics={"accuracy": lambda model: None}), "fit: the metric 'accuracy' returned NoneType None; a metric"),
+    (dict(metrics={"outputs": lambda model: np.ones(3)}), "fit: the metric 'outputs' returned ndarray"),
+])
+def test_fit_refuses_arguments_it_would_round_or_trip_over(options, message):
+    model = tg.nn.Linear(2, 1)
+    options = {"data": (np.zeros((4, 2)), np.zeros((4, 1))), "verbose": False, **options}
+    with pytest.raises((ValueError, TypeError), match=message):
+        tg.fit(model, tg.nn.mse_loss, tg.optim.SGD(model.parameters(), lr=0.1), **options)
+
+
+def test_batches_checks_its_size_too():
+    with pytest.raises(ValueError, match="batches: batch_size must be an int >= 1"):
+        next(tg.data.batches(np.zeros(4), np.zeros(4), batch_size=1.5))
+
+
 @pytest.mark.parametrize("setting, message", [
     (dict(lr="0.1"), "SGD: lr must be a number, got '0.1'"),
     (dict(lr=float("nan")), r"SGD: lr must lie in \(0, inf\), got nan"),

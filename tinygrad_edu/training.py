@@ -3,7 +3,9 @@ import sys
 import time
 from dataclasses import dataclass, field
 
-from .data.batches import batches
+import numpy as np
+
+from .data.batches import batches, checked_batch_size
 from .engine.tensor import Tensor
 from .progress import progress
 
@@ -34,9 +36,18 @@ class History:
 
 def _batch_count(inputs, batch_size):
     """How many batches `batches` makes of ``inputs`` per epoch (the progress bar's total)."""
-    if batch_size is None or len(inputs) == 0 or int(batch_size) <= 0:
+    if batch_size is None or len(inputs) == 0:
         return 1
-    return -(-len(inputs) // int(batch_size))  # rounded up: the last batch may be smaller
+    return -(-len(inputs) // checked_batch_size(batch_size, "fit"))  # rounded up: the last batch may be smaller
+
+
+def _metric_value(name, value):
+    """A metric's value as a float, or an error naming the metric (the bar and History print numbers)."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise TypeError(f"fit: the metric {name!r} returned {type(value).__name__} {value!r:.60}; "
+                        "a metric is a function of the model that returns one number") from None
 
 
 def fit(model, loss_fn, optimizer, data, epochs=1, batch_size=None, shuffle=False, seed=None,
@@ -60,6 +71,11 @@ def fit(model, loss_fn, optimizer, data, epochs=1, batch_size=None, shuffle=Fals
     >>> history.loss[-1] < 0.05
     True
     """
+    if not isinstance(data, (tuple, list)) or len(data) != 2:
+        raise ValueError(f"fit: data must be a pair (inputs, targets), got {type(data).__name__}"
+                         + (f" of {len(data)} items" if isinstance(data, (tuple, list)) else ""))
+    if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 0:
+        raise ValueError(f"fit: epochs must be an int >= 0, got {epochs!r}")
     inputs, targets = data
     metrics = metrics or {}
     history = History(metrics={name: [] for name in metrics})
@@ -81,7 +97,7 @@ def fit(model, loss_fn, optimizer, data, epochs=1, batch_size=None, shuffle=Fals
             epoch_loss = total / count
             history.loss.append(epoch_loss)
             for name, metric in metrics.items():
-                history.metrics[name].append(metric(model))
+                history.metrics[name].append(_metric_value(name, metric(model)))
             if metrics:
                 bar.set_postfix(epoch=f"{epoch}/{epochs}", loss=f"{epoch_loss:.4g}",
                                 **{name: f"{values[-1]:.4g}" for name, values in history.metrics.items()})

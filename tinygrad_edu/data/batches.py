@@ -11,6 +11,15 @@ def seed_shuffling(seed):
     _shuffling = np.random.default_rng(seed)
 
 
+def checked_batch_size(batch_size, op):
+    """``batch_size`` if it is a whole number of rows >= 1: 2.5 rows or True rows is a mistake
+    (as PyTorch's DataLoader says), not something to round."""
+    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
+        raise ValueError(f"{op}: batch_size must be an int >= 1 (or None for the whole set at once), "
+                         f"got {batch_size!r}")
+    return int(batch_size)
+
+
 def batches(inputs, targets, batch_size=None, shuffle=False, seed=None):
     """Yield (inputs, targets) batches of ``batch_size`` rows (the last may be smaller).
 
@@ -29,9 +38,7 @@ def batches(inputs, targets, batch_size=None, shuffle=False, seed=None):
     n = len(inputs)
     if n == 0:
         raise ValueError("batches: the data is empty (0 rows of inputs and targets); there is nothing to train on")
-    size = n if batch_size is None else int(batch_size)
-    if size <= 0:
-        raise ValueError(f"batches: batch_size must be positive, got {batch_size}")
+    size = n if batch_size is None else checked_batch_size(batch_size, "batches")
     order = (np.random.default_rng(seed) if seed is not None else _shuffling).permutation(n) if shuffle else None
     for start in range(0, n, size):
         if order is None:
