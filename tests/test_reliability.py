@@ -214,7 +214,7 @@ def test_log_and_sqrt_at_zero_behave_as_documented():
     (lambda: tg.save(42, "x.npz"), TypeError, "expected a Module or a dict"),
     (lambda: tg.derivative(tg.sin, n=-1), ValueError, "whole number >= 0"),
     (lambda: tg.taylor(tg.sin, 0.0, 1.5), ValueError, "whole number >= 0"),
-    (lambda: list(tg.data.batches(np.ones(3), np.ones(3), batch_size=0)), ValueError, "must be positive"),
+    (lambda: list(tg.data.batches(np.ones(3), np.ones(3), batch_size=0)), ValueError, r"batch_size must be an int >= 1 \(or None for the whole set at once\), got 0"),
 ])
 def test_public_entry_points_say_what_was_given_and_what_is_expected(call, error, message):
     with pytest.raises(error, match=message):
