@@ -102,19 +102,34 @@ def test_diff_graph_svg(tmp_path, capsys):
     assert ET.parse(upper).getroot().tag.endswith("svg")
 
 
-def test_output_files_that_cannot_be_written_are_refused_before_any_work(tmp_path, capsys):
-    assert main(["diff", "x^2", "--plot", "/proc/f.png"]) == 2  # a folder that refuses new files, even to root
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="needs Linux's /proc, which refuses new files even to root")
+def test_output_files_that_cannot_be_written_are_refused_before_any_work(capsys):
+    assert main(["diff", "x^2", "--plot", "/proc/f.png"]) == 2
     err = capsys.readouterr()
     assert "--plot: cannot write /proc/f.png" in err.err and err.out == ""
+
+
+def test_the_writability_check_touches_no_file_and_no_link(tmp_path, capsys):
     kept = tmp_path / "kept.png"
     kept.write_bytes(b"old")
-    assert main(["diff", "x^2", "--plot", str(kept)]) == 0  # the check leaves a file that is there alone
+    assert main(["diff", "x^2", "--plot", str(kept)]) == 0  # a file that is there is replaced at the end
     assert kept.read_bytes().startswith(b"\x89PNG")
+    link = tmp_path / "link.png"
+    link.symlink_to(tmp_path / "target.png")  # dangling: the plot goes where it points
+    assert main(["diff", "x^2", "--plot", str(link)]) == 0
+    assert link.is_symlink() and (tmp_path / "target.png").read_bytes().startswith(b"\x89PNG")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kept.png", "link.png", "target.png"]  # no probe left
+
+
+def test_upper_case_dot_is_still_the_source(tmp_path, capsys):
+    assert main(["diff", "x*2", "--at", "x=1", "--graph", str(tmp_path / "g.DOT")]) == 0
+    assert main(["diff", "x*2", "--at", "x=1", "--graph", str(tmp_path / "g.dot")]) == 0
+    assert (tmp_path / "g.DOT").read_text() == (tmp_path / "g.dot").read_text()
 
 
 def test_a_range_whose_width_overflows_is_refused(capsys):
     assert main(["diff", "x^2", "--range", "-1e308:1e308"]) == 2
-    assert "both finite, less than 1e308 apart" in capsys.readouterr().err
+    assert "both finite, and their distance too" in capsys.readouterr().err
 
 
 def test_at_names_are_read_as_python_reads_the_formula_and_nan_inputs_are_named(capsys):
@@ -124,6 +139,9 @@ def test_at_names_are_read_as_python_reads_the_formula_and_nan_inputs_are_named(
     assert capsys.readouterr().out.splitlines()[-1].endswith("a value given for a variable is itself nan or inf.")
     assert main(["diff", "x^0.5", "--at", "x=0"]) == 0
     assert "x^k with k < 1 has an infinite slope at 0" in capsys.readouterr().out
+    assert main(["diff", "x^2", "--at", "x=1e200"]) == 0  # an integer power: overflow, not a fractional power
+    note = capsys.readouterr().out.splitlines()[-1]
+    assert "overflows to inf" in note and "fractional" not in note
     assert main(["diff", "x^2", "--graph", "g.dot"]) == 2
     assert "leave out --at" not in capsys.readouterr().err
 

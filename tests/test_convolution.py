@@ -88,6 +88,8 @@ def test_layers_keep_float32_and_count_their_parameters():
     (lambda: tg.nn.Linear(-1, 2), ValueError, "Linear: in_features must be an int >= 0, got -1"),
     (lambda: tg.nn.Embedding(27, 1.5), ValueError, "Embedding: embedding_dim must be an int >= 0, got 1.5"),
     (lambda: tg.nn.BatchNorm1d(True), ValueError, "BatchNorm1d: num_features must be an int >= 0, got True"),
+    (lambda: tg.nn.MLP([2, 2.5, 1]), ValueError, r"MLP: sizes\[1\] must be an int >= 0, got 2.5"),
+    (lambda: tg.nn.LayerNorm(1.5), ValueError, "LayerNorm: normalized_shape must be an int >= 0, got 1.5"),
     (lambda: tg.nn.AvgPool2d(0), ValueError, "AvgPool2d: kernel_size must be an int >= 1"),
     (lambda: tg.nn.MaxPool2d(2, stride=-1), ValueError, "MaxPool2d: stride must be an int >= 1"),
 ])

@@ -88,6 +88,19 @@ def test_the_page_holds_the_lectures_numbers_and_the_chain_rule_at_each_tensor()
         'xmlns:xlink="http://www.w3.org/1999/xlink"', "").replace("http://www.w3.org", "")
 
 
+def test_unnamed_tensors_are_called_by_their_shape_and_what_made_them():
+    x = tg.tensor([1.0, 2.0, 3.0])  # no names anywhere: the page must not fall back to internal ids
+    w = tg.tensor([0.5, -1.0, 2.0], requires_grad=True)
+    loss = (x * w).sum()
+    loss.backward()
+    page = tg.explore(loss)
+    titles = {key: tensor["title"] for key, tensor in page.data["tensors"].items()}
+    assert titles[page.key_of(loss)] == "() from sum"
+    assert titles[page.key_of(w)] == "(3,) parameter" and titles[page.key_of(x)] == "(3,) constant"
+    (mul,) = [op for op in page.data["ops"].values() if op["inputs"][0]["name"] == "(3,) constant"]
+    assert [x["name"] for x in mul["inputs"]] == ["(3,) constant", "(3,) parameter"]
+
+
 @needs_dot
 def test_before_backward_the_page_says_there_is_no_gradient_and_preview_computes_them():
     L, t = karpathy()

@@ -121,6 +121,7 @@ def test_fit_on_empty_data_says_so():
     (dict(data=(np.zeros((4, 2)),) * 3), "fit: data must be a pair \\(inputs, targets\\), got tuple of 3 items"),
     (dict(metrics={"accuracy": lambda model: None}), "fit: the metric 'accuracy' returned NoneType None; a metric"),
     (dict(metrics={"outputs": lambda model: np.ones(3)}), "fit: the metric 'outputs' returned ndarray"),
+    (dict(metrics={"text": lambda model: "0.5"}), "fit: the metric 'text' returned str '0.5'"),
 ])
 def test_fit_refuses_arguments_it_would_round_or_trip_over(options, message):
     model = tg.nn.Linear(2, 1)

@@ -51,8 +51,10 @@ def test_the_rashid_bar_reaches_the_last_record(capsys):
 def test_bars_redraw_often_in_place_and_rarely_in_logs(monkeypatch):
     from tinygrad_edu.progress import refresh_seconds
 
-    class NotebookBar:
-        __module__ = "tqdm.notebook"
+    from tqdm.notebook import tqdm as notebook_bar
+
+    class NotebookBar(notebook_bar):  # what tqdm.auto gives in Jupyter: its own class, on tqdm.notebook's
+        __module__ = "tqdm.auto"
 
     class TextBar:
         __module__ = "tqdm.std"

@@ -8,6 +8,8 @@ terminal -- a value that is not finite gets one plain sentence instead.
 """
 import math
 import os
+import re
+import tempfile
 import unicodedata
 
 import numpy as np
@@ -59,7 +61,7 @@ def interval(text):
     # high - low must be finite too: the grid's step is computed from it (-1e308:1e308 overflows)
     if not sep or not (math.isfinite(low) and math.isfinite(high) and low < high and math.isfinite(high - low)):
         raise UsageError(f"--range expects low:high with low < high, like -3:3 (both finite, "
-                         f"less than 1e308 apart); got {text.strip()!r}")
+                         f"and their distance too); got {text.strip()!r}")
     return low, high
 
 
@@ -105,6 +107,15 @@ def undefined_where_nan(f, derivative):
     return np.where(np.isnan(f), np.nan, derivative)
 
 
+def fractional_power(text):
+    """Whether some power in the formula may have a fractional exponent: x^0.5, x^(1/3), x^y
+    (x^2 and x**(-1) cannot make a real number complex)."""
+    for power in re.finditer(r"\^|\*\*", text):
+        if not re.match(r"\s*(\(\s*-?\s*\d+\s*\)|-?\s*\d+)(?![\d.eE/(])", text[power.end():]):
+            return True
+    return False
+
+
 def not_finite_note(text, arrays):
     """One plain sentence when some value is NaN or infinite, saying the usual reasons;
     ``arrays`` are the variables' values, then f and its derivatives."""
@@ -117,12 +128,12 @@ def not_finite_note(text, arrays):
         reasons.append("log is defined only for positive arguments")
     if "sqrt(" in text:
         reasons.append("sqrt needs arguments >= 0 and its slope is infinite at 0")
-    if "^" in text or "**" in text:
+    if fractional_power(text):
         reasons.append("a negative number to a fractional power is not a real number, and x^k with k < 1 "
                        "has an infinite slope at 0")
     if "/" in text:
         reasons.append("a division by zero gives inf or nan")
-    if not reasons:
+    if not reasons or any(np.any(np.isinf(a)) for a in arrays[1:]):
         reasons.append("a value too large for a float (such as exp of a large number) overflows to inf")
     return "note: some values are not finite (nan or inf): " + "; ".join(reasons) + "."
 
@@ -169,7 +180,7 @@ def run(args, out=print):
         out(trace(result, backward=bool(names)))
     if args.graph:
         graph = draw_graph(result)
-        if args.graph.endswith(".dot"):
+        if args.graph.lower().endswith(".dot"):
             with open(args.graph, "w") as f:
                 f.write(graph.source)
         else:
@@ -243,11 +254,11 @@ def check_output_file(path, option, extensions):
         raise UsageError(f"{option}: the folder {folder} does not exist; create it first or choose another path")
     if os.path.isdir(path):
         raise UsageError(f"{option}: {path} is a folder; give a file name")
-    existed = os.path.exists(path)
-    try:  # opening to append changes nothing in a file that is there
-        with open(path, "ab"):
-            pass
+    try:
+        if os.path.lexists(path):  # opening to append changes nothing in a file that is there
+            with open(path, "ab"):
+                pass
+        else:  # a new file: try the folder with a file of our own, never the path itself (a link?)
+            tempfile.TemporaryFile(dir=folder).close()
     except OSError as error:
         raise UsageError(f"{option}: cannot write {path}: {error.strerror}") from None
-    if not existed:
-        os.remove(path)

@@ -32,5 +32,7 @@ def progress(iterable=None, total=None, desc=None, unit="it", enabled=True, leav
 def refresh_seconds(bar_class):
     """How often a bar redraws: 5 times a second where it redraws in place (a terminal, a Jupyter
     widget), every 10 seconds where each redraw becomes a new line of a log file."""
-    in_place = "notebook" in bar_class.__module__ or (hasattr(sys.stderr, "isatty") and sys.stderr.isatty())
+    # tqdm.auto's class in Jupyter is defined in tqdm.auto and derives from tqdm.notebook's
+    in_notebook = any("notebook" in base.__module__ for base in bar_class.__mro__)
+    in_place = in_notebook or (hasattr(sys.stderr, "isatty") and sys.stderr.isatty())
     return 0.2 if in_place else 10.0

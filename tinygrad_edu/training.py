@@ -3,9 +3,8 @@ import sys
 import time
 from dataclasses import dataclass, field
 
-import numpy as np
-
 from .data.batches import batches, checked_batch_size
+from .engine.arguments import whole_number
 from .engine.tensor import Tensor
 from .progress import progress
 
@@ -44,6 +43,8 @@ def _batch_count(inputs, batch_size):
 def _metric_value(name, value):
     """A metric's value as a float, or an error naming the metric (the bar and History print numbers)."""
     try:
+        if isinstance(value, (str, bytes)):  # float("0.5") would read it; a metric computes its number
+            raise TypeError
         return float(value)
     except (TypeError, ValueError):
         raise TypeError(f"fit: the metric {name!r} returned {type(value).__name__} {value!r:.60}; "
@@ -74,8 +75,7 @@ def fit(model, loss_fn, optimizer, data, epochs=1, batch_size=None, shuffle=Fals
     if not isinstance(data, (tuple, list)) or len(data) != 2:
         raise ValueError(f"fit: data must be a pair (inputs, targets), got {type(data).__name__}"
                          + (f" of {len(data)} items" if isinstance(data, (tuple, list)) else ""))
-    if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 0:
-        raise ValueError(f"fit: epochs must be an int >= 0, got {epochs!r}")
+    epochs = whole_number(epochs, "epochs", "fit")
     inputs, targets = data
     metrics = metrics or {}
     history = History(metrics={name: [] for name in metrics})

@@ -1,6 +1,8 @@
 """Mini-batches: split (inputs, targets) into batches, shuffled with a seed if asked."""
 import numpy as np
 
+from ..engine.arguments import whole_number
+
 
 _shuffling = np.random.default_rng()  # for shuffle=True without a seed; tg.manual_seed seeds it
 
@@ -14,10 +16,7 @@ def seed_shuffling(seed):
 def checked_batch_size(batch_size, op):
     """``batch_size`` if it is a whole number of rows >= 1: 2.5 rows or True rows is a mistake
     (as PyTorch's DataLoader says), not something to round."""
-    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-        raise ValueError(f"{op}: batch_size must be an int >= 1 (or None for the whole set at once), "
-                         f"got {batch_size!r}")
-    return int(batch_size)
+    return whole_number(batch_size, "batch_size", op, minimum=1, hint=" (or None for the whole set at once)")
 
 
 def batches(inputs, targets, batch_size=None, shuffle=False, seed=None):

@@ -1,5 +1,6 @@
 """The engine: `Tensor`, the graph's nodes (`Function`), the primitive ops, the backward
-engine (`autograd`) and anomaly mode -- the only code that knows how the graph is made.
+engine (`autograd`) and anomaly mode -- the only code that knows how the graph is made --
+and `arguments`, the one rule every layer and loop applies to the counts users pass.
 
 Everything else in tinygrad_edu (nn, transforms, drawings, the program writers) sits on top
 and reads graphs through the walker in `autograd` (``tensors_in_order``, ``graph_inputs``,

@@ -15,10 +15,11 @@ layout to keep, and PyTorch's is the one every CNN text uses.
 import numpy as np
 
 from ..engine import ops
+from ..engine.arguments import whole_number
 from ..engine.function import shape_str
 from ..engine.ops.convolution import pair
 from ..engine.tensor import Tensor, as_tensor
-from .module import Module, Parameter, size_argument
+from .module import Module, Parameter
 
 
 def conv2d(x, weight, bias=None, stride=1, padding=0):
@@ -63,8 +64,8 @@ class Conv2d(Module):
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, bias=True, dtype=None):
         super().__init__()
-        self.in_channels = size_argument(in_channels, "in_channels", "Conv2d", minimum=1)
-        self.out_channels = size_argument(out_channels, "out_channels", "Conv2d", minimum=1)
+        self.in_channels = whole_number(in_channels, "in_channels", "Conv2d", minimum=1)
+        self.out_channels = whole_number(out_channels, "out_channels", "Conv2d", minimum=1)
         self.kernel_size = pair(kernel_size, "kernel_size", "Conv2d", 1)
         self.stride, self.padding = pair(stride, "stride", "Conv2d", 1), pair(padding, "padding", "Conv2d", 0)
         bound = 1.0 / np.sqrt(in_channels * self.kernel_size[0] * self.kernel_size[1])

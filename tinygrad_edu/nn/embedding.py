@@ -1,9 +1,10 @@
 """`Embedding`: a table of learned vectors, looked up by integer index."""
 import numpy as np
 
+from ..engine.arguments import whole_number
 from ..engine.function import shape_str
 from ..engine.tensor import Tensor
-from .module import Module, Parameter, size_argument
+from .module import Module, Parameter
 
 
 class Embedding(Module):
@@ -25,8 +26,8 @@ class Embedding(Module):
 
     def __init__(self, num_embeddings, embedding_dim, weight=None, dtype=None):
         super().__init__()
-        self.num_embeddings = size_argument(num_embeddings, "num_embeddings", "Embedding")
-        self.embedding_dim = size_argument(embedding_dim, "embedding_dim", "Embedding")
+        self.num_embeddings = whole_number(num_embeddings, "num_embeddings", "Embedding")
+        self.embedding_dim = whole_number(embedding_dim, "embedding_dim", "Embedding")
         if weight is None:
             weight = np.random.randn(num_embeddings, embedding_dim)
         self.weight = Parameter(weight, dtype=dtype)

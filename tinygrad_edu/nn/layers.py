@@ -8,10 +8,11 @@ import numbers
 
 import numpy as np
 
+from ..engine.arguments import whole_number
 from ..engine.function import shape_str
 from ..engine.tensor import Tensor
 from . import init as initialisers
-from .module import Module, Parameter, size_argument
+from .module import Module, Parameter
 
 
 class Linear(Module):
@@ -31,8 +32,8 @@ class Linear(Module):
 
     def __init__(self, in_features, out_features, bias=True, init="xavier", weight=None, dtype=None):
         super().__init__()
-        self.in_features = size_argument(in_features, "in_features", "Linear")
-        self.out_features = size_argument(out_features, "out_features", "Linear")
+        self.in_features = whole_number(in_features, "in_features", "Linear")
+        self.out_features = whole_number(out_features, "out_features", "Linear")
         if weight is None:
             weight = initialisers.get(init)(in_features, out_features)
         weight = Parameter(weight, dtype=dtype)
@@ -201,6 +202,7 @@ class MLP(Sequential):
         if len(sizes) < 2:
             raise ValueError(f"MLP: sizes needs at least an input and an output size, got {list(sizes)}")
         _activation(activation), _activation(output_activation)  # reject unknown names up front
+        sizes = [whole_number(n, f"sizes[{i}]", "MLP") for i, n in enumerate(sizes)]
         layers = []
         for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
             layers.append(Linear(n_in, n_out, bias=bias, init=init, dtype=dtype))

@@ -232,14 +232,6 @@ class Module:
         return "\n".join(lines) + "\n)"
 
 
-def size_argument(value, name, layer, minimum=0):
-    """A layer's size argument (features, channels, embeddings) as an int, or a clear error:
-    NumPy's own ("negative dimensions are not allowed") does not say which argument was wrong."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{layer}: {name} must be an int >= {minimum}, got {value!r}")
-    return int(value)
-
-
 def count_parameters(module) -> int:
     """How many numbers the module learns."""
     return int(sum(np.prod(p.shape) for p in module.parameters()))

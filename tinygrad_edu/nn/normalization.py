@@ -7,9 +7,10 @@ import numbers
 
 import numpy as np
 
+from ..engine.arguments import whole_number
 from ..engine.function import no_grad, shape_str
 from ..engine.tensor import Tensor
-from .module import Module, Parameter, size_argument
+from .module import Module, Parameter
 
 
 class BatchNorm1d(Module):
@@ -33,7 +34,7 @@ class BatchNorm1d(Module):
         if momentum is not None and (isinstance(momentum, bool) or not isinstance(momentum, numbers.Real)
                                      or not 0.0 <= momentum <= 1.0):
             raise ValueError(f"BatchNorm1d: momentum must be a number in [0, 1], or None for a plain average; got {momentum!r}")
-        self.num_features = size_argument(num_features, "num_features", "BatchNorm1d")
+        self.num_features = whole_number(num_features, "num_features", "BatchNorm1d")
         self.eps, self.momentum = eps, momentum
         dtype = np.dtype(dtype or np.float64)
         self.weight = Parameter(np.ones(num_features, dtype)) if affine else None
@@ -91,7 +92,8 @@ class LayerNorm(Module):
 
     def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True, dtype=None):
         super().__init__()
-        shape = (normalized_shape,) if isinstance(normalized_shape, (int, np.integer)) else tuple(normalized_shape)
+        sizes = normalized_shape if isinstance(normalized_shape, (tuple, list)) else (normalized_shape,)
+        shape = tuple(whole_number(n, "normalized_shape", "LayerNorm") for n in sizes)
         self.normalized_shape, self.eps = shape, eps
         dtype = np.dtype(dtype or np.float64)
         self.weight = Parameter(np.ones(shape, dtype)) if elementwise_affine else None

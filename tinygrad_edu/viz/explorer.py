@@ -227,13 +227,15 @@ def _add_tensor(graph, t, ids, names, shown, output):
 
 
 def _call(t, names):
-    """What the page calls a tensor: its name, else what it is ("(4, 1) from sub", "(4, 3) input"),
-    so that no panel shows an id the drawing does not."""
+    """What the page calls a tensor: its name, else what it is ("(4, 1) from sub", "(4, 3)
+    constant", "(3, 1) parameter"), so that no panel shows an id the drawing does not."""
     name = names.get(id(t)) or t.label
     if name:
         return name
     shape = str(tuple(t.shape))
-    return f"{shape} from {t.grad_fn.name}" if t.grad_fn is not None else f"{shape} input"
+    if t.grad_fn is not None:
+        return f"{shape} from {t.grad_fn.name}"
+    return f"{shape} {'parameter' if t.requires_grad else 'constant'}"
 
 
 def _module_kinds(order):
@@ -396,7 +398,8 @@ its rule. Step through the backward pass with the buttons or the arrow keys.</p>
     var rows = "<tr><th>shape</th><td>" + esc(t.shape) + " " + esc(t.dtype) + "</td></tr>" +
       "<tr><th>value</th><td class='num'>" + esc(t.value) + "</td></tr>" +
       "<tr><th>gradient</th><td class='num' id='panel-grad'>" + (t.grad === null ? "<span class='muted'>none</span>" : esc(t.grad)) + "</td></tr>";
-    var html = "<h2>" + esc(t.title) + " <span class='muted'>(" + esc(t.role) + ")</span></h2><table>" + rows + "</table>";
+    var role = (t.name || t.role === "output") ? " <span class='muted'>(" + esc(t.role) + ")</span>" : "";  // an unnamed title says what it is
+    var html = "<h2>" + esc(t.title) + role + "</h2><table>" + rows + "</table>";
     if (t.why_none) html += "<p class='muted'>" + esc(t.why_none) + "</p>";
     if (t.terms.length) {
       html += "<p><b>Chain rule:</b> <span class='formula'>&part;L/&part;" + esc(t.name || "a") + " = &Sigma; over users u of &part;L/&part;u &middot; &part;u/&part;" + esc(t.name || "a") + "</span></p><table><tr><th>user u</th><th>&part;L/&part;u</th><th>&part;u/&part;a</th><th>term</th></tr>";

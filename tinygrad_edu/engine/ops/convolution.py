@@ -23,14 +23,14 @@ back with `Fold`.
 """
 import numpy as np
 
+from ..arguments import is_whole_number
 from ..function import Function, shape_str
 
 
 def pair(value, name, op, minimum):
     """An int or a pair of ints (height, width), as PyTorch takes kernel sizes, strides and padding."""
     values = tuple(value) if isinstance(value, (tuple, list)) else (value, value)
-    if len(values) != 2 or any(isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < minimum
-                               for v in values):
+    if len(values) != 2 or not all(is_whole_number(v, minimum) for v in values):
         raise ValueError(f"{op}: {name} must be an int >= {minimum} or a pair of them, got {value!r}")
     return int(values[0]), int(values[1])
 
