@@ -121,6 +121,18 @@ def test_the_writability_check_touches_no_file_and_no_link(tmp_path, capsys):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["kept.png", "link.png", "target.png"]  # no probe left
 
 
+def test_a_picture_without_graphviz_is_refused_up_front_and_dot_source_still_works(tmp_path):
+    empty = tmp_path / "bin"  # a PATH where no dot can be found
+    empty.mkdir()
+    env = {**os.environ, "PATH": str(empty)}
+    command = [sys.executable, "-m", "tinygrad_edu", "diff", "x^2", "--at", "x=1", "--graph"]
+    result = subprocess.run(command + [str(tmp_path / "g.svg")], capture_output=True, text=True, env=env)
+    assert result.returncode == 2 and result.stdout == "" and result.stderr.count("\n") == 1
+    assert "needs Graphviz's 'dot' program" in result.stderr and "Or write --graph f.dot" in result.stderr
+    result = subprocess.run(command + [str(tmp_path / "g.dot")], capture_output=True, text=True, env=env)
+    assert result.returncode == 0 and (tmp_path / "g.dot").read_text().startswith("digraph")
+
+
 def test_upper_case_dot_is_still_the_source(tmp_path, capsys):
     assert main(["diff", "x*2", "--at", "x=1", "--graph", str(tmp_path / "g.DOT")]) == 0
     assert main(["diff", "x*2", "--at", "x=1", "--graph", str(tmp_path / "g.dot")]) == 0

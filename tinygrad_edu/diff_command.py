@@ -9,6 +9,7 @@ terminal -- a value that is not finite gets one plain sentence instead.
 import math
 import os
 import re
+import shutil
 import tempfile
 import unicodedata
 
@@ -144,6 +145,10 @@ def run(args, out=print):
 
     if args.graph:
         check_output_file(args.graph, "--graph", (".svg", ".png", ".pdf", ".dot"))
+        if not args.graph.lower().endswith(".dot") and shutil.which("dot") is None:
+            from .viz.graph import INSTALL_HINT
+
+            raise UsageError(f"--graph: {INSTALL_HINT} Or write --graph f.dot, which needs no Graphviz.")
     if args.plot:
         check_output_file(args.plot, "--plot", (".png", ".svg", ".pdf"))
     formula = Formula(args.expr)
