@@ -70,3 +70,23 @@ def test_version_and_help(installed, tmp_path):
     assert version.returncode == 0 and version.stdout.strip() == f"tinygrad-edu {tg.__version__}"
     bare = run_installed(installed, cwd=tmp_path)
     assert bare.returncode == 0 and "usage: tinygrad-edu" in bare.stdout and "demo" in bare.stdout
+
+
+def test_the_makefiles_editable_install_prints_no_warning(tmp_path):
+    """make test and make demo install the checkout editable, with the Makefile's own words;
+    pyproject.toml's package-dir keeps setuptools from warning about the flat layout."""
+    makefile = (ROOT / "Makefile").read_text()
+    (line,) = [line.strip() for line in makefile.splitlines() if "pip install --quiet -e" in line]
+    options = line.split("pip install", 1)[1].replace("'.[dev]'", ".").split()
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(tmp_path / "venv")], check=True, timeout=300)
+    python = tmp_path / "venv" / "bin" / "python"
+    # the fresh venv borrows this one's pip; --no-deps: the dependencies are not what is checked
+    installed = subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps",
+                                *options], capture_output=True, text=True, cwd=ROOT, timeout=600)
+    assert installed.returncode == 0, installed.stderr
+    noise = [line for line in installed.stderr.splitlines()
+             if ("warning" in line.lower() or "!!" in line) and "Location 'file:" not in line]
+    assert noise == [], "\n".join(noise)
+    where = subprocess.run([str(python), "-c", "import importlib.util as u; print(u.find_spec('tinygrad_edu').origin)"],
+                           capture_output=True, text=True, cwd=tmp_path)  # (numpy is not installed there)
+    assert where.stdout.strip() == str(ROOT / "tinygrad_edu" / "__init__.py")
