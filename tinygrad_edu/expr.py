@@ -79,7 +79,8 @@ class Formula:
             implicit = re.search(r"(\d)\s*([A-Za-z_(])", text)
             if implicit and not re.search(r"\d[eE][+-]?\d", implicit.group(0) + text[implicit.end():implicit.end() + 2]):
                 hint = f"; multiplication needs *: write {implicit.group(1)}*{implicit.group(2)}, not {implicit.group(0)}"
-            raise FormulaError(f"syntax error in {text!r} at column {error.offset}: {error.msg}{hint}") from None
+            where = _column(text.strip(), error.offset)
+            raise FormulaError(f"syntax error in {text.strip()!r} {where}: {error.msg}{hint}") from None
         self.tree = tree.body
         _check_depth(self.tree)
         names = []
@@ -157,3 +158,14 @@ class Formula:
 
     def __repr__(self):
         return f"Formula({self.text!r})"
+
+
+def _column(text, offset):
+    """Where Python's parser stopped, as a column of what the user typed: the parser read '^' as
+    '**' (one column more each) and reports 0 when the formula ended too soon."""
+    translated = 0
+    for column, char in enumerate(text, start=1):
+        translated += 2 if char == "^" else 1
+        if offset and translated >= offset:
+            return f"at column {column}"
+    return "at the end (something is missing)"

@@ -5,6 +5,7 @@ to this folder). Each is a script with ``main()``; files they write go to ``--ou
 default ``examples-output/NAME/`` under the current folder.
 """
 import argparse
+import contextlib
 import pathlib
 
 # `tinygrad-edu examples run NAME` sets this while it runs an example, so that the example's
@@ -48,3 +49,21 @@ def output_folder(folder):
     folder = pathlib.Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+@contextlib.contextmanager
+def plots(what):
+    """Around the code that draws an example's pictures: without matplotlib (the ``[plots]``
+    extra) say in one line what was not drawn and how to get it, and end the example normally --
+    its numbers are already printed, as the demo does.
+
+    >>> with plots("nothing.png"):
+    ...     raise ImportError("No module named 'matplotlib'")
+    Not drawn: nothing.png -- matplotlib is not installed: pip install 'tinygrad-edu[plots]'
+    """
+    try:
+        yield
+    except ImportError as error:
+        if "matplotlib" not in str(error):
+            raise
+        print(f"Not drawn: {what} -- matplotlib is not installed: pip install 'tinygrad-edu[plots]'")

@@ -19,7 +19,7 @@ import sys
 import numpy as np
 
 import tinygrad_edu as tg
-from tinygrad_edu.examples import output_folder, parser
+from tinygrad_edu.examples import output_folder, parser, plots
 
 X, y = tg.data.trask_xor()
 
@@ -53,8 +53,9 @@ def main(argv=()):
     print("Actual:")
     print(y)
     path = output_folder(args.out) / "loy_loss.png"
-    tg.viz.plot_loss(losses, path, title="Loy's network: sum of squared errors per iteration", log_scale=False)
-    print(f"wrote {path}")
+    with plots(path.name):
+        tg.viz.plot_loss(losses, path, title="Loy's network: sum of squared errors per iteration", log_scale=False)
+        print(f"wrote {path}")
 
 
 if __name__ == "__main__":

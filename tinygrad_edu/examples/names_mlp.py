@@ -19,7 +19,7 @@ import numpy as np
 
 import tinygrad_edu as tg
 from tinygrad_edu.data import ALPHABET, char_dataset, load_names
-from tinygrad_edu.examples import count, output_folder, parser
+from tinygrad_edu.examples import count, output_folder, parser, plots
 from tinygrad_edu.progress import progress
 
 CONTEXT, EMBEDDING, HIDDEN = 3, 10, 200
@@ -179,8 +179,9 @@ def main(argv=()):
           f"test {report['test']:.4f}")
     print(f"baselines on the validation names: uniform {report['uniform']:.4f}, bigram counts {report['bigram']:.4f}")
     print("20 names the model wrote: " + ", ".join(sample(model)))
-    for path in pictures(model, report, output_folder(args.out)):
-        print(f"wrote {path}")
+    with plots("loss.png, embedding.png, tanh.png"):
+        for path in pictures(model, report, output_folder(args.out)):
+            print(f"wrote {path}")
     return report["validation"] < min(report["uniform"], report["bigram"])
 
 

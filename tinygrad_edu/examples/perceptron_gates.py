@@ -13,7 +13,7 @@ Run: python examples/perceptron_gates.py [--out FOLDER]   (writes activations.pn
 import sys
 
 import tinygrad_edu as tg
-from tinygrad_edu.examples import output_folder, parser
+from tinygrad_edu.examples import output_folder, parser, plots
 
 GATES = {  # (w1, w2, theta): output 1 when w1*x1 + w2*x2 > theta
     "AND": (0.5, 0.5, 0.7),
@@ -48,8 +48,9 @@ def main(argv=()):
             print(f"  {x1} {x2} -> {gate_with_threshold(name, x1, x2)}")
     path = output_folder(args.out) / "activations.png"
     # step, sigmoid and ReLU with the derivatives autodiff gives (step's is 0 almost everywhere)
-    tg.viz.plot_activations({"step": lambda t: t * 0 + step(t), "sigmoid": tg.sigmoid, "ReLU": tg.relu}, path=path)
-    print(f"wrote {path}")
+    with plots(path.name):
+        tg.viz.plot_activations({"step": lambda t: t * 0 + step(t), "sigmoid": tg.sigmoid, "ReLU": tg.relu}, path=path)
+        print(f"wrote {path}")
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ import numpy as np
 
 import tinygrad_edu as tg
 from tinygrad_edu.data import load_mnist, mnist_inputs, mnist_targets
-from tinygrad_edu.examples import count, output_folder, parser
+from tinygrad_edu.examples import count, output_folder, parser, plots
 from tinygrad_edu.progress import progress
 
 
@@ -148,8 +148,9 @@ def main(argv=()):
     print(f"performance = {accuracy:.4f}")
     if args.backquery:
         path = output_folder(args.out) / "backquery.png"
-        plot_backquery(*net.weights(), path)
-        print(f"wrote {path}")
+        with plots(path.name):
+            plot_backquery(*net.weights(), path)
+            print(f"wrote {path}")
     return accuracy
 
 

@@ -20,7 +20,7 @@ import sys
 import numpy as np
 
 import tinygrad_edu as tg
-from tinygrad_edu.examples import count, output_folder, parser
+from tinygrad_edu.examples import count, output_folder, parser, plots
 
 STRUCTURE = [2, 64, 64, 64, 1]
 
@@ -65,8 +65,9 @@ def main(argv=()):
     args = command.parse_args(argv)
     path = output_folder(args.out) / "simplenn_surface.png"
     model, losses, surface = train(args.epochs)
-    plot_surfaces(model, surface, path)
-    print(f"wrote {path}")
+    with plots(path.name):
+        plot_surfaces(model, surface, path)
+        print(f"wrote {path}")
 
 
 if __name__ == "__main__":
