@@ -92,6 +92,7 @@ def test_diff_trace_and_graph(tmp_path, capsys):
     assert main(["diff", "x*exp(x)", "--at", "x=0", "--trace", "--graph", str(dot)]) == 0
     out = capsys.readouterr().out
     assert "backward: d %2 / d x" in out and dot.read_text().startswith("digraph")
+    assert "grad 1<" in dot.read_text() and "none yet" not in dot.read_text()  # df/dx = (1 + x) e^x = 1 at 0
 
 
 @pytest.mark.skipif(__import__("shutil").which("dot") is None, reason="needs Graphviz's dot")

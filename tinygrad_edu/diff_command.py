@@ -184,7 +184,7 @@ def run(args, out=print):
     if args.trace:
         out(trace(result, backward=bool(names)))
     if args.graph:
-        graph = draw_graph(result)
+        graph = draw_graph(result, grads="preview")  # the gradients just printed, on the boxes
         if args.graph.lower().endswith(".dot"):
             with open(args.graph, "w") as f:
                 f.write(graph.source)
