@@ -255,6 +255,15 @@ def test_diff_formulas_may_start_with_a_minus_and_ranges_may_be_negative(capsys)
     assert capsys.readouterr().out.splitlines()[2].split() == ["-2", "2", "-1"]
 
 
+def test_a_power_by_a_number_traces_as_the_power_rule(capsys):
+    assert main(["diff", "x^3", "--at", "x=2", "--trace"]) == 0
+    out = capsys.readouterr().out
+    assert "%1 = pow(3)(%0)" in out and "%3 = pow(2)(%0)" in out and "where" not in out  # 3 * x^2
+    for formula, expected in [("x^0", "0"), ("x^-1", "-0.25"), ("x^-0.5", "-0.1767766953"), ("2^x", "2.772588722")]:
+        assert main(["diff", formula, "--at", "x=2"]) == 0
+        assert capsys.readouterr().out.splitlines()[2] == f"df/dx = {expected}", formula
+
+
 def test_diff_labels_higher_derivatives_with_superscripts(capsys):
     assert main(["diff", "x^3*y", "--at", "x=1,y=2", "--order", "3"]) == 0
     out = capsys.readouterr().out

@@ -192,7 +192,7 @@ def test_cli_usage_errors(capsys):
     assert main(["diff", "x", "--at", "x=1", "--graph", "f.gif"]) == 2
     assert "--graph: write .svg, .png, .pdf or .dot" in capsys.readouterr().err
     assert main(["examples", "run"]) == 2
-    assert "usage: tinygrad-edu examples [run NAME]" in capsys.readouterr().err
+    assert "usage: tinygrad-edu examples [run NAME [ARGS]]; NAME is one of digits" in capsys.readouterr().err
 
 
 def test_an_unknown_example_names_the_known_ones(capsys):

@@ -148,6 +148,10 @@ class Formula:
             return Tensor(float(node.value))
         if isinstance(node, ast.Name):
             return Tensor(CONSTANTS[node.id]) if node.id in CONSTANTS else values[node.id]
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow) and _number(node.right) is not None:
+            # x^3: a power by a number is one op whose backward reads 3·x^2 in a trace (a Tensor
+            # exponent would also differentiate by the exponent, with guards for 0^0 and a < 0)
+            return self._build(node.left, values) ** _number(node.right)
         if isinstance(node, ast.BinOp):
             return BINARY[type(node.op)](self._build(node.left, values), self._build(node.right, values))
         if isinstance(node, ast.UnaryOp):
@@ -158,6 +162,14 @@ class Formula:
 
     def __repr__(self):
         return f"Formula({self.text!r})"
+
+
+def _number(node):
+    """The value of a number literal (``3``, ``-0.5``) in the tree, else None."""
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        value = _number(node.operand)
+        return None if value is None else (-value if isinstance(node.op, ast.USub) else value)
+    return float(node.value) if isinstance(node, ast.Constant) else None
 
 
 def _column(text, offset):
