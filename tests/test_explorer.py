@@ -159,6 +159,16 @@ def open_page(browser, path):
     return page, problems, requests
 
 
+def grad_shown(page, node_id):
+    """Whether the box of ``node_id`` shows its gradient line (the stepper hides incomplete ones)."""
+    return page.evaluate("""(id) => {
+      const g = [...document.querySelectorAll("div.view:not([hidden]) g.node")].find(
+        n => n.querySelector("title").textContent === id);
+      const line = [...g.querySelectorAll("text")].find(t => t.textContent.trim().startsWith("grad"));
+      return getComputedStyle(line).visibility !== "hidden";
+    }""", node_id)
+
+
 def click_node(page, node_id):
     page.locator("div.view:not([hidden]) g.node", has=page.locator(f"title:text-is('{node_id}')")).first.click()
 
@@ -177,12 +187,18 @@ def test_clicking_tensors_shows_their_gradients_and_the_stepper_walks_the_backwa
     assert "∂L/∂a = Σ over users u" in page.inner_text("#panel")
     assert [c.strip() for c in page.locator("#panel td").all_inner_texts()][-4:] == ["mul → e", "-2", "-3", "6"]
     steps = explorer.data["steps"]
+    assert all(grad_shown(page, explorer.key_of(tensor)) for tensor in t.values())  # before stepping: the final state
+    # L = d * f, d = e + c, e = a * b: a box shows its gradient once its last user's backward has run
+    complete_after = dict(L=0, d=0, f=0, e=1, c=1, a=2, b=2)
     for k, step in enumerate(steps):
         page.keyboard.press("ArrowRight")
-        assert page.inner_text("#caption") == f"step {k + 1} of {len(steps)}: backward of {explorer.data['ops'][step['op']]['name']}"
+        assert page.inner_text("#caption") == (f"step {k + 1} of {len(steps)}: backward of "
+                                               f"{explorer.data['ops'][step['op']]['name']} (gradients not complete yet are hidden)")
         active = page.locator("g.node.active title").all_text_contents()
         assert active == [step["op"]]
         assert len(page.locator("g.edge.active").all()) == len(step["edges"])
+        shown = {name for name, tensor in t.items() if grad_shown(page, explorer.key_of(tensor))}
+        assert shown == {name for name, last in complete_after.items() if last <= k}, k
     page.locator("#previous").click()
     assert page.inner_text("#caption").startswith(f"step {len(steps) - 1} of")
     assert problems == []

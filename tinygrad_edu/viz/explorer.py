@@ -153,6 +153,14 @@ def _collect(output, order, ids, names, shown):
             continue
         op = f"op{ids[out_key][1:]}"
         steps.append({"op": op, "edges": [[ids[_key(x)], op] for x in tensor_inputs(node) if _key(x) in ids]})
+    # the step after which each tensor's gradient is complete: its last user's backward (the
+    # output's is the seed, known before the first step); the stepper hides the others
+    if output.grad_fn is not None and _key(output) in ids and ids[_key(output)] in tensors:
+        tensors[ids[_key(output)]]["complete_at"] = -1
+    for k, step in enumerate(steps):
+        for tensor_id, _ in step["edges"]:
+            if tensor_id in tensors:
+                tensors[tensor_id]["complete_at"] = k
     return {"tensors": tensors, "ops": ops, "steps": steps, "output": ids[_key(output)],
             "has_gradients": bool(shown)}
 
@@ -429,6 +437,18 @@ its rule. Step through the backward pass with the buttons or the arrow keys.</p>
     if (data.tensors[id]) tensorPanel(id); else if (data.ops[id]) opPanel(id); else return;
     select(id);
   }
+  // At step k a box shows its gradient only once every user's backward has run (k = null: all).
+  function gradientsKnownAt(k) {
+    views().forEach(function (v) {
+      v.querySelectorAll("g.node").forEach(function (g) {
+        var t = data.tensors[title(g)];
+        if (!t || t.complete_at === undefined) return;
+        g.querySelectorAll("text").forEach(function (line) {
+          if (line.textContent.trim().indexOf("grad ") === 0) line.style.visibility = (k === null || t.complete_at <= k) ? "" : "hidden";
+        });
+      });
+    });
+  }
   function step(k) {
     if (!data.steps.length) { document.getElementById("caption").textContent = "no backward pass to step through"; return; }
     if (k < 0 || k >= data.steps.length) return;
@@ -445,7 +465,9 @@ its rule. Step through the backward pass with the buttons or the arrow keys.</p>
       });
     });
     opPanel(s.op);
-    document.getElementById("caption").textContent = "step " + (k + 1) + " of " + data.steps.length + ": backward of " + data.ops[s.op].name;
+    gradientsKnownAt(k);
+    document.getElementById("caption").textContent = "step " + (k + 1) + " of " + data.steps.length + ": backward of " +
+      data.ops[s.op].name + " (gradients not complete yet are hidden)";
   }
   views().forEach(function (v) {
     v.querySelectorAll("g.node").forEach(function (g) {
