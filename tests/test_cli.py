@@ -122,6 +122,12 @@ def test_the_writability_check_touches_no_file_and_no_link(tmp_path, capsys):
     assert main(["diff", "x^2", "--plot", str(link)]) == 0
     assert link.is_symlink() and (tmp_path / "target.png").read_bytes().startswith(b"\x89PNG")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["kept.png", "link.png", "target.png"]  # no probe left
+    (tmp_path / "target.png").unlink()
+    assert main(["diff", "x^", "--plot", str(link)]) == 2  # a failing command leaves the link's target alone
+    assert not (tmp_path / "target.png").exists()
+    capsys.readouterr()
+    assert main(["diff", "x^2", "--plot", str(tmp_path / ("a" * 300 + ".png"))]) == 2
+    assert "the file name is longer than the 255 bytes this folder allows" in capsys.readouterr().err
 
 
 def test_a_picture_without_graphviz_is_refused_up_front_and_dot_source_still_works(tmp_path):
@@ -154,9 +160,12 @@ def test_at_names_are_read_as_python_reads_the_formula_and_nan_inputs_are_named(
     assert capsys.readouterr().out.splitlines()[-1].endswith("a value given for a variable is itself nan or inf.")
     assert main(["diff", "x^0.5", "--at", "x=0"]) == 0
     assert "x^k with k < 1 has an infinite slope at 0" in capsys.readouterr().out
-    assert main(["diff", "x^2", "--at", "x=1e200"]) == 0  # an integer power: overflow, not a fractional power
-    note = capsys.readouterr().out.splitlines()[-1]
-    assert "overflows to inf" in note and "fractional" not in note
+    for formula, at, reason in [("x^2", "1e200", "overflows to inf"), ("x^2.0", "1e200", "overflows to inf"),
+                                ("x^-1", "0", "a negative power of 0"), ("x^0.5", "-1", "fractional power"),
+                                ("x^1_5e-1", "-1", "fractional power"), ("log(x)", "0", "log is defined only")]:
+        assert main(["diff", formula, "--at", f"x={at}"]) == 0
+        note = capsys.readouterr().out.splitlines()[-1]
+        assert note.count(";") == 0 and reason in note, formula  # the formula's own reason, and only that
     assert main(["diff", "x^2", "--graph", "g.dot"]) == 2
     assert "leave out --at" not in capsys.readouterr().err
 
@@ -274,7 +283,8 @@ def test_diff_says_why_a_value_is_not_finite_and_no_numpy_warning_escapes():
     result = run("diff", "log(x) + 1/x", "--at", "x=0")
     assert result.returncode == 0 and result.stderr == ""
     assert result.stdout.strip().splitlines()[-1] == ("note: some values are not finite (nan or inf): log is defined "
-                                                      "only for positive arguments; a division by zero gives inf or nan.")
+                                                      "only for positive arguments; a division by zero (or a negative "
+                                                      "power of 0) gives inf or nan.")
 
 
 def test_diff_gives_no_slope_where_f_is_undefined_and_never_prints_minus_zero(capsys):

@@ -62,6 +62,7 @@ def test_layers_keep_float32_and_count_their_parameters():
     assert repr(conv) == "Conv2d(3, 8, kernel_size=(3, 3), stride=(2, 2), padding=(1, 1))"
     assert tg.nn.MaxPool2d(2)(out).shape == (2, 8, 2, 2) and tg.nn.AvgPool2d(3, stride=1)(out).shape == (2, 8, 3, 3)
     assert not isinstance(tg.nn.AvgPool2d(2), tg.nn.MaxPool2d)  # siblings, as in PyTorch
+    assert tg.nn.LayerNorm(np.array([3, 4])).weight.shape == tg.nn.LayerNorm(range(3, 5)).weight.shape == (3, 4)
 
 
 @pytest.mark.parametrize("call, error, message", [
@@ -90,6 +91,7 @@ def test_layers_keep_float32_and_count_their_parameters():
     (lambda: tg.nn.BatchNorm1d(True), ValueError, "BatchNorm1d: num_features must be an int >= 0, got True"),
     (lambda: tg.nn.MLP([2, 2.5, 1]), ValueError, r"MLP: sizes\[1\] must be an int >= 0, got 2.5"),
     (lambda: tg.nn.LayerNorm(1.5), ValueError, "LayerNorm: normalized_shape must be an int >= 0, got 1.5"),
+    (lambda: tg.nn.LayerNorm([4, 2.5]), ValueError, r"LayerNorm: normalized_shape\[1\] must be an int >= 0, got 2.5"),
     (lambda: tg.nn.AvgPool2d(0), ValueError, "AvgPool2d: kernel_size must be an int >= 1"),
     (lambda: tg.nn.MaxPool2d(2, stride=-1), ValueError, "MaxPool2d: stride must be an int >= 1"),
 ])

@@ -1,4 +1,7 @@
 """Every tutorial example runs and prints what its tutorial printed (Trask's are in test_trask.py)."""
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -143,7 +146,7 @@ def test_without_matplotlib_an_example_prints_its_numbers_and_one_line(name, pic
 
     def no_matplotlib(module, *args, **kwargs):  # as after a plain pip install, without the [plots] extra
         if module.split(".")[0] == "matplotlib":
-            raise ImportError("No module named 'matplotlib'")
+            raise ModuleNotFoundError("No module named 'matplotlib'", name="matplotlib")
         return real_import(module, *args, **kwargs)
 
     monkeypatch.setattr(builtins, "__import__", no_matplotlib)
@@ -154,3 +157,21 @@ def test_without_matplotlib_an_example_prints_its_numbers_and_one_line(name, pic
     assert out.splitlines()[-1] == (f"Not drawn: {picture} -- matplotlib is not installed: "
                                     "pip install 'tinygrad-edu[plots]'")
     assert not (tmp_path / picture).exists()
+
+
+def test_a_missing_module_that_is_not_matplotlib_is_not_called_matplotlib(tmp_path):
+    # in a process of its own: matplotlib is there, one of its own dependencies (Pillow) is not
+    code = """if True:
+        import builtins, sys
+        real_import = builtins.__import__
+        def no_pil(module, *args, **kwargs):
+            if module.split(".")[0] == "PIL":
+                raise ModuleNotFoundError("No module named 'PIL'", name="PIL")
+            return real_import(module, *args, **kwargs)
+        builtins.__import__ = no_pil
+        from tinygrad_edu.cli import main
+        sys.exit(main(["examples", "run", "loy", "--out", sys.argv[1]]))
+    """
+    result = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 1 and "Not drawn" not in result.stdout
+    assert result.stderr.strip().splitlines()[-1] == "ModuleNotFoundError: No module named 'PIL'"

@@ -6,16 +6,16 @@ at that point. Without ``--at`` (one variable): f, f' and f'' as a table over ``
 against a whitelist (tinygrad_edu/expr.py), never evaluated; NumPy's warnings never reach the
 terminal -- a value that is not finite gets one plain sentence instead.
 """
+import ast
 import math
 import os
-import re
 import shutil
 import tempfile
 import unicodedata
 
 import numpy as np
 
-from .expr import Formula
+from .expr import Formula, number_literal
 
 MAX_ORDER = 10
 MAX_PARTIALS = 120  # of one order: there are C(n + k - 1, k) of order k in n variables
@@ -108,33 +108,28 @@ def undefined_where_nan(f, derivative):
     return np.where(np.isnan(f), np.nan, derivative)
 
 
-def fractional_power(text):
-    """Whether some power in the formula may have a fractional exponent: x^0.5, x^(1/3), x^y
-    (x^2 and x**(-1) cannot make a real number complex)."""
-    for power in re.finditer(r"\^|\*\*", text):
-        if not re.match(r"\s*(\(\s*-?\s*\d+\s*\)|-?\s*\d+)(?![\d.eE/(])", text[power.end():]):
-            return True
-    return False
-
-
-def not_finite_note(text, arrays):
-    """One plain sentence when some value is NaN or infinite, saying the usual reasons;
-    ``arrays`` are the variables' values, then f and its derivatives."""
+def not_finite_note(formula, arrays):
+    """One plain sentence when some value is NaN or infinite, saying the reasons the formula's
+    own operations allow; ``arrays`` are the variables' values, then f and its derivatives."""
     if all(np.all(np.isfinite(a)) for a in arrays[1:]):
         return None
     if not np.all(np.isfinite(arrays[0])):
         return "note: some values are not finite (nan or inf): a value given for a variable is itself nan or inf."
+    nodes = list(ast.walk(formula.tree))
+    calls = {node.func.id for node in nodes if isinstance(node, ast.Call)}
+    exponents = [number_literal(node.right) for node in nodes if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow)]
+    divides = any(isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div) for node in nodes)
     reasons = []
-    if "log(" in text or "ln(" in text:
+    if calls & {"log", "ln"}:
         reasons.append("log is defined only for positive arguments")
-    if "sqrt(" in text:
+    if "sqrt" in calls:
         reasons.append("sqrt needs arguments >= 0 and its slope is infinite at 0")
-    if fractional_power(text):
+    if any(k is None or k != int(k) for k in exponents):  # None: the exponent is an expression
         reasons.append("a negative number to a fractional power is not a real number, and x^k with k < 1 "
                        "has an infinite slope at 0")
-    if "/" in text:
-        reasons.append("a division by zero gives inf or nan")
-    if not reasons or any(np.any(np.isinf(a)) for a in arrays[1:]):
+    if divides or any(k is not None and k < 0 for k in exponents):
+        reasons.append("a division by zero (or a negative power of 0) gives inf or nan")
+    if not reasons:
         reasons.append("a value too large for a float (such as exp of a large number) overflows to inf")
     return "note: some values are not finite (nan or inf): " + "; ".join(reasons) + "."
 
@@ -178,7 +173,7 @@ def run(args, out=print):
     out(f"f = {number(result.item())}")
     for key, g in sorted(found.items(), key=lambda item: (len(item[0]), item[0])):
         out(f"{label(key)} = {number(g.item())}")
-    note = not_finite_note(args.expr, [np.array(list(values.values()))] + [result.data] + list(found.values()))
+    note = not_finite_note(formula, [np.array(list(values.values()))] + [result.data] + list(found.values()))
     if note:
         out(note)
     if args.trace:
@@ -213,7 +208,7 @@ def table(formula, name, args, out, rows=13):
     out("  ".join(f"{h:>14}" for h in headers))
     for i in range(rows):
         out("  ".join(f"{number(c[i]):>14}" for c in columns))
-    note = not_finite_note(args.expr, columns)
+    note = not_finite_note(formula, columns)
     if note:
         out(note)
     if args.plot:
@@ -260,10 +255,16 @@ def check_output_file(path, option, extensions):
     if os.path.isdir(path):
         raise UsageError(f"{option}: {path} is a folder; give a file name")
     try:
-        if os.path.lexists(path):  # opening to append changes nothing in a file that is there
+        longest = os.pathconf(folder, "PC_NAME_MAX")
+    except (OSError, ValueError, AttributeError):  # not every system answers
+        longest = 255
+    if len(os.path.basename(path).encode()) > longest:
+        raise UsageError(f"{option}: the file name is longer than the {longest} bytes this folder allows")
+    try:
+        if os.path.exists(path):  # opening to append changes nothing in a file that is there
             with open(path, "ab"):
                 pass
-        else:  # a new file: try the folder with a file of our own, never the path itself (a link?)
-            tempfile.TemporaryFile(dir=folder).close()
+        else:  # a new file (or a link to one): try its folder with a file of our own, never the path
+            tempfile.TemporaryFile(dir=os.path.dirname(os.path.realpath(path))).close()
     except OSError as error:
         raise UsageError(f"{option}: cannot write {path}: {error.strerror}") from None

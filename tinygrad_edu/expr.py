@@ -80,7 +80,7 @@ class Formula:
             if implicit and not re.search(r"\d[eE][+-]?\d", implicit.group(0) + text[implicit.end():implicit.end() + 2]):
                 hint = f"; multiplication needs *: write {implicit.group(1)}*{implicit.group(2)}, not {implicit.group(0)}"
             where = _column(text.strip(), error.offset)
-            raise FormulaError(f"syntax error in {text.strip()!r} {where}: {error.msg}{hint}") from None
+            raise FormulaError(f"syntax error in {text.strip()!r}{where}: {error.msg}{hint}") from None
         self.tree = tree.body
         _check_depth(self.tree)
         names = []
@@ -148,10 +148,10 @@ class Formula:
             return Tensor(float(node.value))
         if isinstance(node, ast.Name):
             return Tensor(CONSTANTS[node.id]) if node.id in CONSTANTS else values[node.id]
-        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow) and _number(node.right) is not None:
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow) and number_literal(node.right) is not None:
             # x^3: a power by a number is one op whose backward reads 3·x^2 in a trace (a Tensor
             # exponent would also differentiate by the exponent, with guards for 0^0 and a < 0)
-            return self._build(node.left, values) ** _number(node.right)
+            return self._build(node.left, values) ** number_literal(node.right)
         if isinstance(node, ast.BinOp):
             return BINARY[type(node.op)](self._build(node.left, values), self._build(node.right, values))
         if isinstance(node, ast.UnaryOp):
@@ -164,10 +164,10 @@ class Formula:
         return f"Formula({self.text!r})"
 
 
-def _number(node):
+def number_literal(node):
     """The value of a number literal (``3``, ``-0.5``) in the tree, else None."""
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
-        value = _number(node.operand)
+        value = number_literal(node.operand)
         return None if value is None else (-value if isinstance(node.op, ast.USub) else value)
     return float(node.value) if isinstance(node, ast.Constant) else None
 
@@ -175,9 +175,11 @@ def _number(node):
 def _column(text, offset):
     """Where Python's parser stopped, as a column of what the user typed: the parser read '^' as
     '**' (one column more each) and reports 0 when the formula ended too soon."""
+    if offset is None:  # no position: the message says what is wrong (e.g. a null byte)
+        return ""
     translated = 0
     for column, char in enumerate(text, start=1):
         translated += 2 if char == "^" else 1
         if offset and translated >= offset:
-            return f"at column {column}"
-    return "at the end (something is missing)"
+            return f" at column {column}"
+    return " at the end (something is missing)"

@@ -58,12 +58,12 @@ def plots(what):
     its numbers are already printed, as the demo does.
 
     >>> with plots("nothing.png"):
-    ...     raise ImportError("No module named 'matplotlib'")
+    ...     raise ModuleNotFoundError("No module named 'matplotlib'", name="matplotlib")
     Not drawn: nothing.png -- matplotlib is not installed: pip install 'tinygrad-edu[plots]'
     """
     try:
         yield
-    except ImportError as error:
-        if "matplotlib" not in str(error):
+    except ModuleNotFoundError as error:
+        if (error.name or "").split(".")[0] != "matplotlib":  # another missing module is another problem
             raise
         print(f"Not drawn: {what} -- matplotlib is not installed: pip install 'tinygrad-edu[plots]'")

@@ -92,8 +92,13 @@ class LayerNorm(Module):
 
     def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True, dtype=None):
         super().__init__()
-        sizes = normalized_shape if isinstance(normalized_shape, (tuple, list)) else (normalized_shape,)
-        shape = tuple(whole_number(n, "normalized_shape", "LayerNorm") for n in sizes)
+        if isinstance(normalized_shape, (int, np.integer)):
+            normalized_shape = (normalized_shape,)
+        try:
+            sizes = tuple(normalized_shape)  # a tuple, a list, a range, an array of sizes
+        except TypeError:
+            sizes = (whole_number(normalized_shape, "normalized_shape", "LayerNorm"),)  # says what it got
+        shape = tuple(whole_number(n, f"normalized_shape[{i}]", "LayerNorm") for i, n in enumerate(sizes))
         self.normalized_shape, self.eps = shape, eps
         dtype = np.dtype(dtype or np.float64)
         self.weight = Parameter(np.ones(shape, dtype)) if elementwise_affine else None

@@ -28,9 +28,11 @@ def _figure_class():
     if _CLASS is None:
         try:
             from matplotlib.figure import Figure as MatplotlibFigure
-        except ImportError:  # matplotlib is the [plots] extra, not a runtime dependency
-            raise ImportError("plots need matplotlib: pip install 'tinygrad-edu[plots]' (or pip install matplotlib)"
-                              ) from None
+        except ModuleNotFoundError as error:  # matplotlib is the [plots] extra, not a runtime dependency
+            if (error.name or "").split(".")[0] != "matplotlib":
+                raise  # matplotlib is there but something it needs is not: that is the error to see
+            raise ModuleNotFoundError("plots need matplotlib: pip install 'tinygrad-edu[plots]' (or pip install "
+                                      "matplotlib)", name="matplotlib") from None
 
         class Figure(MatplotlibFigure):
             """A matplotlib ``Figure`` that displays inline in Jupyter and opens a window from a
