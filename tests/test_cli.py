@@ -14,6 +14,13 @@ from tinygrad_edu.cli import main
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 
+def without_graphviz(tmp_path):
+    """An environment whose PATH finds no dot (an empty folder)."""
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    return {**os.environ, "PATH": str(empty)}
+
+
 def run(*args, cwd=None):
     return subprocess.run([sys.executable, "-m", "tinygrad_edu", *args], capture_output=True, text=True, cwd=cwd)
 
@@ -131,9 +138,7 @@ def test_the_writability_check_touches_no_file_and_no_link(tmp_path, capsys):
 
 
 def test_a_picture_without_graphviz_is_refused_up_front_and_dot_source_still_works(tmp_path):
-    empty = tmp_path / "bin"  # a PATH where no dot can be found
-    empty.mkdir()
-    env = {**os.environ, "PATH": str(empty)}
+    env = without_graphviz(tmp_path)
     command = [sys.executable, "-m", "tinygrad_edu", "diff", "x^2", "--at", "x=1", "--graph"]
     result = subprocess.run(command + [str(tmp_path / "g.svg")], capture_output=True, text=True, env=env)
     assert result.returncode == 2 and result.stdout == "" and result.stderr.count("\n") == 1
@@ -230,9 +235,7 @@ def test_demo_writes_every_file_it_promises(tmp_path):
 
 
 def test_demo_without_graphviz_writes_the_rest_and_says_how_to_install_it(tmp_path):
-    empty = tmp_path / "bin"  # a PATH where no dot can be found
-    empty.mkdir()
-    env = {**os.environ, "PATH": str(empty)}
+    env = without_graphviz(tmp_path)
     result = subprocess.run([sys.executable, "-m", "tinygrad_edu", "demo", "--out", str(tmp_path / "out")],
                             capture_output=True, text=True, cwd=tmp_path, env=env, timeout=300)
     assert result.returncode == 0, result.stderr

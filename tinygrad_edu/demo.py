@@ -20,6 +20,7 @@ from .gradcheck import check_formula, gradcheck
 from .engine.tensor import Tensor
 from .training import fit
 from .viz import draw_graph, explore, plot_decision_boundary, plot_derivatives, plot_loss, save_steps, trace
+from .viz.figures import PLOTS_HINT
 
 GRAPHVIZ_HELP = ("Graphviz's dot is not installed: sudo apt install graphviz (Debian/Ubuntu), brew install graphviz "
                  "(macOS) or conda install -c conda-forge graphviz, then run the demo again")
@@ -131,7 +132,7 @@ def run(out_dir="demo-output", out=print):
         plot_decision_boundary(model, Xx, yx, folder / "decision_boundary.png", title="The MLP's answer to XOR")
         files["decision_boundary.png"] = "how the MLP splits the plane"
     else:
-        missing.append(("the four plots (*.png)", "matplotlib is not installed: pip install 'tinygrad-edu[plots]'"))
+        missing.append(("the four plots (*.png)", PLOTS_HINT))
     _write_index(folder, files)
     files["index.html"] = "this list, with the pictures"
     for name, what in files.items():

@@ -79,8 +79,9 @@ def check_order(order, variables):
 
 
 def derivatives(result, inputs, order):
-    """{key: Tensor} for every partial derivative up to ``order``: each level is the gradient of
-    the previous one (``create_graph`` keeps the graph for the next level)."""
+    """{key: array} for every partial derivative up to ``order``: each level is the gradient of
+    the previous one (``create_graph`` keeps the graph for the next level). Where f is NaN, so
+    is every derivative (`undefined_where_nan`)."""
     from .engine import autograd
     from .engine.tensor import Tensor
 
@@ -99,7 +100,7 @@ def derivatives(result, inputs, order):
                     next_level[key] = g if g is not None else Tensor(np.zeros_like(result.data))
         found.update(next_level)
         level = next_level
-    return found
+    return {key: undefined_where_nan(result.data, g.data) for key, g in found.items()}
 
 
 def undefined_where_nan(f, derivative):
@@ -167,7 +168,6 @@ def run(args, out=print):
     with np.errstate(all="ignore"):
         result = formula(**inputs)
         found = derivatives(result, inputs, order) if names and order >= 1 else {}
-    found = {key: undefined_where_nan(result.data, g.data) for key, g in found.items()}
     point = ", ".join(f"{n}={number(values[n])}" for n in names) or "(no variables)"
     out(f"f = {args.expr.strip()}   at {point}")
     out(f"f = {number(result.item())}")
@@ -203,7 +203,7 @@ def table(formula, name, args, out, rows=13):
         found = derivatives(result, {name: grid}, order)
     keys = sorted(found, key=len)
     headers = [name, "f"] + [label(k) for k in keys]
-    columns = [grid.data, result.data] + [undefined_where_nan(result.data, found[k].data) for k in keys]
+    columns = [grid.data, result.data] + [found[k] for k in keys]
     out(f"f = {args.expr.strip()}   for {name} from {number(low)} to {number(high)}")
     out("  ".join(f"{h:>14}" for h in headers))
     for i in range(rows):
@@ -233,7 +233,7 @@ def plot(formula, name, span, order, path, text, points=400):
     fig, ax = plt.subplots(figsize=(7, 4.5))
     ax.plot(grid.data, result.data, label="f", linewidth=2)
     for key in sorted(found, key=len):
-        ax.plot(grid.data, undefined_where_nan(result.data, found[key].data), label=label(key), linestyle="--" if len(key) == 1 else ":")
+        ax.plot(grid.data, found[key], label=label(key), linestyle="--" if len(key) == 1 else ":")
     ax.axhline(0, color="grey", linewidth=0.5)
     ax.set(title=f"f = {text} and its derivatives", xlabel=name)
     ax.legend()

@@ -8,6 +8,8 @@ import argparse
 import contextlib
 import pathlib
 
+from ..viz.figures import PLOTS_HINT, matplotlib_is_missing
+
 # `tinygrad-edu examples run NAME` sets this while it runs an example, so that the example's
 # --help shows the command that was typed (runpy sets sys.argv[0] to the script's path)
 run_by = None
@@ -64,6 +66,6 @@ def plots(what):
     try:
         yield
     except ModuleNotFoundError as error:
-        if (error.name or "").split(".")[0] != "matplotlib":  # another missing module is another problem
+        if not matplotlib_is_missing(error):  # another missing module is another problem
             raise
-        print(f"Not drawn: {what} -- matplotlib is not installed: pip install 'tinygrad-edu[plots]'")
+        print(f"Not drawn: {what} -- {PLOTS_HINT}")

@@ -241,9 +241,7 @@ def _call(t, names):
     if name:
         return name
     shape = str(tuple(t.shape))
-    if t.grad_fn is not None:
-        return f"{shape} from {t.grad_fn.name}"
-    return f"{shape} {'parameter' if t.requires_grad else 'constant'}"
+    return f"{shape} from {t.grad_fn.name}" if t.grad_fn is not None else f"{shape} {_role(t, None)}"
 
 
 def _module_kinds(order):
@@ -437,14 +435,14 @@ its rule. Step through the backward pass with the buttons or the arrow keys.</p>
     if (data.tensors[id]) tensorPanel(id); else if (data.ops[id]) opPanel(id); else return;
     select(id);
   }
-  // At step k a box shows its gradient only once every user's backward has run (k = null: all).
+  // At step k a box shows its gradient only once every user's backward has run.
   function gradientsKnownAt(k) {
     views().forEach(function (v) {
       v.querySelectorAll("g.node").forEach(function (g) {
         var t = data.tensors[title(g)];
         if (!t || t.complete_at === undefined) return;
         g.querySelectorAll("text").forEach(function (line) {
-          if (line.textContent.trim().indexOf("grad ") === 0) line.style.visibility = (k === null || t.complete_at <= k) ? "" : "hidden";
+          if (line.textContent.trim().indexOf("grad ") === 0) line.style.visibility = t.complete_at <= k ? "" : "hidden";
         });
       });
     });

@@ -20,6 +20,12 @@ def new_figure(width=7.0, height=4.5):
 
 
 _CLASS = None
+PLOTS_HINT = "matplotlib is not installed: pip install 'tinygrad-edu[plots]'"
+
+
+def matplotlib_is_missing(error):
+    """Whether an ImportError says matplotlib itself is missing (not something it needs)."""
+    return isinstance(error, ModuleNotFoundError) and (error.name or "").split(".")[0] == "matplotlib"
 
 
 def _figure_class():
@@ -29,7 +35,7 @@ def _figure_class():
         try:
             from matplotlib.figure import Figure as MatplotlibFigure
         except ModuleNotFoundError as error:  # matplotlib is the [plots] extra, not a runtime dependency
-            if (error.name or "").split(".")[0] != "matplotlib":
+            if not matplotlib_is_missing(error):
                 raise  # matplotlib is there but something it needs is not: that is the error to see
             raise ModuleNotFoundError("plots need matplotlib: pip install 'tinygrad-edu[plots]' (or pip install "
                                       "matplotlib)", name="matplotlib") from None
