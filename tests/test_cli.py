@@ -147,6 +147,16 @@ def test_a_picture_without_graphviz_is_refused_up_front_and_dot_source_still_wor
     assert result.returncode == 0 and (tmp_path / "g.dot").read_text().startswith("digraph")
 
 
+def test_a_plot_without_matplotlib_is_refused_up_front(monkeypatch, capsys):
+    import importlib.util
+
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "matplotlib" else real_find_spec(name, *a))
+    assert main(["diff", "x^2", "--plot", "f.png"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and "--plot: matplotlib is not installed: pip install 'tinygrad-edu[plots]'" in captured.err
+
+
 def test_upper_case_dot_is_still_the_source(tmp_path, capsys):
     assert main(["diff", "x*2", "--at", "x=1", "--graph", str(tmp_path / "g.DOT")]) == 0
     assert main(["diff", "x*2", "--at", "x=1", "--graph", str(tmp_path / "g.dot")]) == 0

@@ -7,6 +7,7 @@ against a whitelist (tinygrad_edu/expr.py), never evaluated; NumPy's warnings ne
 terminal -- a value that is not finite gets one plain sentence instead.
 """
 import ast
+import importlib.util
 import math
 import os
 import shutil
@@ -147,6 +148,10 @@ def run(args, out=print):
             raise UsageError(f"--graph: {INSTALL_HINT} Or write --graph f.dot, which needs no Graphviz.")
     if args.plot:
         check_output_file(args.plot, "--plot", (".png", ".svg", ".pdf"))
+        if importlib.util.find_spec("matplotlib") is None:
+            from .viz.figures import PLOTS_HINT
+
+            raise UsageError(f"--plot: {PLOTS_HINT}")
     formula = Formula(args.expr)
     names = list(formula.variables)
     if not args.at and len(names) == 1 and not args.trace and not args.graph:
