@@ -6,6 +6,7 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
+import numpy as np
 import pytest
 
 import tinygrad_edu as tg
@@ -325,3 +326,14 @@ def test_version_and_a_bare_command(capsys):
         main(["--version"])
     assert capsys.readouterr().out.strip() == f"tinygrad-edu {__version__}"
     assert main([]) == 0 and "usage: tinygrad-edu" in capsys.readouterr().out
+
+
+def test_plots_clip_the_y_axis_near_a_pole_and_only_there():
+    from tinygrad_edu.diff_command import visible_range
+
+    x = np.linspace(-3, 3, 400)
+    assert visible_range([np.exp(x), np.exp(x)]) is None  # steep, but no pole: everything is shown
+    with np.errstate(divide="ignore"):
+        low, high = visible_range([1 / x, -1 / x**2])
+    assert -100 < low < -1 and 1 < high < 100  # 1/x near 0 reaches +-1e6, which would flatten the rest
+    assert visible_range([np.full(3, np.nan)]) is None

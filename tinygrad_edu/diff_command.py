@@ -240,10 +240,30 @@ def plot(formula, name, span, order, path, text, points=400):
     for key in sorted(found, key=len):
         ax.plot(grid.data, found[key], label=label(key), linestyle="--" if len(key) == 1 else ":")
     ax.axhline(0, color="grey", linewidth=0.5)
-    ax.set(title=f"f = {text} and its derivatives", xlabel=name)
+    clipped = visible_range([result.data] + list(found.values()))
+    if clipped:
+        ax.set_ylim(*clipped)
+    ax.set(title=f"f = {text} and its derivatives" + (" (y axis clipped near a pole)" if clipped else ""),
+           xlabel=name)
     ax.legend()
     fig.savefig(path, dpi=110, bbox_inches="tight")
     plt.close(fig)
+
+
+def visible_range(curves, spread=10.0):
+    """Where the y axis should stop so that the curves stay readable: near a pole (1/x, log at 0)
+    one value dwarfs the rest and flattens every curve, so when the whole range is more than
+    ``spread`` times the range of the middle 90 % of the values, the axis shows that middle
+    range with a margin (None: show everything)."""
+    values = np.concatenate([np.ravel(c) for c in curves])
+    values = values[np.isfinite(values)]
+    if values.size == 0:
+        return None
+    low, high = np.percentile(values, [5, 95])
+    middle = max(high - low, 1e-12)
+    if values.max() - values.min() <= spread * middle:
+        return None
+    return low - 0.5 * middle, high + 0.5 * middle
 
 
 def number(v):
