@@ -86,6 +86,9 @@ refused with a message instead of answered with one meaning (see `transpose` and
 | `a.var(axis=0)` (divides by n) | `a.var(dim=0)` (by n - 1) | both, each with its own meaning: the keyword says which; `ddof=`, `correction=`, `unbiased=` set it; `a.var()` is NumPy's |
 | `a.flatten()`, `a.astype(dt)` (copies) | `a.flatten()`, `a.to(dt)` (may return `a` itself) | `flatten` and `astype` copy as NumPy; `to`, `float`, `double` return the tensor itself when nothing changes, as PyTorch |
 | | `x.long()`, `x.bool()` | `long()` and `astype(int/bool)`: no gradient flows through integers, as PyTorch |
+| | `d.grad` of an intermediate result (None, with a warning) | the same (None, and a warning naming `d.retain_grad()` and `tg.autograd.latest_gradient(d)`, the gradient the latest backward sent to `d`, which drawings show); micrograd keeps it in `d.grad` |
+| | `relu'(0) = 0`, `abs'(0) = 0`, ties of `max`/`maximum` share the gradient, `clamp` passes it at its ends | the same conventions at the corners; `tg.derivative`, `tg.taylor`, `tg.tangent_line` and `tinygrad-edu diff` also say that the function has no derivative there (`tg.NotDifferentiableWarning`) |
+| `float(x)`, `math.exp(x)`, `x.item()`, `np.asarray(x)` inside `jax.grad` (refused) | `.item()` inside `torch.func.grad` (refused) | refused inside every transform (`tg.grad`, `tg.derivative`, `tg.jacobian`, `tg.hessian`, `tg.taylor`, `tg.compile`, ...) with `tg.ConcretizationError`, for the tensor being differentiated and what is computed from it; silent outside (`loss.item()`) |
 """
 
 

@@ -214,6 +214,8 @@ def test_a_compiled_update_is_seen_by_a_graph_that_saved_the_old_values():
 
 def test_recording_errors_say_what_to_do():
     with pytest.raises(RecordingError, match="returned a float"):
+        tg.compile(lambda x: 2.0)(np.ones(2))
+    with pytest.raises(tg.ConcretizationError, match=r"tg.compile: x.item\(\) on a tensor the program computes"):
         tg.compile(lambda x: (x * 2).sum().item())(np.ones(2))
     w = tg.tensor([1.0], requires_grad=True)
     (w * 3).sum().backward()  # a .grad from before the compiled call

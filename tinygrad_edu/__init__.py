@@ -21,6 +21,7 @@ _sys.modules[__name__ + ".ops"] = ops
 from .engine.autograd import explain_grad
 from .creation import arange, eye, full, linspace, manual_seed, ones, ones_like, rand, randn, tensor, zeros, zeros_like
 from .engine.anomaly import AnomalyError, detect_anomaly
+from .engine.concrete import ConcretizationError
 from .engine.function import Function, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .numpy_api import *  # noqa: F401,F403 - exp, log, sum, ... as free functions
 from .numpy_api import __all__ as _numpy_api_names
@@ -28,7 +29,7 @@ from .engine.tensor import Tensor, as_tensor, cat, concatenate, stack, where
 
 from . import data, nn, optim  # noqa: E402 - they build on Tensor
 from .functional import grad, hessian, jacobian, value_and_grad  # noqa: E402
-from .calculus import derivative, derivatives, tangent_line, taylor  # noqa: E402
+from .calculus import NotDifferentiableWarning, derivative, derivatives, tangent_line, taylor  # noqa: E402
 from .gradcheck import GradientReport, check_against, check_formula, gradcheck, gradgradcheck  # noqa: E402
 from .compare import Comparison, compare, comparison  # noqa: E402
 from .serialization import load, save  # noqa: E402
@@ -50,7 +51,7 @@ __all__ = [
     "Tensor", "tensor", "as_tensor", "zeros", "ones", "full", "zeros_like", "ones_like", "randn",
     "rand", "manual_seed", "arange", "linspace", "eye", "where", "concatenate", "cat", "stack",
     "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled", "explain_grad",
-    "detect_anomaly", "AnomalyError",
+    "detect_anomaly", "AnomalyError", "ConcretizationError", "NotDifferentiableWarning",
     "Function", "autograd", "ops", "float32", "float64",
     "nn", "optim", "data", "save", "load", "fit", "History",
     "grad", "value_and_grad", "jacobian", "hessian",

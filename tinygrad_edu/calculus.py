@@ -9,13 +9,20 @@ and act on each point separately, so one call handles a whole array of points:
 [0.0, 6.0, 12.0]
 """
 import math
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
 
-from .engine import autograd
+from .engine import autograd, concrete
+from .engine.anomaly import user_stacklevel
 from .engine.function import shape_str
 from .engine.tensor import Tensor, _to_array
+
+
+class NotDifferentiableWarning(UserWarning):
+    """A derivative was asked for at a corner of relu, abs, max, clip, ...: the number given
+    follows the op's convention there, and the function may have no derivative at that point."""
 
 
 def derivatives(f, x, n):
@@ -23,35 +30,78 @@ def derivatives(f, x, n):
 
     Each derivative is the gradient of the previous one's sum (the points do not interact, so
     that is the derivative at every point), recorded with ``create_graph=True`` so that it can
-    be differentiated again.
+    be differentiated again. Where f goes through a corner (relu or abs at 0, a tie of max) a
+    `NotDifferentiableWarning` names the op and the convention its derivative takes there.
+
+    >>> import tinygrad_edu as tg
+    >>> [float(v) for v in tg.derivatives(lambda x: x ** 3, 2.0, 3)]   # x^3, 3x^2, 6x, 6
+    [8.0, 12.0, 12.0, 6.0]
     """
+    return _derivatives(f, x, n, "tg.derivatives")
+
+
+def _derivatives(f, x, n, who):
+    """`derivatives`, speaking as ``who`` (the helper the user called) in errors and warnings."""
     points = _to_array(x).astype(np.float64)
     t = Tensor(points, requires_grad=True)
-    y = f(t)
+    with concrete.watching(who, [t]):  # math.exp(x) inside f is refused, not a silent constant
+        y = f(t)
     y = y if isinstance(y, Tensor) else Tensor(np.broadcast_to(np.asarray(y, dtype=float), points.shape))
     if y.shape != t.shape:
         raise ValueError(
             f"derivative: f must work point by point (an ordinary function of one number), but for "
             f"points of shape {shape_str(t.shape)} it returned shape {shape_str(y.shape)}"
         )
-    values = [y.data.copy()]
+    values, differentiated = [y.data.copy()], []
     for k in range(n):
         if not y.requires_grad:  # a constant (or a polynomial that ran out): the rest are zero
             values.extend(np.zeros_like(points) for _ in range(n - k))
             break
+        differentiated.append(y)
         (y,) = autograd.grad(y, t, grad_outputs=Tensor(np.ones_like(points)), create_graph=k < n - 1,
                              retain_graph=True, allow_unused=True)
         if y is None:
             y = Tensor(np.zeros_like(points))
         values.append(y.data.copy())
+    if differentiated:
+        warn_at_kinks(differentiated, points, who)
     return values
+
+
+def kinks(outputs):
+    """The corners the graphs of ``outputs`` pass through: ``[(node, where)]`` for every node
+    whose op has no derivative at its inputs' values (`Function.at_kink`), ``where`` a boolean
+    array (or bool) in the node's shape."""
+    found = []
+    for node in autograd.topological_order([y.grad_fn for y in outputs]):
+        where = node.at_kink(*node.arrays)
+        if np.any(where):
+            found.append((node, where))
+    return found
+
+
+def warn_at_kinks(outputs, points, who):
+    """Warn once per op that a derivative was taken at one of its corners (see `kinks`)."""
+    for node, where in reversed(kinks(outputs)):  # in the order f computed them
+        at = ""
+        if np.shape(where) == points.shape and points.ndim > 0:
+            corners = points[np.asarray(where)]
+            shown = ", ".join(f"{p:g}" for p in corners[:3]) + (", ..." if corners.size > 3 else "")
+            at = f" at x = {shown}"
+        elif points.ndim == 0:
+            at = f" at x = {float(points):g}"
+        warnings.warn(
+            f"{who}: f goes through a corner of {node.name}{at}, where {node.name} has no derivative; "
+            f"the result takes the convention {node.kink}, and f may not be differentiable there.",
+            NotDifferentiableWarning, stacklevel=user_stacklevel())
 
 
 def derivative(f, n=1):
     """The n-th derivative of a one-variable function, as a new function of points.
 
     The result accepts a number (and returns a float) or an array of points (and returns an
-    array of the same shape).
+    array of the same shape). Inside f, stay with tensor operations (``x.exp()``, ``tg.sin(x)``,
+    ``np.sin(x)``): ``math.exp(x)`` would turn x into a plain number and is refused.
 
     >>> import tinygrad_edu as tg
     >>> [round(tg.derivative(lambda x: x.sin(), n)(0.0), 12) for n in range(1, 5)]
@@ -61,7 +111,7 @@ def derivative(f, n=1):
         raise ValueError(f"derivative: n must be a whole number >= 0, got {n!r}")
 
     def nth_derivative(x):
-        value = derivatives(f, x, n)[n]
+        value = _derivatives(f, x, n, "tg.derivative")[n]
         return float(value) if np.ndim(x) == 0 and not isinstance(x, Tensor) else value
 
     nth_derivative.__name__ = f"d{n}_{getattr(f, '__name__', 'f')}"
@@ -94,7 +144,7 @@ def tangent_line(f, x0):
     >>> print(tg.tangent_line(lambda x: x ** 2, 3.0))
     y = 6 x - 9
     """
-    y0, slope = derivatives(f, float(x0), 1)
+    y0, slope = _derivatives(f, float(x0), 1, "tg.tangent_line")
     return TangentLine(float(x0), float(y0), float(slope))
 
 
@@ -139,6 +189,6 @@ def taylor(f, x0, order):
     """
     if not isinstance(order, int) or order < 0:
         raise ValueError(f"taylor: order must be a whole number >= 0, got {order!r}")
-    values = derivatives(f, float(x0), order)
+    values = _derivatives(f, float(x0), order, "tg.taylor")
     coefficients = np.array([float(v) / math.factorial(k) for k, v in enumerate(values)])
     return Taylor(float(x0), coefficients)

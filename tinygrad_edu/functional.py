@@ -11,13 +11,12 @@ differentiate through it.
 >>> tg.grad(f)(2.0).item(), tg.grad(tg.grad(f))(2.0).item(), tg.grad(tg.grad(tg.grad(f)))(2.0).item()
 (12.0, 12.0, 6.0)
 """
-import sys
-import threading
 import warnings
 
 import numpy as np
 
-from .engine import autograd
+from .engine import autograd, concrete
+from .engine.anomaly import user_stacklevel
 from .engine.function import shape_str
 from .engine.tensor import Tensor, _to_array, stack
 
@@ -57,33 +56,19 @@ def _as_output(value):
     return value if isinstance(value, Tensor) else Tensor(value)
 
 
-class _Transforms(threading.local):
-    """Per thread: the inputs of the transform calls now running, outermost first."""
-
-    def __init__(self):
-        self.inputs = []
-
-
-_running = _Transforms()
-
-
 def _reaches_outer_inputs(output):
     """True when ``output`` depends on the input of an enclosing transform call -- captured by a
     closure, as ``x`` in ``grad(lambda x: grad(lambda y: x * y)(1.0))``: then the gradients must
     keep their graph, so that the outer transform can differentiate through them (as JAX does)."""
-    if not _running.inputs:
-        return False
-    outer = set().union(*_running.inputs)
-    return any(t.grad_fn is None and id(t) in outer for t in autograd.tensors_in_order([output]))
+    outer = concrete.watched_keys()  # the enclosing calls' inputs (this call's are off the list again)
+    return bool(outer) and concrete.depends_on(output, outer)
 
 
-def _calling(f, inputs, args, kwargs):
-    """``f(*args, **kwargs)``, with ``inputs`` known as this call's while it runs."""
-    _running.inputs.append({id(t) for t in inputs})
-    try:
+def _calling(f, inputs, args, kwargs, who):
+    """``f(*args, **kwargs)``, with ``inputs`` watched while it runs: turning one of them (or a
+    result computed from them) into a Python number inside ``f`` is refused (concrete.py)."""
+    with concrete.watching(who, inputs):
         return f(*args, **kwargs)
-    finally:
-        _running.inputs.pop()
 
 
 def _gradients(output, inputs, nested, grad_output=None, who="grad"):
@@ -111,16 +96,8 @@ def _warn_outside_the_graph(output, who):
         f"{who}: the function's result does not depend on its inputs through the graph, so every "
         f"derivative is 0. If it should depend on them, {reason}. (For a function that really is "
         "constant, the zeros are right: silence this with warnings.filterwarnings.)",
-        stacklevel=_caller_level(),
+        stacklevel=user_stacklevel(),
     )
-
-
-def _caller_level():
-    """The stacklevel of the first frame outside this file (the user's call of the transform)."""
-    level, frame = 1, sys._getframe(1)
-    while frame is not None and frame.f_code.co_filename == __file__:
-        frame, level = frame.f_back, level + 1
-    return level
 
 
 def value_and_grad(f, argnums=0):
@@ -131,11 +108,16 @@ def value_and_grad(f, argnums=0):
     >>> value.item(), slope.item()
     (0.0, 1.0)
     """
+    return _value_and_grad(f, argnums, "tg.value_and_grad")
+
+
+def _value_and_grad(f, argnums, who):
+    """`value_and_grad`, speaking as ``who`` (the transform the user called) in its errors."""
     numbers = _argnums(argnums)
 
     def value_and_grad_f(*args, **kwargs):
         args, inputs, nested = _prepare(args, numbers, "grad")
-        output = _as_output(_calling(f, inputs, args, kwargs))
+        output = _as_output(_calling(f, inputs, args, kwargs, who))
         nested = nested or _reaches_outer_inputs(output)
         if output.data.size != 1:
             raise ValueError(
@@ -158,7 +140,11 @@ def grad(f, argnums=0):
     >>> tg.grad(lambda x, y: x * y, argnums=(0, 1))(3.0, 4.0)
     (Tensor(4.), Tensor(3.))
     """
-    both = value_and_grad(f, argnums)
+    return _grad(f, argnums, "tg.grad")
+
+
+def _grad(f, argnums, who):
+    both = _value_and_grad(f, argnums, who)
 
     def grad_f(*args, **kwargs):
         return both(*args, **kwargs)[1]
@@ -177,11 +163,15 @@ def jacobian(f, argnums=0):
     >>> tg.jacobian(lambda x: x * x)([1.0, 2.0]).tolist()
     [[2.0, 0.0], [0.0, 4.0]]
     """
+    return _jacobian(f, argnums, "tg.jacobian")
+
+
+def _jacobian(f, argnums, who):
     numbers = _argnums(argnums)
 
     def jacobian_f(*args, **kwargs):
         args, inputs, nested = _prepare(args, numbers, "jacobian")
-        result = _calling(f, inputs, args, kwargs)
+        result = _calling(f, inputs, args, kwargs, who)
         outputs = [_as_output(r) for r in result] if isinstance(result, (tuple, list)) else [_as_output(result)]
         nested = nested or any(_reaches_outer_inputs(out) for out in outputs)
         blocks = [_jacobians(out, inputs, nested) for out in outputs]
@@ -219,4 +209,4 @@ def hessian(f, argnums=0):
     >>> tg.hessian(lambda x: x @ tg.tensor(A) @ x)([1.0, 1.0]).tolist()   # A + A^T
     [[2.0, 2.0], [2.0, 6.0]]
     """
-    return jacobian(grad(f, argnums), argnums)
+    return _jacobian(_grad(f, argnums, "tg.hessian"), argnums, "tg.hessian")

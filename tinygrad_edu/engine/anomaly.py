@@ -5,6 +5,7 @@ and every result -- of the forward pass and of each backward formula -- is check
 it, nothing here runs.
 """
 import os
+import sys
 import traceback
 
 import numpy as np
@@ -53,6 +54,15 @@ def user_frame():
         if not os.path.abspath(frame.filename).startswith(_PACKAGE_DIR):
             return f"{frame.filename}:{frame.lineno} in {frame.name}: {(frame.line or '').strip()}"
     return "(unknown)"
+
+
+def user_stacklevel() -> int:
+    """The ``stacklevel`` for `warnings.warn` that points at the innermost caller outside
+    tinygrad_edu (the user's line), counted from the function that calls this one."""
+    level, frame = 1, sys._getframe(1)
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(_PACKAGE_DIR):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 def _nonfinite_kind(value):

@@ -541,18 +541,20 @@ def explain_grad(t) -> str:
         origin = t._origin
         if origin == "no_grad":
             return (
-                "This tensor was computed while recording was off (inside tg.no_grad()), so no "
-                "graph connects it to its inputs. Compute it outside the no_grad block."
+                "This tensor was computed while recording was off -- inside tg.no_grad(), or after "
+                "tg.set_grad_enabled(False) -- or from a result computed so, so no graph connects it to "
+                "the tensors that require grad. Compute it with recording on (outside the no_grad block)."
             )
         if origin == "compiled":
             return (
-                "This tensor was returned by a tg.compile'd function, which runs NumPy directly and "
-                "records no graph. Call the function itself (not compiled) to get a graph to differentiate."
+                "This tensor was returned by a tg.compile'd function (or computed from such a result), "
+                "which runs NumPy directly and records no graph. Call the function itself (not compiled) "
+                "to get a graph to differentiate."
             )
         if origin == "detach":
             return (
-                "This tensor came from .detach(), which cuts it out of the graph on purpose. "
-                "Use the original tensor if you want gradients to flow."
+                "This tensor came from .detach() (or was computed from a detached tensor), which cuts it "
+                "out of the graph on purpose. Use the original tensor if you want gradients to flow."
             )
         if origin == "constant":
             return (

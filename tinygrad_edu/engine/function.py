@@ -46,6 +46,7 @@ class _GradMode(threading.local):
     module = None  # the innermost Module being called; recorded nodes remember it (for drawings)
     anomaly = False  # detect_anomaly() (anomaly.py): check every result, remember where nodes came from
     recorder = None  # the program hook (see above)
+    watched = ()  # (transform, tensor keys) of the transforms running now: see concrete.py
 
 
 # A clock that ticks once per recorded op and once per in-place update: comparing ticks tells
@@ -149,6 +150,7 @@ class Function:
     formula = ""  # the local derivative as a formula, for the explorer ("∂(a·b)/∂a = b, ∂(a·b)/∂b = a")
     differentiable = True  # False for ops whose result never has a gradient (comparisons, argmax)
     hint = ""  # one sentence on the usual fix, shown when forward rejects its inputs
+    kink = ""  # ops with corners (relu, abs, ...): the value their derivative takes there, "relu'(0) = 0"
     # Rare, so class-level defaults: a node stores them only when it needs them.
     hooks = None  # gradient hooks registered on this node's output tensor
     retained = None  # weakref to the output tensor when it asked for retain_grad()
@@ -163,6 +165,12 @@ class Function:
 
     def backward(self, grad, *inputs):  # pragma: no cover - abstract
         raise NotImplementedError
+
+    def at_kink(self, *inputs):
+        """Ops with corners override this: True (an array, or a bool) where the inputs sit on a
+        corner, where the op has no derivative and backward uses the value `kink` names. The
+        calculus helpers read it to say so (calculus.py); backward never calls it."""
+        return False
 
     # -- helpers for op authors ----------------------------------------------------------
     def save_for_backward(self, *arrays):
@@ -256,7 +264,7 @@ class Function:
                 counter = t.versions()
                 node.output_versions = (counter, counter.version)
         else:
-            t = _tensor(out, False, None, "no_grad" if requires_grad and cls.differentiable else "constant")
+            t = _tensor(out, False, None, "no_grad" if requires_grad and cls.differentiable else _inherited(inputs))
         if cls.makes_views and isinstance(inputs[0], Tensor) and np.may_share_memory(out, arrays[0]):
             t._versions = inputs[0].versions()  # a view: one version counter for the shared memory
         return t
@@ -290,6 +298,19 @@ class Function:
 
     def __repr__(self):
         return f"<{type(self).__name__} {self.describe_safely()}>"
+
+
+_CUT_OFF = ("no_grad", "detach", "compiled")  # origins that explain why a result has no graph
+
+
+def _inherited(inputs) -> str:
+    """Why a result that records nothing has no graph: its inputs' reason when one of them was cut
+    off from a graph (made under no_grad, detached, compiled), else "constant" -- so that
+    `explain_grad` names no_grad for ``(w * 2) + 1`` computed from ``w * 2`` made under no_grad."""
+    for x in inputs:
+        if isinstance(x, Tensor) and x._origin in _CUT_OFF:
+            return x._origin
+    return "constant"
 
 
 def shape_str(shape) -> str:

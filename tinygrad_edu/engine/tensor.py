@@ -18,11 +18,12 @@ Tensor([2., 4., 6.])
 from __future__ import annotations
 
 import collections
+import warnings
 import weakref
 
 import numpy as np
 
-from . import function, ops
+from . import concrete, function, ops
 from .function import grad_mode, shape_str
 from .tensor_math import TensorMath, _operand, numpy_or_pytorch_axis
 from .tensor_shape import TensorShape, axis_index, shape_arg as _shape_arg  # noqa: F401 - _shape_arg for creation.py
@@ -153,10 +154,17 @@ class Tensor(TensorMath, TensorShape):
         return self.data.dtype
 
     def numpy(self) -> np.ndarray:
-        """The underlying array (shared, not copied: writing to it changes the tensor)."""
+        """The underlying array (shared, not copied: writing to it changes the tensor).
+
+        Inside a transform (``tg.grad``, ``tg.derivative``, ...) a tensor being differentiated
+        has no array to hand out: see `item`."""
+        if grad_mode.watched or grad_mode.recorder is not None:
+            concrete.check_conversion(self, "numpy")
         return self._data
 
     def __array__(self, dtype=None, copy=None):
+        if grad_mode.watched or grad_mode.recorder is not None:
+            concrete.check_conversion(self, "array")
         if dtype is not None and dtype != self.data.dtype:
             return self.data.astype(dtype)
         return self.data.copy() if copy else self.data
@@ -168,7 +176,19 @@ class Tensor(TensorMath, TensorShape):
         return numpy_protocol.array_function(func, types, args, kwargs)
 
     def item(self):
-        """The single number in a one-element tensor, as a Python float (or bool/int)."""
+        """The single number in a one-element tensor, as a Python float (or bool/int).
+
+        Inside a transform (``tg.grad``, ``tg.derivative``, ``tg.compile``, ...) the tensor being
+        differentiated cannot become a number -- its derivative would silently be lost -- so
+        this, ``float()``, ``int()``, ``tolist()`` and ``np.asarray()`` raise
+        `tg.ConcretizationError` there (engine/concrete.py). Outside them, ``loss.item()`` is the
+        way to log a loss.
+        """
+        if grad_mode.watched or grad_mode.recorder is not None:
+            concrete.check_conversion(self, "item")
+        return self._one_number()
+
+    def _one_number(self):
         if self.data.size != 1:
             raise ValueError(
                 f"item(): the tensor has shape {shape_str(self.shape)} ({self.data.size} "
@@ -178,6 +198,8 @@ class Tensor(TensorMath, TensorShape):
 
     def tolist(self):
         """The values as (nested) Python lists."""
+        if grad_mode.watched or grad_mode.recorder is not None:
+            concrete.check_conversion(self, "tolist")
         return self.data.tolist()
 
     def __len__(self):
@@ -196,20 +218,28 @@ class Tensor(TensorMath, TensorShape):
                 f"The truth value of a tensor with {self.data.size} elements is ambiguous; "
                 "use t.any() or t.all()."
             )
+        if grad_mode.recorder is not None:
+            concrete.check_conversion(self, "bool")
         return bool(self.data)
 
     def __float__(self):
-        return float(self.item())
+        if grad_mode.watched or grad_mode.recorder is not None:
+            concrete.check_conversion(self, "float")
+        return float(self._one_number())
 
     def __int__(self):
-        return int(self.item())
+        if grad_mode.watched or grad_mode.recorder is not None:
+            concrete.check_conversion(self, "int")
+        return int(self._one_number())
 
     def __round__(self, ndigits=None):
-        return round(self.item(), ndigits)
+        if grad_mode.watched or grad_mode.recorder is not None:
+            concrete.check_conversion(self, "round")
+        return round(self._one_number(), ndigits)
 
     def __format__(self, spec):
-        if spec and self.data.size == 1:
-            return format(self.item(), spec)
+        if spec and self.data.size == 1:  # printing hands no number to the computation: always allowed
+            return format(self._one_number(), spec)
         return format(str(self), spec)
 
     def __repr__(self):
@@ -236,9 +266,16 @@ class Tensor(TensorMath, TensorShape):
     def grad(self):
         """The gradient accumulated by ``backward()`` (a Tensor), or None.
 
-        None has a reason; ``tg.explain_grad(t)`` says which one.
+        None has a reason; ``tg.explain_grad(t)`` says which one. As in PyTorch, backward keeps
+        ``.grad`` for leaves only: reading it on an intermediate result (micrograd keeps it
+        there) warns and names the calls that give it -- ``t.retain_grad()`` before backward,
+        or ``tg.autograd.latest_gradient(t)``, the gradient the latest backward sent to ``t``
+        (what drawings show).
         """
-        return self._grad
+        g = self._grad
+        if g is None and self.grad_fn is not None and self.grad_fn.retained is None:
+            _warn_intermediate_grad(self)
+        return g
 
     @grad.setter
     def grad(self, value):
@@ -483,6 +520,14 @@ class _HookHandle:
     def remove(self):
         if self._hook in self._hooks:
             self._hooks.remove(self._hook)
+
+
+def _warn_intermediate_grad(t):
+    warnings.warn(
+        f"Reading .grad of an intermediate result (made by '{t.grad_fn.describe()}') gives None: backward() "
+        "keeps .grad for leaves only, as PyTorch does. Call t.retain_grad() before backward() to keep it "
+        "in .grad, or read the gradient the latest backward sent here with tg.autograd.latest_gradient(t) "
+        "(the one tg.draw_graph shows).", UserWarning, stacklevel=3)
 
 
 def _explain(t):

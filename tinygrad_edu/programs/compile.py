@@ -47,8 +47,8 @@ def step(x, y, *, sgd_step=sgd_step):
 ``fast_step.source`` shows the program of the last trace: it reads the parameters' arrays and
 the learning rate afresh at every call, and the optimizer's update is part of it. The rules
 (docs/compile.md):
-compute through Tensor ops; NumPy called on ``.data`` or values read with ``.item()`` inside
-the function are frozen at the traced call's values; a Python float argument is an input of
+compute through Tensor ops (``.item()``, ``float()`` or an ``if`` on a computed tensor are
+refused: they would freeze a value; NumPy called on ``.data`` is frozen unseen); a Python float argument is an input of
 the program as long as it only reaches Tensor ops (used in Python arithmetic or a branch, its
 value becomes part of what must match); update parameters in place (``w -= ...``, an
 optimizer's ``step()``); results come back as Tensors without a graph.

@@ -216,6 +216,12 @@ class Recorder:
             return self.numbers.get(id(value)) or Literal(float.__float__(value) if isinstance(value, float) else value)
         return self.lookup(value)
 
+    def is_live(self, tensor) -> bool:
+        """True when the program computes ``tensor`` or reads it afresh at each call (an argument,
+        a result, a parameter): its value may differ from call to call, so the trace cannot hand
+        it to Python as a number (engine/concrete.py). Constants the function made itself are not."""
+        return tensor.requires_grad or id(tensor.data) in self.vars
+
     def operand(self, value):
         """Like `value_of`, inside containers too (an index: a tuple of slices and arrays)."""
         if isinstance(value, (function.Tensor, np.ndarray, np.generic, bool, int, float)):

@@ -40,6 +40,7 @@ class Max(Function):
     __slots__ = ("axis", "keepdims")
     name = "max"
     formula = "∂(max x)/∂xᵢ = 1/k for the k largest elements, 0 for the others"
+    kink = "tied elements share the gradient equally"
     reduce = "max"  # the array method
 
     def forward(self, x, axis, keepdims):
@@ -50,6 +51,12 @@ class Max(Function):
 
     def describe(self):
         return describe_axis(self.name, self.axis, self.keepdims)
+
+    def at_kink(self, x):
+        if x.size == 0:
+            return False
+        extreme = getattr(x, self.reduce)(axis=self.axis, keepdims=True)
+        return (x == extreme).sum(axis=self.axis, keepdims=True) > 1  # a tie for the largest is a corner
 
     def backward(self, grad, x):
         (shares,) = self.saved_for(grad)

@@ -19,6 +19,7 @@ class Maximum(Function):
     name = "maximum"
     formula = "∂max(a,b)/∂a = 1 where a > b, ½ at a tie, 0 where a < b"
     hint = BROADCAST_HINT
+    kink = "each input gets half the gradient at a tie (a = b)"
     pick = staticmethod(np.maximum)
     first_wins = staticmethod(np.greater)
 
@@ -29,6 +30,9 @@ class Maximum(Function):
         tie = (a == b) | (nan_a & nan_b)
         self.save_for_backward((a_wins + 0.5 * tie).astype(out.dtype))
         return out
+
+    def at_kink(self, a, b):
+        return a == b
 
     def backward(self, grad, a, b):
         (share_a,) = self.saved_for(grad)
@@ -69,6 +73,10 @@ class Clip(Function):
     __slots__ = ("low", "high")
     name = "clip"
     formula = "∂clip(x)/∂x = 1 inside [low, high], 0 outside"
+    kink = "slope 1 at the ends of [low, high]"
+
+    def at_kink(self, x):
+        return (x == self.low) | (x == self.high)
 
     def forward(self, x, low, high):
         self.low, self.high = low, high

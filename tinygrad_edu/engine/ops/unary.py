@@ -133,6 +133,10 @@ class Relu(Function):
     __slots__ = ()
     name = "relu"
     formula = "∂relu(x)/∂x = 1 where x > 0, else 0"
+    kink = "relu'(0) = 0"
+
+    def at_kink(self, x):
+        return x == 0
 
     def forward(self, x):
         # relu(nan) is nan, and the gradient passes there as it passes through maximum(x, 0)
@@ -153,6 +157,10 @@ class Abs(Function):
     __slots__ = ()
     name = "abs"
     formula = "∂|x|/∂x = sign x (0 at 0)"
+    kink = "abs'(0) = 0"
+
+    def at_kink(self, x):
+        return x == 0
 
     def forward(self, x):
         # sign x as +1 / -1 / 0, with 0 for a NaN too (np.sign(nan) is nan)
