@@ -233,3 +233,18 @@ def test_results_of_detached_and_plain_tensors_keep_their_own_explanations():
     w = tg.tensor(1.0, requires_grad=True)
     assert "detach" in tg.explain_grad(w.detach() * 2)
     assert "computed only from tensors that do not require grad" in tg.explain_grad(tg.tensor(1.0) * 2)
+
+
+def test_tinygrad_edu_diff_notes_a_corner_in_one_line(capsys):
+    from tinygrad_edu.cli import main
+
+    assert main(["diff", "abs(x)", "--at", "x=0"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "df/dx = 0" in lines
+    notes = [line for line in lines if line.startswith("note:")]
+    assert notes == ["note: f goes through a corner of abs here, where abs has no derivative; the result takes the "
+                     "convention abs'(0) = 0; f may not be differentiable at this point."]
+    assert main(["diff", "relu(x - 1)", "--range", "0:4"]) == 0  # a table: the rows at corners are named
+    assert "note: f goes through a corner of relu at x = 1," in capsys.readouterr().out
+    assert main(["diff", "abs(x)", "--at", "x=0.5"]) == 0  # away from the corner: no note
+    assert "note" not in capsys.readouterr().out

@@ -80,20 +80,28 @@ def kinks(outputs):
     return found
 
 
+def corner_sentences(outputs, points=None, name="x"):
+    """One sentence per op whose corner the graphs of ``outputs`` pass through (see `kinks`),
+    naming the op, where (``name = ...`` among ``points`` when the graph is elementwise over
+    them, else "here") and the convention its derivative takes there."""
+    sentences = []
+    for node, where in reversed(kinks(outputs)):  # in the order f computed them
+        at = "here"
+        if points is not None and np.ndim(points) == 0:
+            at = f"at {name} = {float(points):g}"
+        elif points is not None and np.shape(where) == np.shape(points):
+            corners = np.asarray(points)[np.asarray(where)]
+            at = f"at {name} = " + ", ".join(f"{p:g}" for p in corners[:3]) + (", ..." if corners.size > 3 else "")
+        sentences.append(f"f goes through a corner of {node.name} {at}, where {node.name} has no derivative; "
+                         f"the result takes the convention {node.kink}")
+    return sentences
+
+
 def warn_at_kinks(outputs, points, who):
     """Warn once per op that a derivative was taken at one of its corners (see `kinks`)."""
-    for node, where in reversed(kinks(outputs)):  # in the order f computed them
-        at = ""
-        if np.shape(where) == points.shape and points.ndim > 0:
-            corners = points[np.asarray(where)]
-            shown = ", ".join(f"{p:g}" for p in corners[:3]) + (", ..." if corners.size > 3 else "")
-            at = f" at x = {shown}"
-        elif points.ndim == 0:
-            at = f" at x = {float(points):g}"
-        warnings.warn(
-            f"{who}: f goes through a corner of {node.name}{at}, where {node.name} has no derivative; "
-            f"the result takes the convention {node.kink}, and f may not be differentiable there.",
-            NotDifferentiableWarning, stacklevel=user_stacklevel())
+    for sentence in corner_sentences(outputs, points):
+        warnings.warn(f"{who}: {sentence}, and f may not be differentiable there.", NotDifferentiableWarning,
+                      stacklevel=user_stacklevel())
 
 
 def derivative(f, n=1):

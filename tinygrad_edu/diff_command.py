@@ -16,6 +16,7 @@ import unicodedata
 
 import numpy as np
 
+from .calculus import corner_sentences
 from .expr import Formula, number_literal
 
 MAX_ORDER = 10
@@ -181,6 +182,9 @@ def run(args, out=print):
     note = not_finite_note(formula, [np.array(list(values.values()))] + [result.data] + list(found.values()))
     if note:
         out(note)
+    if found:
+        for sentence in corner_sentences([result]):
+            out(f"note: {sentence}; f may not be differentiable at this point.")
     if args.trace:
         out(trace(result, backward=bool(names)))
     if args.graph:
@@ -216,6 +220,9 @@ def table(formula, name, args, out, rows=13):
     note = not_finite_note(formula, columns)
     if note:
         out(note)
+    if found:
+        for sentence in corner_sentences([result], grid.data, name):
+            out(f"note: {sentence}; f may not be differentiable there.")
     if args.plot:
         plot(formula, name, (low, high), order, args.plot, args.expr.strip())
         out(f"wrote {args.plot}")
