@@ -70,6 +70,28 @@ def test_printed_outputs_do_not_depend_on_the_last_bits_of_a_float(path, tmp_pat
     run_and_compare(path)
 
 
+def test_docstring_examples_do_not_depend_on_the_last_bits_of_a_float(tmp_path, monkeypatch):
+    """The same for every example in the package's docstrings (pytest runs them as doctests)."""
+    import doctest
+    import importlib
+    import pkgutil
+
+    import tinygrad_edu
+
+    monkeypatch.chdir(tmp_path)
+    for name in RANDOM_FLOATS:
+        monkeypatch.setattr(np.random, name, nudged(getattr(np.random, name)))
+    runner, finder, failed = doctest.DocTestRunner(verbose=False), doctest.DocTestFinder(), []
+    for module in pkgutil.walk_packages(tinygrad_edu.__path__, "tinygrad_edu."):
+        if module.name.endswith("__main__"):  # runs the command line on import
+            continue
+        for test in finder.find(importlib.import_module(module.name)):
+            printed = io.StringIO()
+            if runner.run(test, out=printed.write).failed:
+                failed.append(printed.getvalue())
+    assert runner.tries > 100 and not failed, "\n".join(failed)
+
+
 def test_the_nudge_moves_most_numbers_by_one_unit_in_the_last_place():
     def draw(size):
         return np.random.default_rng(0).standard_normal(size)

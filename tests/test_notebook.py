@@ -66,11 +66,12 @@ def test_a_figure_shows_once_wherever_it_is_made_in_a_cell_as_with_pyplot(tmp_pa
     assert {o.output_type for o in images(cells[4])} == {"display_data"}
 
 
-def test_a_trace_as_the_last_line_shows_as_text(tmp_path):
+def test_a_trace_or_a_gradient_table_as_the_last_line_shows_as_text(tmp_path):
     cells = run_cells([
         "import tinygrad_edu as tg\nx = tg.tensor(2.0, requires_grad=True, name='x')",
         "tg.trace((x * x).sin(), backward=True)",
         "text = tg.trace(x * 3)\nprint(text)\ntext == str(text), text.splitlines()[0], type(text.splitlines()[0]).__name__",
+        "model = tg.nn.Linear(2, 1)\n(model(tg.ones(1, 2)) ** 2).sum().backward()\ntg.viz.grad_stats(model)",
     ], tmp_path)
     import tinygrad_edu as tg
 
@@ -83,6 +84,8 @@ def test_a_trace_as_the_last_line_shows_as_text(tmp_path):
     assert printed == str(tg.trace(x * 3)) + "\n"
     (value,) = [o for o in cells[2] if o.output_type == "execute_result"]
     assert value.data["text/plain"] == "(True, 'forward', 'str')"
+    (table,) = [o for o in cells[3] if o.output_type == "execute_result"]  # the other text view: a table
+    assert table.data["text/plain"].startswith("parameter") and "\nweight" in table.data["text/plain"]
 
 
 SCRIPT = """
