@@ -298,8 +298,8 @@ def region_at(figure, x, y):
     (image,) = ax.images
     left, right, bottom, top = image.get_extent()
     classes = image.get_array()
-    rows, cols = classes.shape
-    return int(classes[round((y - bottom) / (top - bottom) * (rows - 1)), round((x - left) / (right - left) * (cols - 1))])
+    rows, cols = classes.shape  # the extent runs over the pixels' outer edges
+    return int(classes[int((y - bottom) / (top - bottom) * rows), int((x - left) / (right - left) * cols)])
 
 
 def pixel_at(figure, x, y):

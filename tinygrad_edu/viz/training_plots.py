@@ -129,7 +129,7 @@ def _draw_one_output(figure, ax, grid_x, grid_y, out, X, labels, threshold):
     ax.legend(fontsize=9, loc="upper right")
 
 
-def class_colours(count):
+def _class_colours(count):
     """One colour per class (RGB): matplotlib's ten, then hues evenly around the wheel (tab20's
     pairs of dark and light shades would look alike once lightened for the regions)."""
     from matplotlib import colormaps
@@ -144,12 +144,15 @@ def _draw_classes(ax, grid_x, grid_y, out, X, labels):
     from matplotlib.colors import ListedColormap
 
     count = out.shape[1]
-    colours = np.array(class_colours(count))
+    colours = np.array(_class_colours(count))
     tints = 0.35 * colours + 0.65  # the colour mixed with white: the points stand out on their region
     classes = out.argmax(axis=1).reshape(grid_x.shape)
-    extent = (grid_x[0, 0], grid_x[0, -1], grid_y[0, 0], grid_y[-1, 0])
-    ax.imshow(classes, origin="lower", extent=extent, aspect="auto", interpolation="nearest",
-              cmap=ListedColormap(tints), vmin=-0.5, vmax=count - 0.5)
+    xs, ys = grid_x[0], grid_y[:, 0]
+    half_x, half_y = (xs[1] - xs[0]) / 2, (ys[1] - ys[0]) / 2  # each grid point is the centre of its pixel
+    ax.imshow(classes, origin="lower", extent=(xs[0] - half_x, xs[-1] + half_x, ys[0] - half_y, ys[-1] + half_y),
+              aspect="auto", interpolation="nearest", cmap=ListedColormap(tints), vmin=-0.5, vmax=count - 0.5)
+    ax.set_xlim(xs[0], xs[-1])
+    ax.set_ylim(ys[0], ys[-1])
     for k in range(count):
         # the border of class k's region, where its output meets the largest other one: a smooth
         # line, where the class numbers themselves would draw a staircase along the grid
