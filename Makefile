@@ -22,7 +22,8 @@ test: $(STAMP) dot chromium
 bench: $(STAMP)
 	$(PY) benchmarks/run.py
 
-# Rashid's MNIST table and the modern variant (about 15 minutes), then the long tests
+# docs/results.md again: Rashid's MNIST table, the modern MLP, the CNN and the names model (see
+# scripts/reproduce_mnist.py for how long), then the long tests
 reproduce: $(STAMP)
 	$(PY) scripts/reproduce_mnist.py
 	$(PY) -m pytest -m slow

@@ -44,8 +44,8 @@ def test_every_hand_written_gradient_agrees_within_1e_10():
     wrong = [line for line in lines if "WRONG" in line]
     assert [line.split()[0] for line in wrong] == ["hpreact"]  # the page's own deliberate mistake
     for line in lines:
-        if "WRONG" not in line:
-            assert float(line.rsplit("max difference:", 1)[1]) <= 1e-10, line
+        if "WRONG" not in line:  # a number, or "< 1e-15" when the difference is rounding
+            assert float(line.rsplit("max difference:", 1)[1].replace("<", "")) <= 1e-10, line
     # and the verdict object agrees with the printed line
     assert tg.comparison("C", namespace["dC"], namespace["C"])
 
@@ -109,6 +109,44 @@ def test_the_tolerance_follows_the_dtype():
     assert verdict and not verdict.exact and verdict.max_difference < 1e-7
     assert not tg.comparison("logits", p / 32 + 1e-4, logits)  # a real error in float32 still fails
     assert not tg.comparison("logits", p / 32, logits, rtol=0, atol=1e-12)
+
+
+def ulps_away(array, k):
+    """``array`` moved k units in the last place up (its own dtype)."""
+    for _ in range(k):
+        array = np.nextafter(array, np.array(np.inf, array.dtype))
+    return array
+
+
+@pytest.mark.parametrize("values, float64_bound, float32_bound", [
+    ([0.01, -0.3, 0.49], "1e-15", "1e-6"),   # gradients up to about 1
+    ([0.3, 1.0, 2.0], "1e-14", "1e-5"),      # up to 4: the last bits are larger
+    ([-150.0, 3.0], "1e-12", "1e-3"),        # up to 300
+])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_a_difference_in_the_last_bits_prints_as_a_bound_not_as_machine_noise(dtype, values, float64_bound,
+                                                                               float32_bound):
+    x = tg.tensor(np.array(values, dtype), requires_grad=True)
+    (x * x).sum().backward()
+    right = 2 * x.data
+    bound = float64_bound if dtype == np.float64 else float32_bound
+    for k in (1, 2, 4):  # units in the last place of every entry
+        verdict = tg.comparison("x", ulps_away(right, k), x)
+        assert verdict and not verdict.exact and 0 < verdict.max_difference, (dtype, k)
+        assert str(verdict).endswith(f"max difference: < {bound}"), str(verdict)
+    assert str(tg.comparison("x", right, x)).endswith("max difference: 0")
+    bigger = tg.comparison("x", right + 20 * float(bound), x, atol=1.0)  # approximate, but more than rounding
+    assert bigger and str(bigger).endswith(f"max difference: {bigger.max_difference:.3g}")
+
+
+def test_a_wrong_verdict_shows_its_number_and_small_differences_show_theirs():
+    # above the last bits the number itself is printed
+    x = tg.tensor([1.0, 2.0], requires_grad=True)
+    (x * x).sum().backward()
+    assert str(tg.comparison("x", 2 * x.data + 1e-13, x)).endswith("max difference: 1e-13")
+    # and a wrong verdict always shows its number, however small, for the learner to see
+    wrong = tg.comparison("x", ulps_away(2 * x.data, 1), x, rtol=0, atol=0)
+    assert not wrong and f"max difference: {wrong.max_difference:.3g}  WRONG" in str(wrong)
 
 
 def test_the_notebook_is_the_page_and_runs(tmp_path):

@@ -8,6 +8,7 @@ import io
 import pathlib
 import re
 
+import numpy as np
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -19,9 +20,8 @@ def blocks(path):
     return [(kind, body) for kind, body in BLOCK.findall(path.read_text())]
 
 
-@pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
-def test_code_blocks_run(path, tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)  # files the docs write land in a scratch folder
+def run_and_compare(path):
+    """Run the file's blocks in one namespace; each output block must equal what its code printed."""
     namespace = {"__name__": f"docs_{path.stem}"}
     found = blocks(path)
     for i, (kind, body) in enumerate(found):
@@ -32,6 +32,74 @@ def test_code_blocks_run(path, tmp_path, monkeypatch):
             exec(compile(body, f"{path.name}[block {i}]", "exec"), namespace)
         if i + 1 < len(found) and found[i + 1][0] == "output":
             assert printed.getvalue().strip() == found[i + 1][1].strip(), f"{path.name} block {i}"
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
+def test_code_blocks_run(path, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # files the docs write land in a scratch folder
+    run_and_compare(path)
+
+
+def nudged(draw):
+    """``draw`` (a NumPy random function) with each float it returns moved by one unit in the
+    last place, up, down or not at all -- chosen from the number's own bits, so reseeding gives
+    the same numbers again."""
+    def draw_nudged(*args, **kwargs):
+        out = draw(*args, **kwargs)
+        array = np.asarray(out)
+        if array.dtype != np.float64:
+            return out
+        bits = np.ascontiguousarray(array).view(np.uint64)
+        step = (bits * np.uint64(0x9E3779B97F4A7C15) >> np.uint64(61)).astype(np.int64) % 3 - 1
+        moved = np.where(step > 0, np.nextafter(array, np.inf), np.where(step < 0, np.nextafter(array, -np.inf), array))
+        return moved if isinstance(out, np.ndarray) else float(moved)
+    return draw_nudged
+
+
+RANDOM_FLOATS = ["randn", "rand", "random", "random_sample", "uniform", "normal", "standard_normal"]
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
+def test_printed_outputs_do_not_depend_on_the_last_bits_of_a_float(path, tmp_path, monkeypatch):
+    """Another machine's BLAS or CPU rounds the last bits differently; what the docs print must
+    not change with them. Moving every random number (weights, data) by one unit in the last
+    place stands in for that machine: the printed outputs must stay the same."""
+    monkeypatch.chdir(tmp_path)
+    for name in RANDOM_FLOATS:
+        monkeypatch.setattr(np.random, name, nudged(getattr(np.random, name)))
+    run_and_compare(path)
+
+
+def test_docstring_examples_do_not_depend_on_the_last_bits_of_a_float(tmp_path, monkeypatch):
+    """The same for every example in the package's docstrings (pytest runs them as doctests)."""
+    import doctest
+    import importlib
+    import pkgutil
+
+    import tinygrad_edu
+
+    monkeypatch.chdir(tmp_path)
+    for name in RANDOM_FLOATS:
+        monkeypatch.setattr(np.random, name, nudged(getattr(np.random, name)))
+    runner, finder, failed = doctest.DocTestRunner(verbose=False), doctest.DocTestFinder(), []
+    for module in pkgutil.walk_packages(tinygrad_edu.__path__, "tinygrad_edu."):
+        if module.name.endswith("__main__"):  # runs the command line on import
+            continue
+        for test in finder.find(importlib.import_module(module.name)):
+            printed = io.StringIO()
+            if runner.run(test, out=printed.write).failed:
+                failed.append(printed.getvalue())
+    assert runner.tries > 100 and not failed, "\n".join(failed)
+
+
+def test_the_nudge_moves_most_numbers_by_one_unit_in_the_last_place():
+    def draw(size):
+        return np.random.default_rng(0).standard_normal(size)
+
+    original, moved = draw(1000), nudged(draw)(1000)
+    steps = np.round((moved - original) / np.spacing(np.abs(original)))
+    assert set(np.unique(steps)) == {-1.0, 0.0, 1.0} and np.mean(steps != 0) > 0.5
+    assert np.array_equal(nudged(draw)(1000), moved)  # the same draw, the same nudge
 
 
 def test_api_reference_is_current_and_complete():

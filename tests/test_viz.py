@@ -281,3 +281,115 @@ def test_plots_show_inline_in_jupyter_and_from_a_script():
     import matplotlib.pyplot as plt
 
     plt.close("all")
+
+
+def sectors(count):
+    """A linear model of ``count`` logits whose class k owns the directions nearest the angle
+    2 pi k / count: its regions are known exactly."""
+    angles = 2 * np.pi * np.arange(count) / count
+    weights = np.stack([np.cos(angles), np.sin(angles)])  # (2, count)
+    points = np.column_stack([np.cos(angles), np.sin(angles)])  # one data point per class, on its own ray
+    return (lambda t: t @ weights), angles, points
+
+
+def region_at(figure, x, y):
+    """The class number the region image holds at data point (x, y)."""
+    ax = figure.axes[0]
+    (image,) = ax.images
+    left, right, bottom, top = image.get_extent()
+    classes = image.get_array()
+    rows, cols = classes.shape  # the extent runs over the pixels' outer edges
+    return int(classes[int((y - bottom) / (top - bottom) * rows), int((x - left) / (right - left) * cols)])
+
+
+def pixel_at(figure, x, y):
+    figure.canvas.draw()
+    rgba = np.asarray(figure.canvas.buffer_rgba())
+    px, py = figure.axes[0].transData.transform((x, y))
+    return rgba[rgba.shape[0] - 1 - int(round(py)), int(round(px)), :3] / 255
+
+
+@pytest.mark.parametrize("count", [2, 3, 5, 12])
+def test_decision_boundary_of_several_outputs_colours_the_argmax_class_regions(count):
+    model, angles, X = sectors(count)
+    figure = tg.viz.plot_decision_boundary(model, X, np.arange(count))
+    for k, angle in enumerate(angles):
+        assert region_at(figure, 1.5 * np.cos(angle), 1.5 * np.sin(angle)) == k  # deep inside sector k
+    ax = figure.axes[0]
+    tints = ax.images[0].get_cmap().colors
+    assert len({tuple(np.round(c, 6)) for c in tints}) == count  # one colour per class
+    points = [c for c in ax.collections if len(c.get_offsets()) and not hasattr(c, "levels")]
+    assert len(points) == count  # one scatter per class, in that class's colour, at its points
+    for k, collection in enumerate(points):
+        np.testing.assert_allclose(collection.get_offsets(), X[k:k + 1])
+        # its region's tint is its colour mixed with white: 1 - tint points the way 1 - colour does
+        away = 1 - collection.get_facecolor()[0][:3]
+        alike = [np.dot(1 - np.asarray(t), away) / np.linalg.norm(1 - np.asarray(t)) / np.linalg.norm(away)
+                 for t in tints]
+        assert np.argmax(alike) == k and alike[k] > 0.999
+    assert [text.get_text() for text in ax.get_legend().get_texts()] == [f"class {k}" for k in range(count)]
+
+
+def test_decision_boundary_regions_show_in_the_picture_for_logits_probabilities_and_any_labels(tmp_path):
+    model, angles, X = sectors(3)
+    ints = np.arange(3)
+    for output, labels in [(model, ints), (lambda t: model(t).softmax(), ints), (model, np.eye(3)),
+                           (model, ints.reshape(3, 1).astype(float)), (model, tg.tensor(ints))]:
+        figure = tg.viz.plot_decision_boundary(output, X, labels, tmp_path / "three.png")
+        tints = figure.axes[0].images[0].get_cmap().colors
+        for k in (1, 2):  # the two sectors below the legend
+            seen = pixel_at(figure, 1.5 * np.cos(angles[k]), 1.5 * np.sin(angles[k]))
+            np.testing.assert_allclose(seen, tints[k], atol=2 / 255)
+    assert (tmp_path / "three.png").stat().st_size > 5000
+
+
+def test_decision_boundary_of_one_output_keeps_its_threshold_line():
+    X = np.array([[0.0, 0.0], [1.0, 1.0], [0.0, 1.0], [1.0, 0.0]])
+    for model in (lambda t: (t[:, 0] - 0.5).sigmoid(), lambda t: (t[:, :1] - 0.5).sigmoid()):  # (N,) and (N, 1)
+        for threshold, labels in ((0.5, [0, 1, 0, 1]), (0.3, np.array([[0.0], [1.0], [0.0], [1.0]]))):
+            figure = tg.viz.plot_decision_boundary(model, X, labels, threshold=threshold)
+            ax = figure.axes[0]
+            lines = [c for c in ax.collections if hasattr(c, "levels") and not c.filled]
+            assert [list(c.levels) for c in lines] == [[threshold]]
+            assert not ax.images  # shaded by the output itself, not by classes
+            red, blue = [c for c in ax.collections if not hasattr(c, "levels")]
+            np.testing.assert_allclose(red.get_offsets(), X[[1, 3]])  # the labels above the threshold
+
+
+@pytest.mark.parametrize("output, message", [
+    (lambda t: t.reshape(-1, 1, 2), r"the model gave an output of shape \(40000, 1, 2\) for a batch of shape "
+                                    r"\(40000, 2\); expected one output per point, \(40000,\) or \(40000, 1\), or "
+                                    r"one per class, \(40000, C\)"),
+    (lambda t: t.reshape(-1), r"the model gave an output of shape \(80000,\) for a batch of shape \(40000, 2\)"),
+    (lambda t: t.sum(), r"the model gave an output of shape \(\) for a batch"),
+    (lambda t: t[:, :0], r"the model gave an output of shape \(40000, 0\)"),
+    (lambda t: t.T, r"the model gave an output of shape \(2, 40000\)"),
+])
+def test_decision_boundary_refuses_a_model_output_that_is_not_one_per_point_or_per_class(output, message):
+    X = np.array([[0.0, 0.0], [1.0, 1.0]])
+    with pytest.raises(ValueError, match="plot_decision_boundary: " + message):
+        tg.viz.plot_decision_boundary(output, X, [0, 1])
+
+
+def test_decision_boundary_refuses_inputs_and_labels_that_do_not_match():
+    three, _, X = sectors(3)
+    one = lambda t: t[:, 0].sigmoid()  # noqa: E731
+    cases = [
+        (three, X[:, :1], [0, 1, 2], r"X must hold points of two inputs, shape \(N, 2\); got shape \(3, 1\)"),
+        (three, np.zeros((3, 3)), [0, 1, 2], r"got shape \(3, 3\)"),
+        (three, X[0], [0], r"got shape \(2,\)"),
+        (three, X, [0, 1], r"y has shape \(2,\) for X of shape \(3, 2\), and the model has 3 outputs: give class "
+                           r"numbers, shape \(3,\), or one-hot rows, shape \(3, 3\)"),
+        (three, X, np.eye(4)[:3], r"y has shape \(3, 4\) for X of shape \(3, 2\), and the model has 3 outputs"),
+        (three, X, np.eye(3)[:2], r"y has shape \(2, 3\)"),
+        (three, X, [0, 1, 3], r"y must hold class numbers 0 to 2 for a model with 3 outputs; got 3"),
+        (three, X, [0, -1, 2], r"class numbers 0 to 2 .*; got -1"),
+        (three, X, [0, 0.5, 2], r"class numbers 0 to 2 .*; got 0.5"),
+        (three, X, [0, np.nan, 2], r"class numbers 0 to 2 .*; got nan"),
+        (one, X, np.eye(3), r"y has shape \(3, 3\) for X of shape \(3, 2\), and the model has one output: give one "
+                            r"label per point, shape \(3,\) or \(3, 1\)"),
+        (one, X, [0, 1], r"y has shape \(2,\) for X of shape \(3, 2\), and the model has one output"),
+    ]
+    for model, inputs, labels, message in cases:
+        with pytest.raises(ValueError, match="plot_decision_boundary: .*" + message):
+            tg.viz.plot_decision_boundary(model, inputs, labels)

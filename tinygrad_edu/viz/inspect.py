@@ -21,7 +21,11 @@ class ParameterStats:
 
 
 class GradStats(list):
-    """A list of `ParameterStats` that prints as a table."""
+    """A list of `ParameterStats` that prints as a table (and shows as one as a notebook
+    cell's last line)."""
+
+    def _repr_pretty_(self, printer, cycle):
+        printer.text(str(self))  # IPython's text view; repr() stays the list, for debugging
 
     def __str__(self):
         header = f"{'parameter':<24}{'shape':<12}{'mean|g|':>10}{'max|g|':>10}{'norm':>10}{'lr*|g|/|w|':>12}{'zeros':>7}{'nan/inf':>8}"

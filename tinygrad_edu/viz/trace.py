@@ -80,15 +80,33 @@ def _format(rows):
     return [f"  {f'{name} = {text}':<{left}}  {shape}{note}" for name, text, shape, note in rows]
 
 
+class Trace(str):
+    """The trace's text: a ``str`` in every way (print it, compare it, split it), whose repr is
+    the text itself, so that as a notebook cell's last line it reads as lines, not as one quoted
+    string full of ``\\n``.
+
+    >>> trace(Tensor(1.0, requires_grad=True, name="w") * 2)
+    forward
+      %0 = w           ()  requires_grad
+      %1 = mul(%0, 2)  ()
+    """
+
+    __slots__ = ()
+
+    def __repr__(self):
+        return str(self)
+
+
 def trace(root, backward=False) -> str:
-    """The forward graph of ``root`` as text; with ``backward=True``, the backward pass too."""
+    """The forward graph of ``root`` as text (a `Trace`, a str whose repr is the text itself);
+    with ``backward=True``, the backward pass too."""
     if not isinstance(root, Tensor):
         raise TypeError(f"trace: expected a Tensor, got {type(root).__name__}")
     names = {}
     order = tensors_in_order([root])
     forward = _rows(order, names)
     if not backward:
-        return "\n".join(["forward"] + _format(forward))
+        return Trace("\n".join(["forward"] + _format(forward)))
     leaves = [t for t in order if t.grad_fn is None and t.requires_grad]
     if not leaves:
         raise ValueError("trace: nothing in this graph requires grad, so there is no backward pass to show")
@@ -100,4 +118,4 @@ def trace(root, backward=False) -> str:
     lines.insert(len(forward), f"backward: d {names[_key(root)]} / d {', '.join(leaf_names)}")
     for name, g in zip(leaf_names, grads):
         lines.append(f"  d {name} = {names[_key(g)] if g is not None else '0 (not used)'}")
-    return "\n".join(["forward"] + lines)
+    return Trace("\n".join(["forward"] + lines))
