@@ -308,3 +308,140 @@ def test_batch_norm_with_momentum_none_keeps_the_plain_average():
         bn(tg.tensor(b))
     np.testing.assert_allclose(bn.running_mean.data, np.mean([b.mean(axis=0) for b in batches], axis=0))
     assert bn.num_batches_tracked.item() == 3
+
+
+# -- grad mode as PyTorch switches it (issue: the habits learners bring) ---------------------------
+@pytest.fixture
+def grad_mode_restored():
+    """Each test starts recording and leaves recording on, even when it fails half-way."""
+    tg.set_grad_enabled(True)
+    yield
+    tg.set_grad_enabled(True)
+    assert tg.is_grad_enabled()
+
+
+@pytest.mark.parametrize("first", [False, True])
+def test_set_grad_enabled_called_as_a_function_switches_until_switched_back(grad_mode_restored, first):
+    w = tg.tensor([1.0, 2.0], requires_grad=True)
+    tg.set_grad_enabled(first)
+    assert tg.is_grad_enabled() is first and (w * 2).requires_grad is first
+    tg.set_grad_enabled(first)  # the same call again changes nothing
+    assert tg.is_grad_enabled() is first
+    tg.set_grad_enabled(not first)
+    assert tg.is_grad_enabled() is (not first) and (w * 2).requires_grad is (not first)
+
+
+@pytest.mark.parametrize("outer", [False, True])
+@pytest.mark.parametrize("inner", [False, True])
+def test_set_grad_enabled_as_a_block_and_a_decorator_restore_the_mode_around_them(grad_mode_restored, outer, inner):
+    tg.set_grad_enabled(outer)
+    with tg.set_grad_enabled(inner):
+        assert tg.is_grad_enabled() is inner
+    assert tg.is_grad_enabled() is outer
+
+    @tg.set_grad_enabled(inner)
+    def body():
+        return tg.is_grad_enabled()
+
+    assert tg.is_grad_enabled() is outer  # writing the decorator switched nothing
+    assert body() is inner and tg.is_grad_enabled() is outer
+    switch = tg.set_grad_enabled(inner)  # made first, entered later (PyTorch: the call switched)
+    assert tg.is_grad_enabled() is inner
+    with switch:
+        assert tg.is_grad_enabled() is inner
+    assert tg.is_grad_enabled() is outer
+
+
+@pytest.mark.parametrize("make", [tg.no_grad, tg.enable_grad, lambda: tg.set_grad_enabled(False)])
+@pytest.mark.parametrize("start", [False, True])
+def test_one_switch_entered_inside_itself_restores_each_entrys_state(grad_mode_restored, make, start):
+    tg.set_grad_enabled(start)
+    switch = make()
+    with switch:
+        inside = tg.is_grad_enabled()
+        with tg.set_grad_enabled(not inside):
+            with switch:
+                assert tg.is_grad_enabled() is inside
+            assert tg.is_grad_enabled() is (not inside)  # the inner exit restored the inner state
+        assert tg.is_grad_enabled() is inside
+    assert tg.is_grad_enabled() is start  # and the outer exit the outer one
+
+
+def test_an_exception_inside_a_block_still_restores_the_mode(grad_mode_restored):
+    with pytest.raises(ZeroDivisionError):
+        with tg.no_grad():
+            1 / 0
+    assert tg.is_grad_enabled()
+
+
+@pytest.mark.parametrize("switch, inside", [(tg.no_grad, False), (tg.enable_grad, True),
+                                            (lambda: tg.set_grad_enabled(False), False)])
+@pytest.mark.parametrize("caller", [False, True])
+def test_a_decorated_generator_runs_its_body_switched_and_the_caller_not(grad_mode_restored, switch, inside, caller):
+    w = tg.tensor([1.0], requires_grad=True)
+
+    @switch()
+    def steps(n):
+        received = []
+        for _ in range(n):
+            value = yield tg.is_grad_enabled(), (w * 2).requires_grad
+            received.append((value, tg.is_grad_enabled()))
+        return received
+
+    tg.set_grad_enabled(caller)
+    run = steps(3)
+    assert tg.is_grad_enabled() is caller  # making the generator runs nothing
+    assert next(run) == (inside, inside) and tg.is_grad_enabled() is caller
+    assert run.send("a") == (inside, inside) and tg.is_grad_enabled() is caller
+    assert run.send("b") == (inside, inside)
+    with pytest.raises(StopIteration) as done:
+        run.send("c")
+    assert done.value.value == [("a", inside), ("b", inside), ("c", inside)]  # the return value comes through
+    assert tg.is_grad_enabled() is caller
+    assert list(steps(2)) == [(inside, inside)] * 2 and tg.is_grad_enabled() is caller
+
+
+def test_a_decorated_generator_receives_throw_and_close_switched(grad_mode_restored):
+    seen = []
+
+    @tg.no_grad()
+    def steps():
+        try:
+            while True:
+                try:
+                    yield
+                except KeyError:
+                    seen.append(("caught", tg.is_grad_enabled()))
+        finally:
+            seen.append(("closed", tg.is_grad_enabled()))
+
+    run = steps()
+    next(run)
+    run.throw(KeyError("k"))
+    assert tg.is_grad_enabled()
+    run.close()
+    assert seen == [("caught", False), ("closed", False)] and tg.is_grad_enabled()
+
+
+def test_grad_mode_is_per_thread(grad_mode_restored):
+    import threading
+
+    seen = []
+    tg.set_grad_enabled(False)
+    worker = threading.Thread(target=lambda: seen.append(tg.is_grad_enabled()))
+    worker.start()
+    worker.join()
+    assert seen == [True] and not tg.is_grad_enabled()
+
+
+def test_detect_anomaly_still_switches_as_a_block_and_a_decorator():
+    x = tg.tensor([-1.0], requires_grad=True)
+
+    @tg.detect_anomaly()
+    def log_of(t):
+        return t.log()
+
+    with pytest.raises(tg.AnomalyError, match="'log' produced NaN"):
+        log_of(x)
+    with np.errstate(invalid="ignore"):
+        assert np.isnan(x.log().item())  # outside, no check
