@@ -50,7 +50,7 @@ def test_max_with_dim_gives_values_and_indices_as_pytorch():
     values, indices = t.max(dim=1)
     assert values.tolist() == [5.0, 7.0] and indices.tolist() == [1, 0]
     assert t.min(dim=0, keepdim=True).values.tolist() == [[1.0, 0.0, 2.0]]
-    assert t.max(axis=1).tolist() == [5.0, 7.0] and t.max(1).tolist() == [5.0, 7.0]  # NumPy: the values
+    assert t.max(axis=1).tolist() == [5.0, 7.0] and t.max(1).values.tolist() == [5.0, 7.0]  # see the section below
     values.sum().backward()
     assert t.grad.tolist() == [[0.0, 1.0, 0.0], [0.5, 0.0, 0.5]]  # a tie shares the gradient
     assert t.argmax(dim=1).tolist() == [1, 0]
@@ -445,3 +445,137 @@ def test_detect_anomaly_still_switches_as_a_block_and_a_decorator():
         log_of(x)
     with np.errstate(invalid="ignore"):
         assert np.isnan(x.log().item())  # outside, no check
+
+
+# -- max/min: the result follows the form of the call ----------------------------------------------
+# A positional axis or PyTorch's dim= gives PyTorch's pair (values, indices); NumPy's axis= keyword,
+# no axis, or NumPy's own np.max give the values. The pair refuses to be used as a tensor.
+def _pair_cases():
+    """(name, call, expected numpy reduction, arg-reduction) for every PyTorch spelling."""
+    for name, reduce, position in (("max", np.max, np.argmax), ("min", np.min, np.argmin)):
+        for axis in (0, 1, -1, 2):
+            for keep in (False, True):
+                yield name, reduce, position, axis, keep
+
+
+@pytest.mark.parametrize("name, reduce, position, axis, keep", list(_pair_cases()))
+def test_a_positional_axis_or_dim_gives_pytorchs_values_and_indices(name, reduce, position, axis, keep):
+    x = np.random.default_rng(axis + 2 + 5 * keep).standard_normal((2, 3, 4))
+    t = tg.tensor(x, requires_grad=True)
+    method = getattr(t, name)
+    calls = [method(axis, keep), method(dim=axis, keepdim=keep), getattr(tg, name)(t, axis, keep),
+             getattr(tg, name)(x, dim=axis, keepdim=keep)]
+    if not keep:
+        calls += [method(axis), method(dim=axis), getattr(tg, name)(t, axis)]
+    for pair in calls:
+        assert isinstance(pair, tuple) and len(pair) == 2
+        values, indices = pair  # unpacks in two
+        assert values is pair.values is pair[0] and indices is pair.indices is pair[1] and pair[-1] is indices
+        np.testing.assert_array_equal(values.data, reduce(x, axis=axis, keepdims=keep))
+        np.testing.assert_array_equal(indices.data, position(x, axis=axis, keepdims=keep))
+        assert not indices.requires_grad and indices.dtype.kind == "i"
+    calls[0].values.sum().backward()  # the values carry the gradient to the extreme elements
+    expected = (x == reduce(x, axis=axis, keepdims=True)).astype(float)
+    np.testing.assert_array_equal(t.grad.data, expected)
+
+
+@pytest.mark.parametrize("name", ["max", "min"])
+@pytest.mark.parametrize("axis", [None, 0, 1, -1, (0, 1)])
+@pytest.mark.parametrize("keep", [False, True])
+def test_numpys_axis_keyword_no_axis_and_numpys_function_give_the_values(name, axis, keep):
+    x = np.random.default_rng(3).standard_normal((3, 4))
+    t = tg.tensor(x)
+    expected = getattr(np, name)(x, axis=axis, keepdims=keep)
+    amax = np.amax if name == "max" else np.amin
+    results = [getattr(t, name)(axis=axis, keepdims=keep), getattr(tg, name)(t, axis=axis, keepdims=keep),
+               getattr(np, name)(t, axis=axis, keepdims=keep), amax(t, axis, None, keep)]
+    if axis is not None and not keep:
+        results.append(getattr(np, name)(t, axis))  # NumPy's function keeps NumPy's meaning
+    if axis is None and not keep:
+        results += [getattr(t, name)(), getattr(tg, name)(t), getattr(t, name)(None)]
+    for result in results:
+        assert isinstance(result, tg.Tensor)
+        np.testing.assert_array_equal(result.data, expected)
+
+
+def test_the_pytorch_classification_idiom_gives_the_predicted_classes():
+    logits = tg.tensor([[0.1, 2.0, 0.3], [1.5, 0.2, 0.1]], requires_grad=True)  # a batch of 2: the old trap
+    labels = np.array([1, 2])
+    _, predicted = tg.max(logits, 1)
+    assert predicted.tolist() == [1, 0]
+    assert (predicted == tg.tensor(labels)).sum().item() == 1
+    assert logits.max(1)[1].tolist() == [1, 0] and logits.argmax(1).tolist() == [1, 0]
+    for batch in (1, 3, 5):  # other batch sizes unpack the same way (they used to fail or mislead)
+        scores = tg.tensor(np.random.default_rng(batch).standard_normal((batch, 4)))
+        _, predicted = scores.max(1)
+        assert predicted.tolist() == np.argmax(scores.data, axis=1).tolist()
+
+
+@pytest.mark.parametrize("call", [lambda t: t.max(1), lambda t: t.min(dim=0), lambda t: tg.max(t, 1),
+                                  lambda t: t.max(-1, True)])
+@pytest.mark.parametrize("use", [
+    lambda p: p * 2, lambda p: 2 * p, lambda p: p + 1, lambda p: 1 + p, lambda p: p - 1.0, lambda p: p / 2,
+    lambda p: p ** 2, lambda p: -p, lambda p: abs(p), lambda p: p @ np.ones(2), lambda p: p > 0, lambda p: p == 1.0,
+    lambda p: p != 1.0, lambda p: p <= 0, lambda p: np.asarray(p), lambda p: np.array(p), lambda p: np.ones(2) * p,
+    lambda p: np.ones(2) + p, lambda p: np.exp(p), lambda p: tg.tensor(p), lambda p: tg.ones(2) * p,
+    lambda p: tg.ones(2) == p, lambda p: p[:, 0], lambda p: p[0:1], lambda p: p[np.array([0])], lambda p: p[True],
+    lambda p: bool(p), lambda p: float(p), lambda p: p + p,
+])
+def test_the_pair_refuses_to_be_used_as_a_tensor(call, use):
+    pair = call(tg.tensor([[1.0, 5.0], [7.0, 2.0]]))
+    with pytest.raises(TypeError, match=r"followed PyTorch and returned the pair \(values, indices\).*"
+                                        r"take \.values.*axis=.* for NumPy's values"):
+        use(pair)
+
+
+def test_the_pairs_refusal_names_the_call_and_the_numpy_spelling():
+    t = tg.ones(2, 3)
+    with pytest.raises(TypeError, match=r"^max\(1\) followed PyTorch.*so arithmetic \(\*\) is refused.*"
+                                        r"write max\(axis=1\) for NumPy's values"):
+        t.max(1) * 2
+    with pytest.raises(TypeError, match=r"^min\(0, keepdim=True\) followed.*min\(axis=0, keepdims=True\)"):
+        t.min(0, True) + 1
+    with pytest.raises(AttributeError, match=r"max\(1\) followed PyTorch.*so \.sum is refused"):
+        t.max(1).sum()
+    with pytest.raises(AttributeError, match="has no attribute 'nothing'"):
+        t.max(1).nothing  # noqa: B018 - names a Tensor does not have fail as usual
+    with pytest.raises(TypeError, match=r"max\(\(0, 1\)\): .* takes one dim .* max\(axis=\(0, 1\)\) for NumPy's values"):
+        t.max((0, 1))
+    with pytest.raises(TypeError, match="takes one dim"):
+        t.min(dim=[0, 1])
+
+
+def test_the_pair_copies_prints_and_hashes_as_a_tuple():
+    import copy
+
+    pair = tg.tensor([[1.0, 5.0], [7.0, 2.0]]).max(1)
+    assert repr(pair).startswith("MaxResult(values=Tensor([5., 7.])") and "indices=Tensor([1, 0]" in repr(pair)
+    clone = copy.copy(pair)
+    assert clone.values is pair.values and clone.indices is pair.indices
+    with pytest.raises(TypeError, match="returned the pair"):
+        clone * 2  # the copy keeps the refusals
+    assert {pair: 1}[pair] == 1
+
+
+def test_max_of_two_tensors_is_the_elementwise_maximum_as_torch_max():
+    a = tg.tensor([1.0, 5.0, -2.0], requires_grad=True)
+    b = tg.tensor([3.0, 2.0, -2.0], requires_grad=True)
+    assert tg.max(a, b).tolist() == [3.0, 5.0, -2.0] and a.min(b).tolist() == [1.0, 2.0, -2.0]
+    assert tg.max(a, np.zeros(3)).tolist() == [1.0, 5.0, 0.0]
+    tg.max(a, b).sum().backward()
+    assert a.grad.tolist() == [0.0, 1.0, 0.5] and b.grad.tolist() == [1.0, 0.0, 0.5]
+    with pytest.raises(TypeError, match=r"max\(other\): the elementwise max of two tensors takes no axis"):
+        a.max(b, True)
+
+
+@pytest.mark.parametrize("name", ["argmax", "argmin"])
+def test_argmax_and_argmin_give_indices_in_every_spelling(name):
+    x = np.random.default_rng(9).standard_normal((3, 4))
+    t = tg.tensor(x)
+    for axis in (None, 0, 1, -1):
+        expected = getattr(np, name)(x, axis=axis)
+        results = [getattr(t, name)(axis=axis), getattr(t, name)(axis), getattr(tg, name)(t, axis), getattr(np, name)(t, axis)]
+        if axis is not None:
+            results.append(getattr(t, name)(dim=axis))
+        for result in results:
+            assert isinstance(result, tg.Tensor) and result.tolist() == expected.tolist()

@@ -165,10 +165,12 @@ FUNCTIONS = {
     np.zeros: _made(np.zeros),
     np.sum: _reduction("sum"),
     np.mean: _reduction("mean"),
-    np.max: _reduction("max"),
-    np.min: _reduction("min"),
-    np.amax: _reduction("max"),
-    np.amin: _reduction("min"),
+    # np.max(t, 1) is NumPy's function, so NumPy's meaning: the values (t.max(axis=1)), never the pair
+    # t.max(1) gives; its signature is argmax's, (a, axis, out, keepdims), not sum's
+    np.max: _argument_reduction("max"),
+    np.min: _argument_reduction("min"),
+    np.amax: _argument_reduction("max"),
+    np.amin: _argument_reduction("min"),
     np.var: _var,
     np.any: _argument_reduction("any"),
     np.all: _argument_reduction("all"),
