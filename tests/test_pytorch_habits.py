@@ -579,3 +579,99 @@ def test_argmax_and_argmin_give_indices_in_every_spelling(name):
             results.append(getattr(t, name)(dim=axis))
         for result in results:
             assert isinstance(result, tg.Tensor) and result.tolist() == expected.tolist()
+
+
+# -- NaN and infinity at the edges, against PyTorch's rules -----------------------------------------
+def _gradient(f, values, create_graph=False, dtype=np.float64):
+    """The gradient of f(x).sum() at x, by backward on arrays or (create_graph) on Tensors."""
+    x = tg.tensor(np.array(values, dtype=dtype), requires_grad=True)
+    with np.errstate(divide="ignore", invalid="ignore"):  # 0 ** -1 warns in NumPy's forward
+        total = f(x).sum()
+    (grad,) = tg.autograd.grad(total, [x], create_graph=create_graph)
+    return grad
+
+
+@pytest.mark.parametrize("create_graph", [False, True])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_the_exponents_gradient_at_a_zero_base_follows_pytorch(create_graph, dtype):
+    exponents = [-2.0, -1.0, -0.5, 0.0, 0.5, 1.0, 3.0]
+    # PyTorch: grad * where(a == 0 and b >= 0, 0, a^b ln a); at a == 0, b < 0 that is inf * -inf
+    expected = [-np.inf, -np.inf, -np.inf, 0.0, 0.0, 0.0, 0.0]
+    for base in (tg.tensor(np.zeros(7, dtype)), tg.tensor(np.zeros((), dtype)), 0.0, tg.tensor(np.zeros((2, 1), dtype))):
+        grad = _gradient(lambda b: base ** b, exponents, create_graph, dtype)
+        rows = 2 if getattr(base, "ndim", 0) == 2 else 1  # broadcast over two rows: the gradient sums them
+        np.testing.assert_array_equal(grad.data, np.array(expected) * rows)
+        assert grad.dtype == dtype and grad.requires_grad is create_graph
+    negative_zero = _gradient(lambda b: tg.tensor(np.full(2, -0.0)) ** b, [-1.0, 2.0], create_graph)
+    np.testing.assert_array_equal(negative_zero.data, [np.inf, 0.0])  # (-0)^-1 = -inf, ln(-0) = -inf: as PyTorch
+
+
+@pytest.mark.parametrize("create_graph", [False, True])
+def test_the_exponents_gradient_elsewhere_is_unchanged(create_graph):
+    a = np.array([2.0, 0.5, -1.0, -2.0, 1e-300])
+    exponents = np.array([-1.0, 3.0, 0.5, 2.0, 0.5])
+    grad = _gradient(lambda b: tg.tensor(a) ** b, exponents, create_graph)
+    finite = [0, 1, 4]  # a positive base, however small: a^b ln a
+    np.testing.assert_allclose(grad.data[finite], a[finite] ** exponents[finite] * np.log(a[finite]))
+    assert np.isnan(grad.data[2]) and np.isnan(grad.data[3])  # no real derivative for a negative base
+
+
+def test_the_second_derivative_in_the_exponent_at_a_zero_base():
+    b = tg.tensor([-1.0, -0.5, 0.0, 2.0], requires_grad=True)
+    a = tg.tensor([0.0, 0.0, 0.0, 0.0])
+    with np.errstate(divide="ignore"):
+        (first,) = tg.autograd.grad((a**b).sum(), [b], create_graph=True)
+    (second,) = tg.autograd.grad(first.sum(), [b])
+    # d2(a^b)/db2 = a^b (ln a)^2: inf * inf where b < 0; the masked branch is a constant 0 elsewhere
+    np.testing.assert_array_equal(second.data, [np.inf, np.inf, 0.0, 0.0])
+    c = tg.tensor([3.0, 0.5], requires_grad=True)
+    (first,) = tg.autograd.grad((tg.tensor([2.0, 5.0]) ** c).sum(), [c], create_graph=True)
+    (second,) = tg.autograd.grad(first.sum(), [c])
+    np.testing.assert_allclose(second.data, np.array([2.0, 5.0]) ** c.data * np.log([2.0, 5.0]) ** 2)
+
+
+def _nan_rule(x, axis, reduce):
+    """PyTorch's amax/amin rule (and JAX's): the gradient of sum(reduce(x, axis)) is 1/k on the
+    k extreme elements of a slice; a slice holding a NaN gets NaN everywhere (0/0)."""
+    extreme = reduce(x, axis=axis, keepdims=True)
+    winners = (x == extreme).astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return winners / winners.sum(axis=axis, keepdims=True)
+
+
+NAN_ROWS = [
+    [[1.0, np.nan], [3.0, 2.0]],
+    [[np.nan, np.nan], [2.0, 2.0]],
+    [[np.nan, 1.0, np.nan], [np.inf, 1.0, 0.0]],
+    [[-np.inf, np.nan, 5.0], [-np.inf, -np.inf, -np.inf]],
+]
+
+
+@pytest.mark.parametrize("values", NAN_ROWS)
+@pytest.mark.parametrize("axis", [None, 0, 1, -1, (0, 1)])
+@pytest.mark.parametrize("name, reduce", [("max", np.max), ("min", np.min)])
+@pytest.mark.parametrize("create_graph", [False, True])
+def test_a_slice_holding_nan_gives_its_elements_a_nan_gradient(values, axis, name, reduce, create_graph):
+    x = np.array(values)
+    grad = _gradient(lambda t: getattr(t, name)(axis=axis), values, create_graph)
+    np.testing.assert_array_equal(grad.data, _nan_rule(x, axis, reduce))
+    slices_with_nan = np.isnan(reduce(x, axis=axis, keepdims=True)) & np.ones_like(x, dtype=bool)
+    assert np.isnan(grad.data[slices_with_nan]).all() and not np.isnan(grad.data[~slices_with_nan]).any()
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_the_nan_rule_holds_for_the_pytorch_form_keepdims_and_float32(dtype):
+    values = [[1.0, np.nan, 0.0], [4.0, 4.0, 1.0]]
+    grad = _gradient(lambda t: t.max(1).values, values, dtype=dtype)
+    np.testing.assert_array_equal(grad.data, [[np.nan] * 3, [0.5, 0.5, 0.0]])
+    assert grad.dtype == dtype
+    kept = _gradient(lambda t: t.min(axis=0, keepdims=True) * 2.0, values, True, dtype)
+    np.testing.assert_array_equal(kept.data, [[2.0, np.nan, 2.0], [0.0, np.nan, 0.0]])
+    assert np.isnan(tg.tensor(values).max(dim=1).values.data[0]) and tg.tensor(values).max(dim=1).indices.tolist()[0] == 1
+
+
+def test_a_nan_max_reaches_detect_anomaly_at_the_max():
+    x = tg.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    with pytest.raises(tg.AnomalyError, match="'max"):
+        with tg.detect_anomaly():
+            (x * tg.tensor([[1.0, np.nan], [1.0, 1.0]])).max(axis=1).sum().backward()

@@ -72,16 +72,23 @@ def normalize_axis(axis, ndim):
 
 def tie_shares(x, extreme, axis):
     """Each element's share of the gradient of max/min: 1/k for the k elements equal to
-    ``extreme`` along ``axis``, 0 elsewhere (in x's dtype). A NaN is the extreme of its slice
-    (NumPy's max propagates it), so the NaNs share the gradient there.
+    ``extreme`` along ``axis``, 0 elsewhere (in x's dtype).
+
+    A slice holding a NaN has NaN as its extreme (NumPy's max propagates it), and NaN equals
+    nothing: no element "won", so the share of every element of that slice is NaN -- the 0/0
+    of the rule itself, which is what JAX and PyTorch's ``amax``/``amin`` give. The gradient
+    then says that this slice's max has no derivative, instead of a finite number.
 
     >>> tie_shares(np.array([1.0, 3.0, 3.0]), np.array([3.0]), axis=None).tolist()
     [0.0, 0.5, 0.5]
-    >>> tie_shares(np.array([1.0, np.nan]), np.array([np.nan]), axis=None).tolist()
-    [0.0, 1.0]
+    >>> tie_shares(np.array([[1.0, np.nan], [2.0, 0.0]]), np.array([[np.nan], [2.0]]), axis=1).tolist()
+    [[nan, nan], [1.0, 0.0]]
     """
-    winners = (x == extreme) | np.isnan(x)
-    return (winners / np.sum(winners, axis=axis, keepdims=True)).astype(x.dtype, copy=False)
+    winners = x == extreme
+    count = np.sum(winners, axis=axis, keepdims=True)
+    # 0/0 written out where the extreme is NaN (NumPy would warn about the division)
+    shares = np.where(np.isnan(extreme), np.nan, winners / np.maximum(count, 1))
+    return shares.astype(x.dtype, copy=False)
 
 
 def scatter_add(values, index, shape):
