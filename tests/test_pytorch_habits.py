@@ -675,3 +675,104 @@ def test_a_nan_max_reaches_detect_anomaly_at_the_max():
     with pytest.raises(tg.AnomalyError, match="'max"):
         with tg.detect_anomaly():
             (x * tg.tensor([[1.0, np.nan], [1.0, 1.0]])).max(axis=1).sum().backward()
+
+
+# -- foreign array types: np.matrix and masked arrays are refused, other subclasses are arrays -----
+def _matrix():
+    return np.matrix([[1.0, 2.0], [3.0, 4.0]])
+
+
+def _masked():
+    return np.ma.masked_array([[1.0, 2.0], [3.0, 4.0]], mask=[[False, True], [False, False]])
+
+
+class _MyMatrix(np.matrix):
+    pass
+
+
+FOREIGN = [
+    ("numpy.matrix", _matrix, r"np\.asarray\(m\)"),
+    (r"test_pytorch_habits\._MyMatrix", lambda: _MyMatrix([[1.0, 2.0], [3.0, 4.0]]), r"np\.asarray\(m\)"),
+    ("numpy.ma.MaskedArray", _masked, r"m\.filled\(value\).*m\.compressed\(\)"),
+    ("numpy.ma.core.MaskedConstant", lambda: np.ma.masked, r"m\.filled\(value\)"),
+]
+USES = {
+    "t * m": lambda t, m: t * m, "m * t": lambda t, m: m * t if not np.ma.isMaskedArray(m) else t * m,
+    "m @ t": lambda t, m: m @ t if not np.ma.isMaskedArray(m) else t @ m, "t @ m": lambda t, m: t @ m,
+    "t + m": lambda t, m: t + m, "m + t": lambda t, m: m + t if not np.ma.isMaskedArray(m) else t - m,
+    "t == m": lambda t, m: t == m, "tg.tensor(m)": lambda t, m: tg.tensor(m), "tg.Tensor(m)": lambda t, m: tg.Tensor(m),
+    "tg.as_tensor(m)": lambda t, m: tg.as_tensor(m), "tg.tensor([m, m])": lambda t, m: tg.tensor([m, m]),
+    "tg.where(m, t, 0)": lambda t, m: tg.where(m, t, 0.0), "tg.where(c, m, t)": lambda t, m: tg.where(t > 2, m, t),
+    "np.multiply(t, m)": lambda t, m: np.multiply(t, m), "np.maximum(m, t)": lambda t, m: np.maximum(m, t),
+    "tg.maximum(t, m)": lambda t, m: tg.maximum(t, m), "np.concatenate": lambda t, m: np.concatenate([t, m]),
+    "tg.cat": lambda t, m: tg.cat([t, m]), "np.dot(m, t)": lambda t, m: np.dot(m, t), "t.dot(m)": lambda t, m: t.dot(m),
+    "np.where": lambda t, m: np.where(t > 2, t, m), "t.data = m": lambda t, m: setattr(tg.ones(2, 2), "data", m),
+    "t.grad = m": lambda t, m: setattr(tg.ones(2, 2, requires_grad=True), "grad", m),
+    "t += m": lambda t, m: t.detach().__iadd__(m), "t[...] = m": lambda t, m: t.detach().__setitem__(Ellipsis, m),
+    "tg.sum(m)": lambda t, m: tg.sum(m), "tg.exp(m)": lambda t, m: tg.exp(m),
+}
+
+
+@pytest.mark.filterwarnings("ignore::PendingDeprecationWarning")  # NumPy's about np.matrix itself
+@pytest.mark.parametrize("name, make, fix", FOREIGN, ids=[f[0] for f in FOREIGN])
+@pytest.mark.parametrize("use", USES, ids=list(USES))
+def test_matrices_and_masked_arrays_are_refused_naming_the_type_and_the_fix(name, make, fix, use):
+    t = tg.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    with pytest.raises(TypeError, match=rf"{name} is not supported as tensor data or operand.*{fix}"):
+        USES[use](t, make())
+
+
+def test_a_masked_array_on_the_left_stays_a_masked_array_outside_the_graph():
+    # np.ma computes m * t itself, on t's values (NumPy hands Tensor no say): the mask is kept,
+    # the result is no tensor, and it is refused as soon as it meets a tensor again
+    t = tg.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    product = _masked() * t
+    assert np.ma.isMaskedArray(product) and product.mask.tolist() == [[False, True], [False, False]]
+    with pytest.raises(TypeError, match="MaskedArray is not supported"):
+        t + product
+
+
+@pytest.mark.filterwarnings("ignore::PendingDeprecationWarning")
+def test_other_ndarray_subclasses_are_used_as_plain_arrays(tmp_path):
+    memmap = np.memmap(tmp_path / "values.bin", dtype=np.float64, mode="w+", shape=(2, 2))
+    memmap[:] = [[1.0, 2.0], [3.0, 4.0]]
+    t = tg.tensor([[1.0, 1.0], [2.0, 2.0]], requires_grad=True)
+    for result in (t * memmap, memmap * t, tg.as_tensor(memmap), tg.tensor(memmap), tg.where(t > 1, memmap, t)):
+        assert type(result) is tg.Tensor and type(result.data) is np.ndarray
+    assert (t * memmap).tolist() == [[1.0, 2.0], [6.0, 8.0]] and (memmap @ t).tolist() == [[5.0, 5.0], [11.0, 11.0]]
+    assert np.shares_memory(tg.as_tensor(memmap).data, memmap)  # used as it is, as any float array
+    (memmap * t).sum().backward()
+    assert t.grad.tolist() == [[1.0, 2.0], [3.0, 4.0]]
+    assert tg.tensor(np.asarray(_matrix())).tolist() == [[1.0, 2.0], [3.0, 4.0]]  # the fixes work
+    assert tg.tensor(_masked().filled(0.0)).tolist() == [[1.0, 0.0], [3.0, 4.0]]
+
+
+@pytest.mark.parametrize("shape", [(2, 3), (2, 3, 4), (1, 4, 1), (5,), (0, 3)])
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_ravel_reshape_and_flatten_follow_numpys_order(shape, order):
+    x = np.arange(float(np.prod(shape))).reshape(shape) * 1.5
+    t = tg.tensor(x, requires_grad=True)
+    target = (-1, shape[0]) if x.size else (0, 2)
+    assert np.array_equal(np.ravel(t, order=order).data, np.ravel(x, order=order))
+    assert np.array_equal(np.ravel(t, order).data, np.ravel(x, order))
+    assert np.array_equal(np.reshape(t, target, order=order).data, np.reshape(x, target, order=order))
+    assert np.array_equal(t.reshape(*target, order=order).data, x.reshape(*target, order=order))
+    assert np.array_equal(t.flatten(order).data, x.flatten(order))
+    assert np.array_equal(t.flatten(order=order).data, x.flatten(order=order))
+    weights = np.arange(float(x.size)) + 1.0
+    (np.ravel(t, order=order) * tg.tensor(weights)).sum().backward()  # each element gets its own weight back
+    np.testing.assert_array_equal(t.grad.data, weights.reshape(shape, order=order))
+
+
+def test_orders_that_follow_the_memory_layout_are_refused():
+    t = tg.ones(2, 3)
+    for call, name in ((lambda: np.ravel(t, order="A"), "np.ravel"), (lambda: np.reshape(t, 6, order="K"), "np.reshape"),
+                       (lambda: t.reshape(3, 2, order="A"), "reshape"), (lambda: t.flatten("K"), "flatten")):
+        with pytest.raises(ValueError, match=rf"^{name}: order='[AK]' is not supported; give 'C' .* or 'F'"):
+            call()
+    with pytest.raises(ValueError, match="flatten: order='F' merges all the axes"):
+        t.flatten(1, order="F")
+    flat = t.flatten("F")
+    with tg.no_grad():
+        flat += 1.0
+    assert t.tolist() == [[1.0] * 3] * 2  # a copy, as NumPy's flatten

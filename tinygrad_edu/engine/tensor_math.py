@@ -460,11 +460,11 @@ def check_axis(axis, shape, op):
 def _operand(value):
     """The other operand of an operator: Tensors and numbers as they are (a number needs no
     Tensor of its own, and NumPy keeps a float32 tensor float32 next to it), a NumPy array of
-    numbers as it is (a constant, not copied, as NumPy would use it), anything else (lists) as
-    a constant Tensor."""
+    numbers as it is (a constant, not copied, as NumPy would use it), anything else (lists, and
+    ndarray subclasses, which `tensor.plain_array` checks) as a constant Tensor."""
     if isinstance(value, (TensorMath, int, float, np.number)):
         return value
-    if isinstance(value, np.ndarray) and value.dtype.kind in "biuf":
+    if type(value) is np.ndarray and value.dtype.kind in "biuf":  # not a subclass: np.matrix's * is @
         return value
     return tensor.as_tensor(value)
 

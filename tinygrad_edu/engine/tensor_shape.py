@@ -48,9 +48,20 @@ class TensorShape:
         return self.data.size
 
     # ------------------------------------------------------------------ same elements, new shape
-    def reshape(self, *shape) -> Tensor:
-        """New shape with the same elements; ``reshape(2, 3)`` and ``reshape((2, 3))`` both work."""
+    def reshape(self, *shape, order="C") -> Tensor:
+        """New shape with the same elements; ``reshape(2, 3)`` and ``reshape((2, 3))`` both work.
+
+        The elements are read and placed with the last index changing fastest (``order="C"``);
+        NumPy's ``order="F"`` has the first index change fastest: the axes reversed, reshaped,
+        and reversed back.
+
+        >>> import tinygrad_edu as tg
+        >>> tg.tensor([[1.0, 2.0], [3.0, 4.0]]).reshape(4, order="F")
+        Tensor([1., 3., 2., 4.])
+        """
         shape = shape_arg(shape)
+        if memory_order("reshape", order) == "F":
+            return self.T.reshape(shape[::-1]).T
         if shape == self.data.shape:
             return self
         return ops.Reshape.apply(self, shape=shape)
@@ -61,11 +72,20 @@ class TensorShape:
             raise TypeError(f"view: takes a shape; to change the dtype use t.to({shape[0]!r}) or t.astype(...)")
         return self.reshape(*shape)
 
-    def flatten(self, start_dim=0, end_dim=-1) -> Tensor:
+    def flatten(self, start_dim=0, end_dim=-1, order="C") -> Tensor:
         """Merge axes ``start_dim..end_dim`` into one (all of them by default, as NumPy;
-        ``flatten(1)`` keeps the batch axis, as PyTorch), in a copy as NumPy's."""
+        ``flatten(1)`` keeps the batch axis, as PyTorch), in a copy as NumPy's. NumPy's
+        ``flatten("F")`` (or ``order="F"``) reads the elements with the first index fastest."""
+        if isinstance(start_dim, str):  # NumPy's t.flatten("F"): the order comes first there
+            start_dim, order = 0, start_dim
         if self.ndim == 0:
             return self.reshape(1).clone()
+        if memory_order("flatten", order) == "F":
+            if (start_dim, end_dim) != (0, -1):
+                raise ValueError(f"flatten: order='F' merges all the axes, as NumPy's flatten; got start_dim={start_dim}, "
+                                 f"end_dim={end_dim} -- give those with order='C' only")
+            flat = self.reshape(-1, order="F")
+            return flat.clone() if np.may_share_memory(flat.data, self.data) else flat
         start, end = (axis_index("flatten", a, self.ndim) for a in (start_dim, end_dim))
         if start > end:
             raise ValueError(
@@ -235,6 +255,16 @@ def axis_index(op, axis, ndim) -> int:
     if not -ndim <= axis < max(ndim, 1):
         raise IndexError(f"{op}: axis {axis} is out of range for {ndim} axes (valid: {-ndim}..{max(ndim, 1) - 1})")
     return int(axis) % max(ndim, 1)
+
+
+def memory_order(op, order) -> str:
+    """NumPy's ``order=`` for reading and placing elements: "C" (last index fastest) or "F"."""
+    if order in ("C", "F"):
+        return order
+    raise ValueError(
+        f"{op}: order={order!r} is not supported; give 'C' (the last index changes fastest, the default) or "
+        "'F' (the first). 'A' and 'K' follow the memory layout, which a Tensor does not expose."
+    )
 
 
 def shape_arg(args) -> tuple:
