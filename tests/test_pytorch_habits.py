@@ -776,3 +776,105 @@ def test_orders_that_follow_the_memory_layout_are_refused():
     with tg.no_grad():
         flat += 1.0
     assert t.tolist() == [[1.0] * 3] * 2  # a copy, as NumPy's flatten
+
+
+# -- axes: one rule, NumPy's AxisError (a ValueError and an IndexError), one message --------------
+def _axis_calls():
+    """(op name in the message, call with an axis, positions the call allows for a (2, 3, 4) tensor)."""
+    one = {
+        "sum": lambda t, a: t.sum(axis=a), "mean": lambda t, a: t.mean(dim=a), "var": lambda t, a: t.var(axis=a),
+        "std": lambda t, a: t.std(axis=a), "max": lambda t, a: t.max(axis=a), "min": lambda t, a: t.min(a),
+        "any": lambda t, a: t.any(axis=a), "all": lambda t, a: t.all(dim=a), "argmax": lambda t, a: t.argmax(a),
+        "argmin": lambda t, a: t.argmin(axis=a), "softmax": lambda t, a: t.softmax(a),
+        "log_softmax": lambda t, a: t.log_softmax(dim=a), "squeeze": lambda t, a: t.squeeze(a),
+        "flatten": lambda t, a: t.flatten(a), "swapaxes": lambda t, a: t.swapaxes(0, a),
+        "transpose": lambda t, a: t.transpose(a, 0), "permute": lambda t, a: t.permute(0, 1, a),
+        "concatenate": lambda t, a: tg.concatenate([t, t], axis=a),
+    }
+    numpy_forms = {  # and other spellings: the message names the op that checked the axis
+        "tg.cat": ("concatenate", lambda t, a: tg.cat([t, t], dim=a)),
+        "np.sum": ("sum", lambda t, a: np.sum(t, a)), "np.max": ("max", lambda t, a: np.max(t, axis=a)),
+        "np.argmax": ("argmax", lambda t, a: np.argmax(t, a)), "np.squeeze": ("squeeze", lambda t, a: np.squeeze(t, a)),
+        "np.swapaxes": ("swapaxes", lambda t, a: np.swapaxes(t, a, 0)),
+        "np.transpose": ("transpose", lambda t, a: np.transpose(t, (a, 0, 1))),
+        "np.concatenate": ("concatenate", lambda t, a: np.concatenate([t, t], a)),
+        "nn.Softmax": ("softmax", lambda t, a: tg.nn.Softmax(dim=a)(t)),
+        "nn.functional.log_softmax": ("log_softmax", lambda t, a: tg.nn.functional.log_softmax(t, dim=a)),
+    }
+    for name, call in one.items():
+        yield name, name, call, 3
+    for label, (name, call) in numpy_forms.items():
+        yield label, name, call, 3
+    yield "unsqueeze", "unsqueeze", lambda t, a: t.unsqueeze(a), 4  # the new axis may also come last
+    yield "np.expand_dims", "unsqueeze", lambda t, a: np.expand_dims(t, a), 4
+    yield "stack", "stack", lambda t, a: tg.stack([t, t], axis=a), 4
+
+
+AXIS_CALLS = list(_axis_calls())
+
+
+@pytest.mark.parametrize("label, name, call, positions", AXIS_CALLS, ids=[c[0] for c in AXIS_CALLS])
+def test_every_axis_out_of_range_is_numpys_axis_error_with_one_message(label, name, call, positions):
+    t = tg.ones(2, 3, 4)
+    added = "" if positions == 3 else f"; the result has {positions} axes"
+    for axis in (positions, positions + 2, -positions - 1, -positions - 7):
+        with pytest.raises(np.exceptions.AxisError) as caught:
+            call(t, axis)
+        assert isinstance(caught.value, ValueError) and isinstance(caught.value, IndexError)
+        assert str(caught.value) == (f"{name}: axis {axis} is out of range for a tensor of shape (2, 3, 4) "
+                                     f"(valid: {-positions} to {positions - 1}{added})")
+    for axis in (positions - 1, -positions):  # the ends of the range are in range
+        try:
+            call(t, axis)
+        except np.exceptions.AxisError:
+            raise
+        except ValueError:  # another rule of the op (squeezing a longer axis, a repeated axis in permute)
+            pass
+
+
+@pytest.mark.parametrize("label, name, call, positions", AXIS_CALLS, ids=[c[0] for c in AXIS_CALLS])
+def test_an_axis_that_is_not_an_int_is_a_type_error_naming_the_range(label, name, call, positions):
+    for axis in (1.0, "1", True) if label != "flatten" else (1.0, True):  # t.flatten("F") is NumPy's order
+        with pytest.raises(TypeError, match=rf"^{name}: axis {axis!r} is not an int; the axes of a tensor of shape "
+                                            rf"\(2, 3, 4\) are ints from -{positions} to {positions - 1}"):
+            call(tg.ones(2, 3, 4), axis)
+
+
+def test_axes_in_a_tuple_and_of_a_zero_dimensional_tensor():
+    t = tg.ones(2, 3)
+    with pytest.raises(np.exceptions.AxisError, match=r"^sum: axis 2 is out of range for a tensor of shape \(2, 3\)"):
+        t.sum(axis=(0, 2))
+    with pytest.raises(np.exceptions.AxisError, match=r"^squeeze: axis 2 .* \(valid: -2 to 1\)"):
+        tg.ones(1, 1).squeeze((0, 2))
+    s = tg.tensor(3.0)  # 0 and -1 are a 0-d tensor's axes, as PyTorch takes them
+    assert s.sum(0).item() == 3.0 and s.squeeze(-1).shape == () and s.unsqueeze(-1).shape == (1,)
+    for call in (lambda: s.sum(axis=1), lambda: s.squeeze(-2), lambda: s.softmax(1)):
+        with pytest.raises(np.exceptions.AxisError, match=r"for a tensor of shape \(\) \(valid: -1 to 0\)"):
+            call()
+
+
+@settings(max_examples=60, deadline=None)
+@given(hnp.array_shapes(min_dims=3, max_dims=5, max_side=3), st.randoms(use_true_random=False))
+def test_transpose_of_three_or_more_loose_axes_is_numpys_permutation(shape, random):
+    x = np.arange(float(np.prod(shape))).reshape(shape)
+    axes = list(range(len(shape)))
+    random.shuffle(axes)
+    t = tg.tensor(x, requires_grad=True)
+    out = t.transpose(*axes)
+    np.testing.assert_array_equal(out.data, x.transpose(*axes))
+    np.testing.assert_array_equal(out.data, t.permute(*axes).data)
+    weights = np.arange(float(x.size)).reshape(out.shape)
+    (out * tg.tensor(weights)).sum().backward()
+    np.testing.assert_array_equal(t.grad.data, np.transpose(weights, np.argsort(axes)))
+
+
+def test_transposes_other_forms_are_kept():
+    t = tg.tensor(np.arange(24.0).reshape(2, 3, 4))
+    assert t.transpose().shape == (4, 3, 2) and t.transpose(None).shape == (4, 3, 2)  # reversed, NumPy
+    assert t.transpose(0, 2).shape == (4, 3, 2) and t.transpose(-1, 1).shape == (2, 4, 3)  # two ints swap, PyTorch
+    assert t.transpose((2, 0, 1)).shape == (4, 2, 3) and t.transpose([1, 2, 0]).shape == (3, 4, 2)  # NumPy's tuple
+    assert tg.ones(3).transpose(0).shape == (3,)
+    with pytest.raises(ValueError, match=r"^transpose: \(0, 0, 1\) is not an order of all 3 axes"):
+        t.transpose(0, 0, 1)
+    with pytest.raises(ValueError, match=r"^transpose: \(2,\) is not an order of all 3 axes"):
+        t.transpose(2)

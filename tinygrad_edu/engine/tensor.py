@@ -25,7 +25,7 @@ import numpy as np
 from . import function, ops
 from .function import grad_mode, shape_str
 from .tensor_math import TensorMath, _operand, numpy_or_pytorch_axis
-from .tensor_shape import TensorShape, axis_index, shape_arg as _shape_arg  # noqa: F401 - _shape_arg for creation.py
+from .tensor_shape import TensorShape, shape_arg as _shape_arg  # noqa: F401 - _shape_arg for creation.py
 
 _DEFAULT_DTYPE = np.float64
 
@@ -580,7 +580,7 @@ def concatenate(tensors, axis=0, *, dim=None) -> Tensor:
         raise ValueError("concatenate: needs at least one tensor")
     if tensors[0].ndim == 0:
         raise ValueError("concatenate: cannot join 0-d tensors (single numbers) along an axis; use tg.stack")
-    axis_index("concatenate", axis, tensors[0].ndim)
+    ops.kernels.normalize_axis(axis, tensors[0].shape, "concatenate")
     return ops.Concatenate.apply(*tensors, axis=axis)
 
 
@@ -590,7 +590,7 @@ def stack(tensors, axis=0, *, dim=None) -> Tensor:
     tensors = [as_tensor(t) for t in tensors]
     if not tensors:
         raise ValueError("stack: needs at least one tensor")
-    axis_index("stack", axis, tensors[0].ndim + 1)  # the new axis may also come last
+    ops.kernels.normalize_axis(axis, tensors[0].shape, "stack", tensors[0].ndim + 1)  # the new axis may also come last
     return ops.Stack.apply(*tensors, axis=axis)
 
 

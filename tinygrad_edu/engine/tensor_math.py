@@ -332,6 +332,7 @@ class TensorMath:
             unbiased=None) -> Tensor:
         """Standard deviation, ``sqrt(var)``, with the same ``ddof`` rule as `var`. Where it is
         0 its gradient is NaN (the slope of sqrt at 0 times 0; PyTorch gives 0 there)."""
+        reduction_axis("std", self.data.shape, axis, keepdims, dim, keepdim)  # errors name std, not var
         return self.var(axis, keepdims=keepdims, ddof=ddof, dim=dim, keepdim=keepdim, correction=correction,
                         unbiased=unbiased).sqrt()
 
@@ -446,14 +447,12 @@ def numpy_or_pytorch_axis(op, axis, dim, default=None):
 
 
 def check_axis(axis, shape, op):
-    """``axis`` as NumPy takes it (lists become tuples), refused when out of range for ``shape``."""
+    """``axis`` as NumPy takes it -- an int, a tuple of ints (a list becomes one) or None --
+    each checked against ``shape`` by `kernels.normalize_axis`, the one rule for every op."""
     axis = tuple(axis) if isinstance(axis, list) else axis
     if axis is not None:
-        try:
-            for a in axis if isinstance(axis, tuple) else (axis,):
-                ops.kernels.normalize_axis(a, len(shape))
-        except (TypeError, ValueError) as error:
-            raise type(error)(f"{op}: {error} (tensor of shape {shape_str(shape)})") from None
+        for a in axis if isinstance(axis, tuple) else (axis,):
+            ops.kernels.normalize_axis(a, shape, op)
     return axis
 
 

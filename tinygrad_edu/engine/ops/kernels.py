@@ -56,18 +56,41 @@ def kept_shape(shape, axis):
     if axis is None:
         return (1,) * len(shape)
     axes = axis if isinstance(axis, tuple) else (axis,)
-    axes = {normalize_axis(a, len(shape)) for a in axes}
+    axes = {normalize_axis(a, shape) for a in axes}
     return tuple(1 if i in axes else n for i, n in enumerate(shape))
 
 
-def normalize_axis(axis, ndim):
-    """``axis`` as a non-negative index, or a clear error when it is out of range."""
-    if not isinstance(axis, (int, np.integer)) or isinstance(axis, bool):
-        raise TypeError(f"axis must be an int, a tuple of ints or None, got {axis!r}")
-    if not -ndim <= axis < ndim:
-        valid = f"valid: {-ndim} to {ndim - 1}" if ndim else "it has no axes"
-        raise ValueError(f"axis {axis} is out of range for a tensor with {ndim} dimensions ({valid})")
-    return int(axis) % ndim
+# NumPy's own error for an axis out of range: both a ValueError and an IndexError, so code that
+# catches either (NumPy's reductions raise the first, indexing-like calls the second) catches it
+AxisError = np.exceptions.AxisError if hasattr(np, "exceptions") else np.AxisError
+
+
+def normalize_axis(axis, shape, op="axis", ndim=None):
+    """``axis`` as a position in 0..ndim-1 (negative counts from the end), or a clear error.
+
+    The one place where every op checks an axis (sums, softmax, squeeze, flatten, transpose,
+    concatenate, ...). ``shape`` is the tensor's; ``ndim`` is the number of positions when it
+    differs (``unsqueeze`` and ``stack`` may also put the new axis last). A 0-d tensor takes
+    axis 0 or -1, as PyTorch accepts. Out of range: NumPy's `AxisError` (a ValueError and an
+    IndexError), naming the op, the axis, the shape and the valid range.
+
+    >>> normalize_axis(-1, (2, 3))
+    1
+    >>> normalize_axis(5, (2, 3, 4), "sum")
+    Traceback (most recent call last):
+    ...
+    numpy.exceptions.AxisError: sum: axis 5 is out of range for a tensor of shape (2, 3, 4) (valid: -3 to 2)
+    """
+    positions = max(len(shape) if ndim is None else ndim, 1)
+    described = f"a tensor of shape {tuple(shape)}"
+    valid = f"{-positions} to {positions - 1}"
+    if ndim is not None and ndim != len(shape):
+        valid += f"; the result has {ndim} axes"
+    if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
+        raise TypeError(f"{op}: axis {axis!r} is not an int; the axes of {described} are ints from {valid}")
+    if not -positions <= axis < positions:
+        raise AxisError(f"{op}: axis {axis} is out of range for {described} (valid: {valid})")
+    return int(axis) % positions
 
 
 def tie_shares(x, extreme, axis):
