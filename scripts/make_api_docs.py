@@ -64,7 +64,7 @@ the call says which one it follows -- NumPy's keyword `axis=` or PyTorch's `dim=
 
 | NumPy | PyTorch | tinygrad_edu |
 |---|---|---|
-| `a.sum(axis=1, keepdims=True)` | `a.sum(dim=1, keepdim=True)` | both (also `mean var std max min any all argmax argmin`; giving both names is an error) |
+| `a.sum(axis=1, keepdims=True)` | `a.sum(dim=1, keepdim=True)` | both (also `mean var std any all argmax argmin`, and `max min` with the next row's rule; giving both names is an error) |
 | `a.max(axis=1)`, `a.max()`, `np.max(a, 1)` (values) | `a.max(1)`, `a.max(dim=1)`, `torch.max(a, 1)` (values, indices) | both; the form of the call decides: NumPy's `axis=` keyword, no axis, or NumPy's `np.max`/`np.amax` give the values; an axis given positionally or as `dim=` (`t.max(1, True)` keeps it) gives PyTorch's pair `(values, indices)`, so `_, predicted = tg.max(logits, 1)` works. The pair refuses arithmetic, comparisons and `np.asarray` with a message (`t.max(1) * 2`: take `.values`, or write `axis=1`). Also `min`; `argmax`/`argmin` give indices in every form |
 | `np.maximum(a, b)` | `torch.max(a, b)`, `torch.maximum(a, b)` | all three (`tg.max(a, b)` with a tensor `b` is the elementwise maximum) |
 | `a.transpose()`, `a.T` | `a.T`, `a.mT` for 2-D | `transpose()` and `.T` reverse the axes |
