@@ -878,3 +878,32 @@ def test_transposes_other_forms_are_kept():
         t.transpose(0, 0, 1)
     with pytest.raises(ValueError, match=r"^transpose: \(2,\) is not an order of all 3 axes"):
         t.transpose(2)
+
+
+@pytest.mark.parametrize("switch, inside", [(tg.no_grad, False), (tg.enable_grad, True)])
+@pytest.mark.parametrize("caller", [False, True])
+def test_a_switch_written_as_a_decorator_without_parentheses_decorates(grad_mode_restored, switch, inside, caller):
+    # PyTorch 2 accepts @torch.no_grad; it used to make a switch that never ran the function
+    @switch
+    def body(x, scale=1):
+        return tg.is_grad_enabled(), x * scale
+
+    @switch
+    def steps():
+        yield tg.is_grad_enabled()
+
+    tg.set_grad_enabled(caller)
+    assert body(3, scale=2) == (inside, 6) and tg.is_grad_enabled() is caller
+    assert list(steps()) == [inside] and tg.is_grad_enabled() is caller
+    assert body.__name__ == "body"
+    with pytest.raises(TypeError, match=rf"{switch.__name__}\(\) takes no value, got False"):
+        switch(False)
+
+
+def test_detect_anomaly_without_parentheses_decorates():
+    @tg.detect_anomaly
+    def log_of(t):
+        return t.log()
+
+    with pytest.raises(tg.AnomalyError, match="'log' produced NaN"):
+        log_of(tg.tensor([-1.0], requires_grad=True))

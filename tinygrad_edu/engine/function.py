@@ -100,8 +100,11 @@ class _ModeSwitch:
         return False
 
     def _fresh(self):
-        """A new switch of the same kind and value: one per call of a decorated function."""
-        return type(self)(self.target)
+        """A new switch of the same kind and value, one per call of a decorated function (made
+        as the base class makes it: set_grad_enabled's constructor would switch at once)."""
+        fresh = object.__new__(type(self))
+        _ModeSwitch.__init__(fresh, self.target)
+        return fresh
 
     def __call__(self, func):
         if inspect.isgeneratorfunction(func):
@@ -151,16 +154,42 @@ class no_grad(_ModeSwitch):
     False
 
     Also a decorator: ``@tg.no_grad()`` on a function runs its body without recording (on a
-    generator, each step of its body).
+    generator, each step of its body); ``@tg.no_grad`` without the parentheses too, as in
+    PyTorch 2.
     """
 
     target = False
 
+    def __new__(cls, func=None):
+        return object.__new__(cls) if func is None else decorated(cls, func)
+
+    def __init__(self, func=None):
+        super().__init__()
+
 
 class enable_grad(_ModeSwitch):
-    """Turn recording back on inside a `no_grad` block (context manager or decorator)."""
+    """Turn recording back on inside a `no_grad` block (context manager or decorator, with or
+    without the parentheses)."""
 
     target = True
+
+    def __new__(cls, func=None):
+        return object.__new__(cls) if func is None else decorated(cls, func)
+
+    def __init__(self, func=None):
+        super().__init__()
+
+
+def decorated(cls, func):
+    """``func`` wrapped in switches of kind ``cls`` with its default value: what ``@tg.no_grad``
+    written without parentheses means (PyTorch 2 accepts it). Before, ``no_grad(f)`` made a
+    switch that ignored ``f``, and calling the "decorated" function did not run it."""
+    if not callable(func):
+        raise TypeError(f"{cls.__name__}() takes no value, got {func!r}; write 'with tg.{cls.__name__}():' "
+                        f"or decorate a function with @tg.{cls.__name__}")
+    switch = object.__new__(cls)
+    _ModeSwitch.__init__(switch)
+    return switch(func)
 
 
 class set_grad_enabled(_ModeSwitch):
