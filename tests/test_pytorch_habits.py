@@ -907,3 +907,16 @@ def test_detect_anomaly_without_parentheses_decorates():
 
     with pytest.raises(tg.AnomalyError, match="'log' produced NaN"):
         log_of(tg.tensor([-1.0], requires_grad=True))
+
+
+# -- max/min: the pair elsewhere in the library ------------------------------------------------------
+def test_the_pair_comes_back_from_compiled_functions_and_compares_unequal_to_other_objects():
+    x = tg.tensor(np.random.default_rng(4).standard_normal((3, 4)), requires_grad=True)
+    compiled = tg.compile(lambda t: t.max(1))
+    for _ in range(2):  # the recording call and a replay
+        pair = compiled(x)
+        values, indices = pair
+        assert values.tolist() == x.max(axis=1).tolist() and indices.tolist() == x.argmax(axis=1).tolist()
+        with pytest.raises(TypeError, match="returned the pair"):
+            pair * 2
+    assert (pair == None) is False and (pair != "values") is True  # noqa: E711 - not numbers: just unequal

@@ -45,7 +45,9 @@ class MaxResult(tuple):
     Tensor([2. , 1.5])
     """
 
-    def __new__(cls, values, indices, name="max", dim=0, keepdim=False):
+    def __new__(cls, values, indices=None, name="max", dim="dim", keepdim=False):
+        if indices is None:  # MaxResult([values, indices]), as a tuple is made (tg.compile rebuilds results so)
+            values, indices = values
         pair = tuple.__new__(cls, (values, indices))
         pair._call = (name, dim, keepdim)  # how it was asked for, for the messages
         return pair
@@ -99,10 +101,17 @@ class MaxResult(tuple):
     __neg__, __pos__, __abs__ = _refuse("arithmetic (-)"), _refuse("arithmetic (+)"), _refuse("abs()")
     __lt__, __le__ = _refuse("comparing it (<)"), _refuse("comparing it (<=)")
     __gt__, __ge__ = _refuse("comparing it (>)"), _refuse("comparing it (>=)")
-    __eq__, __ne__ = _refuse("comparing it (==)"), _refuse("comparing it (!=)")
+    def _refuse_numbers(what):  # == with numbers and arrays; other objects (None, strings) are just unequal
+        def compared(self, other):
+            if isinstance(other, (numbers.Number, np.ndarray, np.generic, TensorMath)):
+                raise self._refusal(what)
+            return NotImplemented
+        return compared
+
+    __eq__, __ne__ = _refuse_numbers("comparing it (==)"), _refuse_numbers("comparing it (!=)")
     __hash__ = tuple.__hash__
     __bool__, __float__, __int__ = _refuse("its truth value"), _refuse("float()"), _refuse("int()")
-    del _refuse
+    del _refuse, _refuse_numbers
 
 
 
