@@ -101,6 +101,8 @@ class MaxResult(tuple):
     __neg__, __pos__, __abs__ = _refuse("arithmetic (-)"), _refuse("arithmetic (+)"), _refuse("abs()")
     __lt__, __le__ = _refuse("comparing it (<)"), _refuse("comparing it (<=)")
     __gt__, __ge__ = _refuse("comparing it (>)"), _refuse("comparing it (>=)")
+    __bool__, __float__, __int__ = _refuse("its truth value"), _refuse("float()"), _refuse("int()")
+
     def _refuse_numbers(what):  # == with numbers and arrays; other objects (None, strings) are just unequal
         def compared(self, other):
             if isinstance(other, (numbers.Number, np.ndarray, np.generic, TensorMath)):
@@ -110,9 +112,7 @@ class MaxResult(tuple):
 
     __eq__, __ne__ = _refuse_numbers("comparing it (==)"), _refuse_numbers("comparing it (!=)")
     __hash__ = tuple.__hash__
-    __bool__, __float__, __int__ = _refuse("its truth value"), _refuse("float()"), _refuse("int()")
     del _refuse, _refuse_numbers
-
 
 
 class TensorMath:
