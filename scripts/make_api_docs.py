@@ -55,17 +55,22 @@ def entry(prefix, name, obj):
 # NumPy's and PyTorch's names for the same thing; both work (the table of issue 16).
 NAMES = """## NumPy's names and PyTorch's, side by side
 
-Both spellings work; where the two libraries mean different things by one call, the call is
-refused with a message instead of answered with one meaning (see `transpose` and `squeeze`).
+Both spellings work. Where the two libraries mean different things by one call, the form of
+the call says which one it follows -- NumPy's keyword `axis=` or PyTorch's `dim=`, and for
+`max`/`min` an axis given positionally is PyTorch's -- or the call is refused with a message
+(`squeeze` of a longer axis). A result that could be misread is refused when misused: the
+`(values, indices)` pair of `t.max(1)` is no tensor. One call is read one way on purpose:
+`t.transpose(0, 1)` of a 2-D tensor swaps, as PyTorch (NumPy: the identity).
 
 | NumPy | PyTorch | tinygrad_edu |
 |---|---|---|
-| `a.sum(axis=1, keepdims=True)` | `a.sum(dim=1, keepdim=True)` | both (also `mean var std max min any all argmax argmin`; giving both names is an error) |
-| `a.max(axis=1)` (values) | `a.max(dim=1)` (values, indices) | both: `axis=` gives the values, `dim=` the named pair `(values, indices)` |
+| `a.sum(axis=1, keepdims=True)` | `a.sum(dim=1, keepdim=True)` | both (also `mean var std any all argmax argmin`, and `max min` with the next row's rule; giving both names is an error) |
+| `a.max(axis=1)`, `a.max()`, `np.max(a, 1)` (values) | `a.max(1)`, `a.max(dim=1)`, `torch.max(a, 1)` (values, indices) | both; the form of the call decides: NumPy's `axis=` keyword, no axis, or NumPy's `np.max`/`np.amax` give the values; an axis given positionally or as `dim=` (`t.max(1, True)` keeps it) gives PyTorch's pair `(values, indices)`, so `_, predicted = tg.max(logits, 1)` works. The pair refuses arithmetic, comparisons and `np.asarray` with a message (`t.max(1) * 2`: take `.values`, or write `axis=1`). Also `min`; `argmax`/`argmin` give indices in every form |
+| `np.maximum(a, b)` | `torch.max(a, b)`, `torch.maximum(a, b)` | all three (`tg.max(a, b)` with a tensor `b` is the elementwise maximum) |
 | `a.transpose()`, `a.T` | `a.T`, `a.mT` for 2-D | `transpose()` and `.T` reverse the axes |
 | `a.transpose((2, 0, 1))` | `a.permute(2, 0, 1)` | both |
 | `np.swapaxes(a, 0, 1)` | `a.transpose(0, 1)` | both: two ints swap two axes |
-| `a.transpose(2, 0, 1)` | (an error) | an error that names `permute` |
+| `a.transpose(2, 0, 1)` | (an error) | NumPy's permutation, as `a.permute(2, 0, 1)` (three or more ints; two ints swap, as PyTorch) |
 | `a.reshape(2, 3)` | `a.view(2, 3)`, `a.reshape(2, 3)` | all three |
 | `a.size` | `a.numel()` | both (`a.size` is NumPy's int, not PyTorch's `size()`) |
 | `np.squeeze(a, 1)` | `a.squeeze(1)` | both; a longer axis is an error (PyTorch keeps it silently) |

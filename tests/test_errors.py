@@ -112,7 +112,7 @@ def test_reshape_to_wrong_size():
 
 
 def test_reduction_axis_out_of_range():
-    with pytest.raises(ValueError, match="axis 2 is out of range"):
+    with pytest.raises(ValueError, match=r"sum: axis 2 is out of range for a tensor of shape \(2, 3\) \(valid: -2 to 1\)"):
         tg.ones(2, 3).sum(axis=2)
 
 
@@ -134,12 +134,13 @@ def test_assigning_grad_of_wrong_shape():
 
 
 def test_transpose_with_wrong_number_of_axes():
-    with pytest.raises(TypeError, match=r"t.permute\(0,\)"):
+    with pytest.raises(ValueError, match=r"transpose: \(0,\) is not an order of all 2 axes"):
         tg.ones(2, 3).transpose(0)
-    with pytest.raises(TypeError, match=r"write t.permute\(2, 0, 1\) or t.transpose\(\(2, 0, 1\)\)"):
-        tg.ones(2, 3, 4).transpose(2, 0, 1)
-    with pytest.raises(ValueError, match=r"permute: \(0,\) is not an order of all 2 axes"):
+    assert tg.ones(2, 3, 4).transpose(2, 0, 1).shape == (4, 2, 3)  # NumPy's loose permutation
+    with pytest.raises(ValueError, match=r"transpose: \(0,\) is not an order of all 2 axes"):
         tg.ones(2, 3).transpose((0,))
+    with pytest.raises(ValueError, match=r"permute: \(0, 0\) is not an order of all 2 axes"):
+        tg.ones(2, 3).permute(0, 0)
 
 
 def test_clip_needs_a_bound():

@@ -37,7 +37,7 @@ def test_flatten_with_axes_out_of_order_or_range():
     a = tg.ones(2, 3)
     with pytest.raises(ValueError, match=r"flatten: start_dim 1 comes after end_dim 0 for a tensor of shape \(2, 3\)"):
         a.flatten(1, 0)
-    with pytest.raises(IndexError, match="flatten: axis 5 is out of range for 2 axes"):
+    with pytest.raises(IndexError, match=r"flatten: axis 5 is out of range for a tensor of shape \(2, 3\)"):
         a.flatten(5)
 
 
@@ -47,15 +47,15 @@ def test_where_refuses_a_string_condition():
 
 
 def test_joins_and_axes_give_errors_that_name_the_op():
-    with pytest.raises(IndexError, match=r"stack: axis 5 is out of range for 2 axes \(valid: -2..1\)"):
+    with pytest.raises(IndexError, match=r"stack: axis 5 is out of range for a tensor of shape \(2,\) \(valid: -2 to 1; the result has 2 axes\)"):
         tg.stack([tg.ones(2), tg.ones(2)], axis=5)
-    with pytest.raises(IndexError, match="concatenate: axis 5 is out of range for 1 axes"):
+    with pytest.raises(IndexError, match=r"concatenate: axis 5 is out of range for a tensor of shape \(2,\)"):
         tg.concatenate([tg.ones(2), tg.ones(2)], axis=5)
     with pytest.raises(ValueError, match="concatenate: cannot join 0-d tensors"):
         tg.concatenate([tg.tensor(1.0), tg.tensor(2.0)])
     with pytest.raises(ValueError, match=r"stack: cannot apply to inputs of shapes \(2,\), \(3,\)"):
         tg.stack([tg.ones(2), tg.ones(3)])
-    with pytest.raises(IndexError, match="transpose: axis 5 is out of range"):
+    with pytest.raises(IndexError, match="swapaxes: axis 5 is out of range"):
         tg.ones(2, 3).swapaxes(0, 5)
     with pytest.raises(ValueError, match="argmax: axis 5 is out of range"):
         tg.ones(2, 3).argmax(axis=5)

@@ -41,6 +41,11 @@ class detect_anomaly(_ModeSwitch):
 
     attribute = "anomaly"
 
+    def __new__(cls, enabled=True):
+        if callable(enabled):  # @tg.detect_anomaly without parentheses
+            return function.decorated(cls, enabled)
+        return super().__new__(cls)
+
     def __init__(self, enabled=True):
         super().__init__(enabled)
 

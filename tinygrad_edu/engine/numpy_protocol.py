@@ -21,6 +21,7 @@ import numpy as np
 from . import ops
 from .function import grad_mode
 from .tensor import Tensor, _operand, as_tensor, concatenate, stack, where
+from .tensor_shape import memory_order
 
 
 def _values(args):
@@ -129,9 +130,7 @@ def _var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, **extra):
 def _reshape(a, shape=None, order="C", **extra):
     shape = extra.pop("newshape", shape)
     _reject("reshape", extra)
-    if order != "C":
-        raise TypeError("np.reshape: only order='C' is supported on Tensors")
-    return as_tensor(a).reshape(shape)
+    return as_tensor(a).reshape(shape, order=memory_order("np.reshape", order))
 
 
 def _where(condition, x=None, y=None):
@@ -165,10 +164,12 @@ FUNCTIONS = {
     np.zeros: _made(np.zeros),
     np.sum: _reduction("sum"),
     np.mean: _reduction("mean"),
-    np.max: _reduction("max"),
-    np.min: _reduction("min"),
-    np.amax: _reduction("max"),
-    np.amin: _reduction("min"),
+    # np.max(t, 1) is NumPy's function, so NumPy's meaning: the values (t.max(axis=1)), never the pair
+    # t.max(1) gives; its signature is argmax's, (a, axis, out, keepdims), not sum's
+    np.max: _argument_reduction("max"),
+    np.min: _argument_reduction("min"),
+    np.amax: _argument_reduction("max"),
+    np.amin: _argument_reduction("min"),
     np.var: _var,
     np.any: _argument_reduction("any"),
     np.all: _argument_reduction("all"),
@@ -180,7 +181,7 @@ FUNCTIONS = {
     np.broadcast_to: lambda array, shape, subok=False: as_tensor(array).broadcast_to(shape),
     np.squeeze: lambda a, axis=None: as_tensor(a).squeeze(axis),
     np.expand_dims: lambda a, axis: as_tensor(a).unsqueeze(axis),
-    np.ravel: lambda a, order="C": as_tensor(a).reshape(-1),
+    np.ravel: lambda a, order="C": as_tensor(a).reshape(-1, order=memory_order("np.ravel", order)),
     np.concatenate: lambda arrays, axis=0, **extra: _reject("concatenate", extra) or concatenate(arrays, axis),
     np.stack: lambda arrays, axis=0, **extra: _reject("stack", extra) or stack(arrays, axis),
     np.where: _where,

@@ -26,15 +26,51 @@ import numpy as np
 from . import concrete, function, ops
 from .function import grad_mode, shape_str
 from .tensor_math import TensorMath, _operand, numpy_or_pytorch_axis
-from .tensor_shape import TensorShape, axis_index, shape_arg as _shape_arg  # noqa: F401 - _shape_arg for creation.py
+from .tensor_shape import TensorShape, shape_arg as _shape_arg  # noqa: F401 - _shape_arg for creation.py
 
 _DEFAULT_DTYPE = np.float64
+
+
+def plain_array(array) -> np.ndarray:
+    """An instance of an ndarray subclass as a plain ndarray (the same memory), or a TypeError
+    for the subclasses whose arithmetic means something else: a Tensor follows NumPy's plain
+    arrays, and would silently drop what makes those special.
+
+    * ``np.matrix``: ``*`` is its matrix product and it stays 2-D;
+    * ``np.ma.MaskedArray``: the mask would be lost, the hidden values used.
+
+    Others (``np.memmap``, ...) hold plain values and are used as arrays.
+    """
+    if isinstance(array, np.matrix):
+        raise TypeError(
+            f"{_type_name(array)} is not supported as tensor data or operand: its * is a matrix product and it "
+            "stays 2-D, where a Tensor follows NumPy's arrays. Give np.asarray(m) (and write @ for the matrix "
+            "product)."
+        )
+    if isinstance(array, np.ma.MaskedArray):
+        raise TypeError(
+            f"{_type_name(array)} is not supported as tensor data or operand: the mask would be lost and the "
+            "hidden values used. Give m.filled(value) to fill the masked places, or m.compressed() for the "
+            "unmasked values alone."
+        )
+    return array.view(np.ndarray)
+
+
+def _type_name(value) -> str:
+    kind = type(value)
+    return kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"
 
 
 def _to_array(data, dtype=None) -> np.ndarray:
     """Convert user data to an array we own: float64 unless floats of another width were given."""
     if isinstance(data, Tensor):
         data = data.data
+    elif isinstance(data, np.ndarray) and type(data) is not np.ndarray:
+        data = plain_array(data)
+    elif isinstance(data, (list, tuple)) and data and isinstance(data[0], np.ndarray):  # a list of arrays
+        for item in data:
+            if type(item) is not np.ndarray and isinstance(item, np.ndarray):
+                plain_array(item)  # refuses np.matrix and masked arrays here too
     elif isinstance(data, float) and type(data) is not float:
         data = float(data)  # a float subclass hands over its value through float() (see programs/compile.py)
     try:
@@ -128,7 +164,7 @@ class Tensor(TensorMath, TensorShape):
     def data(self, value):
         if isinstance(value, Tensor):
             value = value._data
-        elif not isinstance(value, np.ndarray) or value.dtype.kind not in "fiub":
+        elif type(value) is not np.ndarray or value.dtype.kind not in "fiub":  # subclasses: see plain_array
             value = _to_array(value, self._data.dtype if self._data.dtype.kind == "f" else None)
         _check_can_require_grad(value, self.requires_grad)
         self._data = value
@@ -548,6 +584,8 @@ def as_tensor(value, like=None) -> Tensor:
     """
     if isinstance(value, Tensor):
         return value
+    if isinstance(value, np.ndarray) and type(value) is not np.ndarray:
+        value = plain_array(value)  # np.matrix and masked arrays are refused, others used as arrays
     if isinstance(value, np.ndarray) and value.dtype.kind == "f":
         return Tensor._make(value, False, None, "constant")
     if like is not None and isinstance(value, (int, float)) and like.data.dtype.kind == "f":
@@ -564,6 +602,8 @@ def where(condition, a, b) -> Tensor:
     Tensor([0., 2.], requires_grad=True, grad_fn=<where>)
     """
     given = condition.data if isinstance(condition, Tensor) else condition
+    if isinstance(given, np.ndarray) and type(given) is not np.ndarray:
+        given = plain_array(given)  # a masked condition would pick by its hidden values
     condition = np.asarray(given)
     if condition.dtype != bool:
         if condition.dtype.kind not in "biuf":
@@ -585,7 +625,7 @@ def concatenate(tensors, axis=0, *, dim=None) -> Tensor:
         raise ValueError("concatenate: needs at least one tensor")
     if tensors[0].ndim == 0:
         raise ValueError("concatenate: cannot join 0-d tensors (single numbers) along an axis; use tg.stack")
-    axis_index("concatenate", axis, tensors[0].ndim)
+    ops.kernels.normalize_axis(axis, tensors[0].shape, "concatenate")
     return ops.Concatenate.apply(*tensors, axis=axis)
 
 
@@ -595,7 +635,7 @@ def stack(tensors, axis=0, *, dim=None) -> Tensor:
     tensors = [as_tensor(t) for t in tensors]
     if not tensors:
         raise ValueError("stack: needs at least one tensor")
-    axis_index("stack", axis, tensors[0].ndim + 1)  # the new axis may also come last
+    ops.kernels.normalize_axis(axis, tensors[0].shape, "stack", tensors[0].ndim + 1)  # the new axis may also come last
     return ops.Stack.apply(*tensors, axis=axis)
 
 

@@ -15,7 +15,6 @@ Tensor([[3.],
 """
 from __future__ import annotations
 
-import collections
 import numbers
 
 import typing
@@ -28,8 +27,92 @@ from .function import shape_str
 if typing.TYPE_CHECKING:  # for the annotations: Tensor inherits these methods
     from .tensor import Tensor
 
-# What ``t.max(dim=1)`` returns, as ``torch.max(t, dim=1)`` does: the values and where they are.
-MaxResult = collections.namedtuple("MaxResult", "values indices")
+
+class MaxResult(tuple):
+    """What ``t.max(1)``, ``t.max(dim=1)`` and ``tg.max(t, 1)`` return, as ``torch.max`` does:
+    the pair ``(values, indices)``, by name (``.values``, ``.indices``) or unpacked in two.
+
+    Only that: arithmetic, comparisons, ``np.asarray``, truth tests and indexing with anything
+    but 0 or 1 are refused with a TypeError, so that NumPy's reading of the call (``np.max(a,
+    1)`` is the values) never meets a tuple's meaning silently (``pair * 2`` repeats a tuple).
+
+    >>> import tinygrad_edu as tg
+    >>> logits = tg.tensor([[0.1, 2.0, 0.3], [1.5, 0.2, 0.1]])
+    >>> _, predicted = tg.max(logits, 1)
+    >>> predicted
+    Tensor([1, 0], dtype=int64)
+    >>> logits.max(1).values
+    Tensor([2. , 1.5])
+    """
+
+    def __new__(cls, values, indices=None, name="max", dim="dim", keepdim=False):
+        if indices is None:  # MaxResult([values, indices]), as a tuple is made (tg.compile rebuilds results so)
+            values, indices = values
+        pair = tuple.__new__(cls, (values, indices))
+        pair._call = (name, dim, keepdim)  # how it was asked for, for the messages
+        return pair
+
+    def __getnewargs__(self):  # copy and pickle: make it again from its parts
+        return (self[0], self[1], *self._call)
+
+    values = property(lambda self: tuple.__getitem__(self, 0), doc="The largest (smallest) values.")
+    indices = property(lambda self: tuple.__getitem__(self, 1), doc="Where they are along the axis.")
+
+    def __repr__(self):
+        return f"{type(self).__name__}(values={self[0]!r}, indices={self[1]!r})"
+
+    def __getitem__(self, index):
+        if isinstance(index, (int, np.integer)) and not isinstance(index, bool):  # pair[1], PyTorch's idiom
+            return tuple.__getitem__(self, index)
+        use = f"indexing it with {index!r}"
+        raise self._refusal(use)
+
+    def _refusal(self, what):
+        name, dim, keepdim = self._call
+        kept = (", keepdim=True", ", keepdims=True") if keepdim else ("", "")
+        return TypeError(
+            f"{name}({dim}{kept[0]}) followed PyTorch and returned the pair (values, indices), not a tensor, so "
+            f"{what} is refused: take .values (or .indices, the positions), or write {name}(axis={dim}{kept[1]}) "
+            "for NumPy's values."
+        )
+
+    def __getattr__(self, name):  # called only for names a tuple lacks: say so for a Tensor's
+        if not name.startswith("_") and hasattr(tensor.Tensor, name):
+            raise AttributeError(str(self._refusal(f".{name}")))
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def __array__(self, dtype=None, copy=None):
+        use = "making an array of it"
+        raise self._refusal(use)
+
+    def _refuse(what):
+        def refused(self, *other):
+            raise self._refusal(what)
+        return refused
+
+    __add__ = __radd__ = _refuse("arithmetic (+)")
+    __sub__ = __rsub__ = _refuse("arithmetic (-)")
+    __mul__ = __rmul__ = _refuse("arithmetic (*)")
+    __truediv__ = __rtruediv__ = _refuse("arithmetic (/)")
+    __floordiv__ = __rfloordiv__ = _refuse("arithmetic (//)")
+    __mod__ = __rmod__ = _refuse("arithmetic (%)")
+    __pow__ = __rpow__ = _refuse("arithmetic (**)")
+    __matmul__ = __rmatmul__ = _refuse("arithmetic (@)")
+    __neg__, __pos__, __abs__ = _refuse("arithmetic (-)"), _refuse("arithmetic (+)"), _refuse("abs()")
+    __lt__, __le__ = _refuse("comparing it (<)"), _refuse("comparing it (<=)")
+    __gt__, __ge__ = _refuse("comparing it (>)"), _refuse("comparing it (>=)")
+    __bool__, __float__, __int__ = _refuse("its truth value"), _refuse("float()"), _refuse("int()")
+
+    def _refuse_numbers(what):  # == with numbers and arrays; other objects (None, strings) are just unequal
+        def compared(self, other):
+            if isinstance(other, (numbers.Number, np.ndarray, np.generic, TensorMath)):
+                raise self._refusal(what)
+            return NotImplemented
+        return compared
+
+    __eq__, __ne__ = _refuse_numbers("comparing it (==)"), _refuse_numbers("comparing it (!=)")
+    __hash__ = tuple.__hash__
+    del _refuse, _refuse_numbers
 
 
 class TensorMath:
@@ -258,39 +341,61 @@ class TensorMath:
             unbiased=None) -> Tensor:
         """Standard deviation, ``sqrt(var)``, with the same ``ddof`` rule as `var`. Where it is
         0 its gradient is NaN (the slope of sqrt at 0 times 0; PyTorch gives 0 there)."""
+        reduction_axis("std", self.data.shape, axis, keepdims, dim, keepdim)  # errors name std, not var
         return self.var(axis, keepdims=keepdims, ddof=ddof, dim=dim, keepdim=keepdim, correction=correction,
                         unbiased=unbiased).sqrt()
 
-    def max(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
-        """Largest element(s); tied elements share the gradient equally.
+    def max(self, dim=None, keepdim=None, *, axis=None, keepdims=False):
+        """Largest element(s); tied elements share the gradient equally. What comes back follows
+        the form of the call:
 
-        With NumPy's ``axis=`` (or positionally, ``t.max(1)``) the result is the values, as
-        ``np.max``. With PyTorch's ``dim=`` it is ``(values, indices)``, as ``torch.max(t,
-        dim=1)``, so ``values, indices = t.max(dim=1)`` works as a PyTorch user expects.
+        * NumPy's keyword ``axis=`` (``t.max(axis=1)``), or no axis (``t.max()``): the values,
+          as ``np.max``; ``np.max(t, 1)`` is NumPy's function, so the values too;
+        * an axis given positionally or as PyTorch's ``dim=`` (``t.max(1)``, ``t.max(dim=1)``,
+          ``tg.max(t, 1)``, ``t.max(1, True)`` with keepdim): PyTorch's pair ``(values,
+          indices)``, so ``_, predicted = tg.max(logits, 1)`` works as in PyTorch. The pair
+          refuses arithmetic (`MaxResult`): ``t.max(1) * 2`` is an error that says to take
+          ``.values`` or write ``axis=1``;
+        * another tensor, ``tg.max(a, b)``: the elementwise `maximum`, as ``torch.max(a, b)``.
+
+        A NaN makes its slice's maximum NaN, and the gradient of every element of that slice NaN
+        (as JAX and ``torch.amax`` give; see `ops.Max`).
 
         >>> import tinygrad_edu as tg
         >>> t = tg.tensor([[1.0, 5.0], [7.0, 2.0]])
         >>> t.max(axis=1)
         Tensor([5., 7.])
-        >>> t.max(dim=1).indices
+        >>> values, indices = t.max(1)
+        >>> indices
         Tensor([1, 0], dtype=int64)
+        >>> t.max(dim=1).values
+        Tensor([5., 7.])
         """
-        return self._extreme(ops.Max, np.argmax, "max", axis, keepdims, dim, keepdim)
+        return self._extreme(ops.Max, np.argmax, "max", dim, keepdim, axis, keepdims)
 
-    def min(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
-        """Smallest element(s); tied elements share the gradient equally. ``dim=`` gives
-        ``(values, indices)`` as in PyTorch; ``axis=`` gives the values (see `max`)."""
-        return self._extreme(ops.Min, np.argmin, "min", axis, keepdims, dim, keepdim)
+    def min(self, dim=None, keepdim=None, *, axis=None, keepdims=False):
+        """Smallest element(s); tied elements share the gradient equally. The same rule as `max`:
+        ``axis=`` or no axis give the values (NumPy), a positional axis or ``dim=`` the pair
+        ``(values, indices)`` (PyTorch), another tensor the elementwise `minimum`."""
+        return self._extreme(ops.Min, np.argmin, "min", dim, keepdim, axis, keepdims)
 
-    def _extreme(self, op, position, name, axis, keepdims, dim, keepdim):
+    def _extreme(self, op, position, name, dim, keepdim, axis, keepdims):
+        if isinstance(dim, (TensorMath, np.ndarray)):  # torch.max(a, b): the elementwise maximum
+            if keepdim is not None or axis is not None or keepdims:
+                raise TypeError(f"{name}(other): the elementwise {name} of two tensors takes no axis or keepdim")
+            return self.maximum(dim) if name == "max" else self.minimum(dim)
         pytorch_style = dim is not None
+        if pytorch_style and isinstance(dim, (tuple, list)):
+            raise TypeError(
+                f"{name}({dim!r}): an axis given positionally or as dim= follows PyTorch's {name}, which takes one "
+                f"dim (an int) and returns (values, indices); write {name}(axis={tuple(dim)!r}) for NumPy's values"
+            )
         axis, keepdims = reduction_axis(name, self.data.shape, axis, keepdims, dim, keepdim)
         values = op.apply(self, axis=axis, keepdims=keepdims)
         if not pytorch_style:
             return values
-        if isinstance(axis, tuple):
-            raise TypeError(f"{name}(dim=...): takes one dim (an int), as PyTorch; use axis={axis} for the values")
-        return MaxResult(values, ops.NoGradient.apply(self, function=position, axis=axis, keepdims=keepdims))
+        indices = ops.NoGradient.apply(self, function=position, axis=axis, keepdims=keepdims)
+        return MaxResult(values, indices, name, dim, keepdims)
 
     def softmax(self, axis=-1, *, dim=None) -> Tensor:
         """e^x / sum(e^x) along ``axis``; shifted by the max first so e^x cannot overflow."""
@@ -351,25 +456,23 @@ def numpy_or_pytorch_axis(op, axis, dim, default=None):
 
 
 def check_axis(axis, shape, op):
-    """``axis`` as NumPy takes it (lists become tuples), refused when out of range for ``shape``."""
+    """``axis`` as NumPy takes it -- an int, a tuple of ints (a list becomes one) or None --
+    each checked against ``shape`` by `kernels.normalize_axis`, the one rule for every op."""
     axis = tuple(axis) if isinstance(axis, list) else axis
     if axis is not None:
-        try:
-            for a in axis if isinstance(axis, tuple) else (axis,):
-                ops.kernels.normalize_axis(a, len(shape))
-        except (TypeError, ValueError) as error:
-            raise type(error)(f"{op}: {error} (tensor of shape {shape_str(shape)})") from None
+        for a in axis if isinstance(axis, tuple) else (axis,):
+            ops.kernels.normalize_axis(a, shape, op)
     return axis
 
 
 def _operand(value):
     """The other operand of an operator: Tensors and numbers as they are (a number needs no
     Tensor of its own, and NumPy keeps a float32 tensor float32 next to it), a NumPy array of
-    numbers as it is (a constant, not copied, as NumPy would use it), anything else (lists) as
-    a constant Tensor."""
+    numbers as it is (a constant, not copied, as NumPy would use it), anything else (lists, and
+    ndarray subclasses, which `tensor.plain_array` checks) as a constant Tensor."""
     if isinstance(value, (TensorMath, int, float, np.number)):
         return value
-    if isinstance(value, np.ndarray) and value.dtype.kind in "biuf":
+    if type(value) is np.ndarray and value.dtype.kind in "biuf":  # not a subclass: np.matrix's * is @
         return value
     return tensor.as_tensor(value)
 

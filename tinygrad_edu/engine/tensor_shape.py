@@ -9,7 +9,7 @@ call                   meaning                          as in
 ``t.transpose()``      all axes reversed                NumPy (``t.T``)
 ``t.transpose(0, 1)``  swap two axes                    PyTorch (NumPy: a 2-axis permutation)
 ``t.transpose((2, 0, 1))``  permute the axes            NumPy (``t.permute(2, 0, 1)``)
-``t.transpose(2, 0, 1)``    refused: say ``permute``    (NumPy permutes, PyTorch refuses)
+``t.transpose(2, 0, 1)``    permute the axes            NumPy (PyTorch refuses three or more)
 ``t.squeeze(1)``       drop axis 1, which must be 1     NumPy (PyTorch leaves a longer axis alone)
 =====================  ===============================  =====================================
 
@@ -27,6 +27,7 @@ import numpy as np
 
 from . import ops
 from .function import shape_str
+from .ops.kernels import normalize_axis
 from .tensor_math import numpy_or_pytorch_axis
 
 if typing.TYPE_CHECKING:  # for the annotations: Tensor inherits these methods
@@ -48,9 +49,20 @@ class TensorShape:
         return self.data.size
 
     # ------------------------------------------------------------------ same elements, new shape
-    def reshape(self, *shape) -> Tensor:
-        """New shape with the same elements; ``reshape(2, 3)`` and ``reshape((2, 3))`` both work."""
+    def reshape(self, *shape, order="C") -> Tensor:
+        """New shape with the same elements; ``reshape(2, 3)`` and ``reshape((2, 3))`` both work.
+
+        The elements are read and placed with the last index changing fastest (``order="C"``);
+        NumPy's ``order="F"`` has the first index change fastest: the axes reversed, reshaped,
+        and reversed back.
+
+        >>> import tinygrad_edu as tg
+        >>> tg.tensor([[1.0, 2.0], [3.0, 4.0]]).reshape(4, order="F")
+        Tensor([1., 3., 2., 4.])
+        """
         shape = shape_arg(shape)
+        if memory_order("reshape", order) == "F":
+            return self.T.reshape(shape[::-1]).T
         if shape == self.data.shape:
             return self
         return ops.Reshape.apply(self, shape=shape)
@@ -61,12 +73,21 @@ class TensorShape:
             raise TypeError(f"view: takes a shape; to change the dtype use t.to({shape[0]!r}) or t.astype(...)")
         return self.reshape(*shape)
 
-    def flatten(self, start_dim=0, end_dim=-1) -> Tensor:
+    def flatten(self, start_dim=0, end_dim=-1, order="C") -> Tensor:
         """Merge axes ``start_dim..end_dim`` into one (all of them by default, as NumPy;
-        ``flatten(1)`` keeps the batch axis, as PyTorch), in a copy as NumPy's."""
+        ``flatten(1)`` keeps the batch axis, as PyTorch), in a copy as NumPy's. NumPy's
+        ``flatten("F")`` (or ``order="F"``) reads the elements with the first index fastest."""
+        if isinstance(start_dim, str):  # NumPy's t.flatten("F"): the order comes first there
+            start_dim, order = 0, start_dim
         if self.ndim == 0:
             return self.reshape(1).clone()
-        start, end = (axis_index("flatten", a, self.ndim) for a in (start_dim, end_dim))
+        if memory_order("flatten", order) == "F":
+            if (start_dim, end_dim) != (0, -1):
+                raise ValueError(f"flatten: order='F' merges all the axes, as NumPy's flatten; got start_dim={start_dim}, "
+                                 f"end_dim={end_dim} -- give those with order='C' only")
+            flat = self.reshape(-1, order="F")
+            return flat.clone() if np.may_share_memory(flat.data, self.data) else flat
+        start, end = (normalize_axis(a, self.shape, "flatten") for a in (start_dim, end_dim))
         if start > end:
             raise ValueError(
                 f"flatten: start_dim {start_dim} comes after end_dim {end_dim} for a tensor of shape "
@@ -84,11 +105,11 @@ class TensorShape:
         if self.ndim == 0:  # nothing to drop; axis 0 or -1 is accepted, as NumPy and PyTorch do
             if axis is not None:
                 for a in axis if isinstance(axis, (tuple, list)) else (axis,):
-                    axis_index("squeeze", a, 0)
+                    normalize_axis(a, self.shape, "squeeze")
             return self
         if axis is None:
             return self.reshape(tuple(n for n in self.shape if n != 1))
-        axes = {axis_index("squeeze", a, self.ndim) for a in (axis if isinstance(axis, (tuple, list)) else (axis,))}
+        axes = {normalize_axis(a, self.shape, "squeeze") for a in (axis if isinstance(axis, (tuple, list)) else (axis,))}
         longer = [a for a in sorted(axes) if self.shape[a] != 1]
         if longer:
             raise ValueError(
@@ -103,7 +124,7 @@ class TensorShape:
         ``unsqueeze`` and NumPy's ``expand_dims``; a tuple inserts several."""
         dims = dim if isinstance(dim, (tuple, list)) else (dim,)
         ndim = self.ndim + len(dims)
-        positions = sorted(axis_index("unsqueeze", d, ndim) for d in dims)
+        positions = sorted(normalize_axis(d, self.shape, "unsqueeze", ndim) for d in dims)
         if len(set(positions)) != len(positions):
             raise ValueError(f"unsqueeze: repeated position in {tuple(dims)}")
         shape = list(self.shape)
@@ -132,34 +153,30 @@ class TensorShape:
     # ------------------------------------------------------------------ axes in another order
     def transpose(self, *axes) -> Tensor:
         """``transpose()`` reverses the axes; ``transpose(d0, d1)`` swaps two (PyTorch);
-        ``transpose((2, 0, 1))`` permutes them (NumPy). See the table at the top of this file."""
+        ``transpose((2, 0, 1))`` and ``transpose(2, 0, 1)`` (three or more ints) permute them
+        (NumPy). See the table at the top of this file."""
         if axes in ((), (None,)):
             return ops.Transpose.apply(self, axes=None)
         if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
-            return self.permute(*axes[0])
+            return self.permute(*axes[0], op="transpose")
         if len(axes) == 2:
-            return self.swapaxes(*axes)
-        if len(axes) == 1 and self.ndim == 1:  # NumPy's only permutation of one axis
-            return self.permute(*axes)
-        raise TypeError(
-            f"transpose{axes}: PyTorch's transpose swaps two axes and NumPy's takes a whole "
-            f"permutation; for a permutation write t.permute{axes} or t.transpose({axes})."
-        )
+            return self.swapaxes(*axes, op="transpose")
+        return self.permute(*axes, op="transpose")  # NumPy's loose permutation, transpose(1, 0, 2) (PyTorch refuses it)
 
-    def permute(self, *dims) -> Tensor:
+    def permute(self, *dims, op="permute") -> Tensor:
         """The axes in the order given: ``permute(2, 0, 1)`` or ``permute((2, 0, 1))``."""
         dims = shape_arg(dims)
-        positions = tuple(axis_index("permute", d, self.ndim) for d in dims)
+        positions = tuple(normalize_axis(d, self.shape, op) for d in dims)
         if sorted(positions) != list(range(self.ndim)):
             raise ValueError(
-                f"permute: {dims} is not an order of all {self.ndim} axes of a tensor of shape "
+                f"{op}: {dims} is not an order of all {self.ndim} axes of a tensor of shape "
                 f"{shape_str(self.shape)}; name each axis 0..{self.ndim - 1} once."
             )
         return ops.Transpose.apply(self, axes=positions)
 
-    def swapaxes(self, axis1, axis2) -> Tensor:
+    def swapaxes(self, axis1, axis2, *, op="swapaxes") -> Tensor:
         """Exchange two axes, as NumPy's ``swapaxes`` (and PyTorch's ``transpose(d0, d1)``)."""
-        first, second = axis_index("transpose", axis1, self.ndim), axis_index("transpose", axis2, self.ndim)
+        first, second = normalize_axis(axis1, self.shape, op), normalize_axis(axis2, self.shape, op)
         if self.ndim == 0 or first == second:
             return self
         axes = list(range(self.ndim))
@@ -228,13 +245,14 @@ def target_dtype(op, args, dtype=None, device=None):
         raise TypeError(f"{op}({dtype!r}): not a dtype; give a NumPy dtype such as np.float32 or 'float64'") from None
 
 
-def axis_index(op, axis, ndim) -> int:
-    """``axis`` as a position in 0..ndim-1 (negative counts from the end), or a clear error."""
-    if isinstance(axis, bool) or not isinstance(axis, numbers.Integral):
-        raise TypeError(f"{op}: an axis must be an int, got {axis!r}")
-    if not -ndim <= axis < max(ndim, 1):
-        raise IndexError(f"{op}: axis {axis} is out of range for {ndim} axes (valid: {-ndim}..{max(ndim, 1) - 1})")
-    return int(axis) % max(ndim, 1)
+def memory_order(op, order) -> str:
+    """NumPy's ``order=`` for reading and placing elements: "C" (last index fastest) or "F"."""
+    if order in ("C", "F"):
+        return order
+    raise ValueError(
+        f"{op}: order={order!r} is not supported; give 'C' (the last index changes fastest, the default) or "
+        "'F' (the first). 'A' and 'K' follow the memory layout, which a Tensor does not expose."
+    )
 
 
 def shape_arg(args) -> tuple:

@@ -114,7 +114,19 @@ class PowConst(Function):
 
 
 class Pow(Function):
-    """``a ** b`` where the exponent is itself a Tensor (so it may have a gradient too)."""
+    """``a ** b`` where the exponent is itself a Tensor (so it may have a gradient too).
+
+    Where the base is not positive the derivatives follow PyTorch's: for the exponent, 0 at
+    ``a == 0, b >= 0``, ``-inf`` at ``a == 0, b < 0`` (``a^b ln a = inf * -inf``) and NaN for
+    ``a < 0``; for the base, ``b a^(b-1)``, 0 where ``a == b == 0`` (``a^0`` is the constant 1).
+
+    >>> import tinygrad_edu as tg, numpy as np
+    >>> a, b = tg.tensor([0.0, 0.0, 0.0]), tg.tensor([-1.0, 0.0, 2.0], requires_grad=True)
+    >>> with np.errstate(divide="ignore"):  # 0 ** -1 is inf, as NumPy says
+    ...     (a ** b).sum().backward()
+    >>> b.grad
+    Tensor([-inf,   0.,   0.])
+    """
 
     __slots__ = ()
     name = "pow"
@@ -135,8 +147,11 @@ class Pow(Function):
             constant = np.logical_and(a == 0, b == 0)
             grad_a = np.where(constant, 0.0, grad * b * np.power(np.where(constant, 1.0, a), b - 1.0))
         if needs_b:
-            # d(a^b)/db = a^b ln a. At a == 0 we use 0 (the limit for b > 0, as PyTorch does);
-            # for a < 0 the real derivative does not exist, so it is NaN.
+            # d(a^b)/db = a^b ln a, with PyTorch's values where a is not positive: at a == 0 it is
+            # 0 for b >= 0 (the limit from above; ln a is taken as 0 there) and a^b ln a = inf * -inf
+            # = -inf for b < 0; for a < 0 the real derivative does not exist, so it is NaN. (ln a
+            # is written out at a <= 0, so NumPy does not warn about values the rule decides.)
             log_a = np.where(a < 0, np.nan, np.log(np.where(a > 0, a, 1.0)))
+            log_a = np.where(np.logical_and(a == 0, b < 0), -np.inf, log_a)
             grad_b = grad * self.output(grad) * log_a
         return grad_a, grad_b

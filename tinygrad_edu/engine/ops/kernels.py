@@ -56,32 +56,62 @@ def kept_shape(shape, axis):
     if axis is None:
         return (1,) * len(shape)
     axes = axis if isinstance(axis, tuple) else (axis,)
-    axes = {normalize_axis(a, len(shape)) for a in axes}
+    axes = {normalize_axis(a, shape) for a in axes}
     return tuple(1 if i in axes else n for i, n in enumerate(shape))
 
 
-def normalize_axis(axis, ndim):
-    """``axis`` as a non-negative index, or a clear error when it is out of range."""
-    if not isinstance(axis, (int, np.integer)) or isinstance(axis, bool):
-        raise TypeError(f"axis must be an int, a tuple of ints or None, got {axis!r}")
-    if not -ndim <= axis < ndim:
-        valid = f"valid: {-ndim} to {ndim - 1}" if ndim else "it has no axes"
-        raise ValueError(f"axis {axis} is out of range for a tensor with {ndim} dimensions ({valid})")
-    return int(axis) % ndim
+# NumPy's own error for an axis out of range: both a ValueError and an IndexError, so code that
+# catches either (NumPy's reductions raise the first, indexing-like calls the second) catches it
+AxisError = np.exceptions.AxisError if hasattr(np, "exceptions") else np.AxisError
+
+
+def normalize_axis(axis, shape, op="axis", ndim=None):
+    """``axis`` as a position in 0..ndim-1 (negative counts from the end), or a clear error.
+
+    The one place where every op checks an axis (sums, softmax, squeeze, flatten, transpose,
+    concatenate, ...). ``shape`` is the tensor's; ``ndim`` is the number of positions when it
+    differs (``unsqueeze`` and ``stack`` may also put the new axis last). A 0-d tensor takes
+    axis 0 or -1, as PyTorch accepts. Out of range: NumPy's `AxisError` (a ValueError and an
+    IndexError), naming the op, the axis, the shape and the valid range.
+
+    >>> normalize_axis(-1, (2, 3))
+    1
+    >>> normalize_axis(5, (2, 3, 4), "sum")
+    Traceback (most recent call last):
+    ...
+    numpy.exceptions.AxisError: sum: axis 5 is out of range for a tensor of shape (2, 3, 4) (valid: -3 to 2)
+    """
+    positions = max(len(shape) if ndim is None else ndim, 1)
+    described = f"a tensor of shape {tuple(shape)}"
+    valid = f"{-positions} to {positions - 1}"
+    if ndim is not None and ndim != len(shape):
+        valid += f"; the result has {ndim} axes"
+    if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
+        raise TypeError(f"{op}: axis {axis!r} is not an int; the axes of {described} are ints from {valid}")
+    if not -positions <= axis < positions:
+        raise AxisError(f"{op}: axis {axis} is out of range for {described} (valid: {valid})")
+    return int(axis) % positions
 
 
 def tie_shares(x, extreme, axis):
     """Each element's share of the gradient of max/min: 1/k for the k elements equal to
-    ``extreme`` along ``axis``, 0 elsewhere (in x's dtype). A NaN is the extreme of its slice
-    (NumPy's max propagates it), so the NaNs share the gradient there.
+    ``extreme`` along ``axis``, 0 elsewhere (in x's dtype).
+
+    A slice holding a NaN has NaN as its extreme (NumPy's max propagates it), and NaN equals
+    nothing: no element "won", so the share of every element of that slice is NaN -- the 0/0
+    of the rule itself, which is what JAX and PyTorch's ``amax``/``amin`` give. The gradient
+    then says that this slice's max has no derivative, instead of a finite number.
 
     >>> tie_shares(np.array([1.0, 3.0, 3.0]), np.array([3.0]), axis=None).tolist()
     [0.0, 0.5, 0.5]
-    >>> tie_shares(np.array([1.0, np.nan]), np.array([np.nan]), axis=None).tolist()
-    [0.0, 1.0]
+    >>> tie_shares(np.array([[1.0, np.nan], [2.0, 0.0]]), np.array([[np.nan], [2.0]]), axis=1).tolist()
+    [[nan, nan], [1.0, 0.0]]
     """
-    winners = (x == extreme) | np.isnan(x)
-    return (winners / np.sum(winners, axis=axis, keepdims=True)).astype(x.dtype, copy=False)
+    winners = x == extreme
+    count = np.sum(winners, axis=axis, keepdims=True)
+    # 0/0 written out where the extreme is NaN (NumPy would warn about the division)
+    shares = np.where(np.isnan(extreme), np.nan, winners / np.maximum(count, 1))
+    return shares.astype(x.dtype, copy=False)
 
 
 def scatter_add(values, index, shape):

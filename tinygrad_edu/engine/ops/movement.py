@@ -138,7 +138,7 @@ class Concatenate(Function):
         return f"concatenate(axis={self.axis})"
 
     def backward(self, grad, *inputs):
-        axis = normalize_axis(self.axis, len(grad.shape))
+        axis = normalize_axis(self.axis, grad.shape)
         before = (slice(None),) * axis
         bounds = list(itertools.accumulate((x.shape[axis] for x in inputs), initial=0))
         return tuple(grad[before + (slice(start, stop),)] if needed else None

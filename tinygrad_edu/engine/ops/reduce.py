@@ -35,7 +35,14 @@ class Sum(Function):
 
 
 class Max(Function):
-    """Largest element; when several elements tie, they share the gradient equally."""
+    """Largest element; when several elements tie, they share the gradient equally.
+
+    A NaN makes its slice's maximum NaN (as NumPy's ``max``), and every element of that slice
+    gets a NaN gradient: the share 1/k has no element equal to the result (k = 0), which is
+    what JAX's ``max`` and PyTorch's ``amax`` give. (PyTorch's ``max`` gives the gradient to
+    the NaN instead -- one position through its indices; every NaN, sharing, without ``dim``.)
+    Slices without a NaN are not affected: ``inf`` and ``-inf`` are ordinary extremes.
+    """
 
     __slots__ = ("axis", "keepdims")
     name = "max"
@@ -64,7 +71,8 @@ class Max(Function):
 
 
 class Min(Max):
-    """Smallest element(s); tied elements share the gradient equally."""
+    """Smallest element(s); tied elements share the gradient equally. A NaN in a slice makes
+    its minimum NaN and the gradient of each of its elements NaN, as for `Max`."""
 
     __slots__ = ()
     name = "min"

@@ -12,7 +12,9 @@ class Maximum(Function):
     """Elementwise max of two tensors; at a tie each input gets half the gradient (as PyTorch).
 
     A NaN wins, as in NumPy's result (``np.maximum(nan, 1)`` is nan): the gradient goes to the
-    input the NaN came from, half to each when both are NaN.
+    input the NaN came from, half to each when both are NaN. (PyTorch gives both inputs the
+    whole gradient there, JAX neither. The reductions `Max`/`Min` differ on purpose: a slice
+    holding a NaN gets NaN gradients, see `Max`.)
     """
 
     __slots__ = ()
@@ -68,7 +70,10 @@ class Where(Function):
 
 
 class Clip(Function):
-    """Clamp into [low, high]; the gradient passes where low <= x <= high (ends included, as PyTorch)."""
+    """Clamp into [low, high]; the gradient passes where low <= x <= high (ends included, as PyTorch).
+
+    A NaN stays NaN (as ``np.clip``) and gets gradient 0, as in PyTorch: NaN is not inside.
+    """
 
     __slots__ = ("low", "high")
     name = "clip"
