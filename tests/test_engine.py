@@ -1,5 +1,6 @@
 """Regression tests for the classic bugs of home-made autodiff engines, and the autograd API."""
 import gc
+import sys
 import threading
 import weakref
 
@@ -378,6 +379,37 @@ def test_deep_graphs_do_not_leave_the_garbage_collector_switched_off():
     with pytest.raises(RuntimeError):
         y.backward()  # refused: freed
     assert gc.isenabled()
+
+
+def test_backward_in_many_threads_leaves_the_garbage_collector_as_it_found_it():
+    import gc
+    import threading
+
+    def work(start):
+        start.wait()
+        for _ in range(200):
+            x = tg.tensor(1.0, requires_grad=True)
+            (x * 2.0 * 3.0).backward()
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads take turns often, so the race, when there is one, shows
+    try:
+        for trial in range(10):
+            start = threading.Barrier(4)
+            threads = [threading.Thread(target=work, args=(start,)) for _ in range(4)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            assert gc.isenabled(), f"trial {trial}"
+    finally:
+        sys.setswitchinterval(interval)
+    gc.disable()
+    try:  # switched off by the user: backward leaves it off
+        (tg.tensor(1.0, requires_grad=True) * 2.0).backward()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 # --------------------------------------------------------------------------- found by a hostile probe

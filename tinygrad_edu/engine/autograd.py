@@ -142,8 +142,7 @@ def _run(roots, root_grads, create_graph, wanted=None):
 
     mode.enabled = create_graph  # formulas on Tensors are recorded only for create_graph
     mode.anomaly = False  # backward formulas are checked as a whole, by check_backward
-    collecting = gc.isenabled()
-    gc.disable()  # a deep graph would make the cyclic collector rescan it again and again
+    _pause_collector()  # a deep graph would make the cyclic collector rescan it again and again
     last_in_place = function.last_in_place
     done = []  # (node, gradient), committed to the graph at the end
     try:
@@ -182,10 +181,36 @@ def _run(roots, root_grads, create_graph, wanted=None):
                     node_grads[inner] = pg
                     heappush(latest, (-inner.stamp, inner))
     finally:
-        if collecting:
-            gc.enable()
+        _resume_collector()
         mode.enabled, mode.anomaly = previous_mode, anomaly
     return leaf_grads, done
+
+
+# Backward pauses Python's cyclic garbage collector while it runs. Several threads may run
+# backward at once, so the pause is counted: the first to start switches the collector off (if
+# it was on) and the last to finish switches it back on. (Each thread saving and restoring
+# gc.isenabled() itself could leave it off for good: a thread that started while another had
+# it off would "restore" off.)
+_collector = threading.Lock()
+_pauses = 0
+_was_collecting = False
+
+
+def _pause_collector():
+    global _pauses, _was_collecting
+    with _collector:
+        if _pauses == 0:
+            _was_collecting = gc.isenabled()
+            gc.disable()
+        _pauses += 1
+
+
+def _resume_collector():
+    global _pauses
+    with _collector:
+        _pauses -= 1
+        if _pauses == 0 and _was_collecting:
+            gc.enable()
 
 
 def _commit(done, retain_graph, keep):
