@@ -13,7 +13,8 @@ from .nograd import NoGradient
 from .reduce import Max, Min, Sum
 from .softmax import LogSoftmax, Softmax
 from .selection import Clip, Maximum, Minimum, Where
-from .unary import Abs, Cos, Exp, Log, Relu, Sigmoid, Sin, Softplus, Tanh
+from .unary import (Abs, Arccos, Arcsin, Arctan, Arctan2, Cos, Cosh, Exp, Expm1, Log, Log1p, Log2, Log10, Relu,
+                    Sigmoid, Sin, Sinh, Softplus, Tan, Tanh)
 
 __all__ = [
     "Add", "Sub", "Mul", "Div", "Neg", "Pow", "PowConst", "Matmul",
@@ -21,4 +22,5 @@ __all__ = [
     "BroadcastTo", "Cast", "CastToIntegers", "Clone", "Concatenate", "GetItem", "Reshape", "ScatterAdd", "Stack", "Transpose",
     "Max", "Min", "Sum", "LogSoftmax", "Softmax", "Clip", "Maximum", "Minimum", "Where", "NoGradient",
     "Abs", "Cos", "Exp", "Log", "Relu", "Sigmoid", "Sin", "Softplus", "Tanh",
+    "Tan", "Arctan", "Arcsin", "Arccos", "Sinh", "Cosh", "Log10", "Log2", "Log1p", "Expm1", "Arctan2",
 ]
