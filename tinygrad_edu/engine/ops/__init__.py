@@ -1,9 +1,14 @@
 """The primitive ops, one small `Function` subclass each, grouped by kind.
 
 To add an op: write its Function here (forward and backward side by side, both array-generic:
-see tinygrad_edu/engine/function.py), give `Tensor` a method that calls ``YourOp.apply(...)``,
-and add a row to the op table in ``tests/op_table.py`` so the gradient, second-derivative,
-two-mode and program tests cover it.
+see tinygrad_edu/engine/function.py; a backward written with ops that have backward rules
+gives derivatives of every order), give `Tensor` a method that calls ``YourOp.apply(...)``
+(engine/tensor_math.py), and add a row to the op table in ``tests/op_table.py`` so the
+gradient, second-derivative, two-mode and program tests cover it, with its reference in
+tests/test_oracle_autograd.py. An elementwise function usually also wants its NumPy ufunc in
+``UFUNCS`` (engine/numpy_protocol.py: ``np.f(t)`` and backward formulas that call ``np.f``),
+its free function in numpy_api.py's ``_NAMES`` (``tg.f``), and a formula function in
+expr.py's ``FUNCTIONS`` (``tinygrad-edu diff``).
 """
 from .arithmetic import Add, Div, Mul, Neg, Pow, PowConst, Sub
 from .convolution import AvgPool2d, Conv2d, ConvInputGrad, ConvWeightGrad, Fold, MaxPool2d, Unfold
