@@ -341,7 +341,8 @@ def test_plots_clip_the_y_axis_near_a_pole_and_only_there():
 
 # -- pi and e in values, formulas that start with two minus signs, and the bound on --order -----
 @pytest.mark.parametrize("at, x", [("pi/4", math.pi / 4), ("-pi/2", -math.pi / 2), ("2*e", 2 * math.e), ("e^2", math.e**2),
-                                   ("pi", math.pi), ("--pi", math.pi), ("sqrt(2)/2", math.sqrt(2) / 2), ("1.5", 1.5)])
+                                   ("pi", math.pi), ("--pi", math.pi), ("sqrt(2)/2", math.sqrt(2) / 2), ("1.5", 1.5),
+                                   ("π/4", math.pi / 4)])
 def test_values_at_a_point_may_use_pi_and_e(at, x, capsys):
     assert main(["diff", "sin(x)*y", "--at", f"x={at},y=max(1,2)"]) == 0  # the comma of max(1,2) stays inside
     lines = capsys.readouterr().out.splitlines()

@@ -86,7 +86,7 @@ def parser():
                                         "syntax, e.g. 'sin(x)**2 + x*y' or 'exp(-x^2)', at a point (--at); or, "
                                         "for one variable and no --at, f, f' and f'' as a table over --range. "
                                         f"Functions: {' '.join(FUNCTIONS)} {' '.join(TWO_ARGUMENT_FUNCTIONS)}; "
-                                        "constants pi e. A formula may start with '-' or '--'. Values in --at "
+                                        "constants pi (or π) and e. A formula may start with '-' or '--'. Values in --at "
                                         "and --range may use pi and e: --at x=pi/4, --range 0:2*pi.")
     p.add_argument("expr", help="the formula, quoted")
     p.add_argument("--at", default="", help="the point, as x=1.5[,y=2] (values may use pi and e: x=pi/4)")

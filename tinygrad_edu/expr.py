@@ -42,7 +42,7 @@ TWO_ARGUMENT_FUNCTIONS = {
     "max": lambda a, b: a.maximum(b), "min": lambda a, b: a.minimum(b),
     "atan2": lambda y, x: y.arctan2(x), "arctan2": lambda y, x: y.arctan2(x),  # the angle of (x, y)
 }
-CONSTANTS = {"pi": math.pi, "e": math.e}
+CONSTANTS = {"pi": math.pi, "π": math.pi, "e": math.e}
 BINARY = {
     ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b,
     ast.Div: lambda a, b: a / b, ast.Pow: lambda a, b: a**b,
