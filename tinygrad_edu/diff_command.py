@@ -3,8 +3,11 @@
 With ``--at x=1.5,y=2``: the value, then every partial derivative up to ``--order`` (default 1)
 at that point. Without ``--at`` (one variable): f, f' and f'' as a table over ``--range``
 (default -3:3), and with ``--plot FILE`` the three curves on one figure. The formula is parsed
-against a whitelist (tinygrad_edu/expr.py), never evaluated; NumPy's warnings never reach the
-terminal -- a value that is not finite gets one plain sentence instead.
+against a whitelist (tinygrad_edu/expr.py), never evaluated, and so are the values of ``--at``
+and ``--range``, which may use pi and e (``--at x=pi/4``, ``--range 0:2*pi``). NumPy's warnings
+never reach the terminal -- a value that is not finite gets one plain sentence instead. An
+order whose graphs would grow too large for a terminal command is refused before the work
+(`WorkBudget`).
 """
 import ast
 import importlib.util
@@ -100,7 +103,7 @@ def check_order(order, variables):
         )
 
 
-def derivatives(result, inputs, order, budget=None):
+def derivatives(result, inputs, order):
     """{key: array} for every partial derivative up to ``order``: each level is the gradient of
     the previous one (``create_graph`` keeps the graph for the next level). Where f is NaN, so
     is every derivative (`undefined_where_nan`). Before each level from the second on, the
@@ -109,7 +112,7 @@ def derivatives(result, inputs, order, budget=None):
     from .engine import autograd
     from .engine.tensor import Tensor
 
-    budget = budget or WorkBudget(len(autograd.nodes_below([result.grad_fn])), order)
+    budget = WorkBudget(len(autograd.nodes_below([result.grad_fn])), order)
     names, found, level = list(inputs), {}, {(): result}
     for k in range(1, order + 1):
         budget.check(k)
