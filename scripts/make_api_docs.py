@@ -79,6 +79,7 @@ the call says which one it follows -- NumPy's keyword `axis=` or PyTorch's `dim=
 | `a.flatten()` | `a.flatten(1)`, `nn.Flatten()` | both: `flatten(start_dim=0, end_dim=-1)` |
 | `a.astype(np.float32)` | `a.float()`, `a.double()`, `a.long()`, `a.to(torch.float32)` | all (`to("cpu")` is the tensor itself) |
 | `np.clip(a, 0, 1)`, `a ** 2` | `a.clamp(0, 1)`, `a.pow(2)` | all |
+| `np.arcsin(a)`, `np.arctan2(y, x)` (also `arccos arctan`) | `a.asin()`, `torch.atan2(y, x)` (also `acos atan`; `arcsin`... too) | all: `a.arcsin()`, `a.asin()`, `tg.arctan2(y, x)`, `tg.atan2(y, x)`, `np.arcsin(a)` |
 | `np.concatenate`, `np.stack` (`axis=`) | `torch.cat`, `torch.stack` (`dim=`) | `tg.concatenate`, `tg.cat`, `tg.stack` with either name |
 | `a.copy()` | `a.clone()` | `clone()` (stays in the graph) |
 | `a[...] = 0`, `a.fill(v)` | `a.zero_()`, `a.fill_(v)` | all, under `tg.no_grad()` for tensors in a graph |

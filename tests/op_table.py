@@ -2,7 +2,8 @@
 
 Each row: a name, a function of Tensors, a hypothesis strategy drawing the input arrays (and
 keyword options), and whether the op is smooth (so its second derivative is checked too).
-Domains keep clear of poles (log at 0, 1/x at 0) and kinks (relu and abs at 0, ties in max,
+Domains keep clear of poles (log at 0, 1/x at 0, tan at pi/2), edges of a domain (arcsin at
+±1) and kinks (relu and abs at 0, ties in max,
 the ends of clip) so that central differences are a fair oracle.
 """
 from dataclasses import dataclass, field
@@ -203,6 +204,18 @@ OPS = [
     OpCase("tanh", lambda a: a.tanh(), unary()),
     OpCase("sigmoid", lambda a: a.sigmoid(), unary(values(-6, 6))),
     OpCase("softplus", lambda a: a.softplus(), unary(values(-6, 6))),
+    OpCase("tan", lambda a: a.tan(), unary(values(-1.25, 1.25))),  # the poles are at ±pi/2 = ±1.57
+    OpCase("arctan", lambda a: a.arctan(), unary(values(-3, 3))),
+    OpCase("arcsin", lambda a: a.arcsin(), unary(values(-0.9, 0.9))),  # the slope is vertical at ±1
+    OpCase("arccos", lambda a: a.arccos(), unary(values(-0.9, 0.9))),
+    OpCase("sinh", lambda a: a.sinh(), unary()),
+    OpCase("cosh", lambda a: a.cosh(), unary()),
+    OpCase("log10", lambda a: a.log10(), unary(values(0.1, 3))),
+    OpCase("log2", lambda a: a.log2(), unary(values(0.1, 3))),
+    OpCase("log1p", lambda a: a.log1p(), unary(values(-0.75, 3))),  # defined above -1
+    OpCase("expm1", lambda a: a.expm1(), unary()),
+    # y away from 0 (arctan2 jumps by 2 pi across the negative x axis), so x^2 + y^2 >= 1/16 too
+    OpCase("arctan2", lambda y, x: y.arctan2(x), broadcast_pair(first=away_from_zero(0.25, 2), second=values(-2, 2))),
     OpCase("relu", lambda a: a.relu(), unary(away_from_zero(0.05, 2)), smooth=False),
     OpCase("abs", lambda a: a.abs(), unary(away_from_zero(0.05, 2)), smooth=False),
     OpCase("maximum", lambda a, b: a.maximum(b), broadcast_pair(away_from_zero(1, 2), values(-0.5, 0.5)), smooth=False),

@@ -337,3 +337,134 @@ def test_plots_clip_the_y_axis_near_a_pole_and_only_there():
         low, high = visible_range([1 / x, -1 / x**2])
     assert -100 < low < -1 and 1 < high < 100  # 1/x near 0 reaches +-1e6, which would flatten the rest
     assert visible_range([np.full(3, np.nan)]) is None
+
+
+# -- pi and e in values, formulas that start with two minus signs, and the bound on --order -----
+@pytest.mark.parametrize("at, x", [("pi/4", math.pi / 4), ("-pi/2", -math.pi / 2), ("2*e", 2 * math.e), ("e^2", math.e**2),
+                                   ("pi", math.pi), ("--pi", math.pi), ("sqrt(2)/2", math.sqrt(2) / 2), ("1.5", 1.5),
+                                   ("π/4", math.pi / 4)])
+def test_values_at_a_point_may_use_pi_and_e(at, x, capsys):
+    assert main(["diff", "sin(x)*y", "--at", f"x={at},y=max(1,2)"]) == 0  # the comma of max(1,2) stays inside
+    lines = capsys.readouterr().out.splitlines()
+    assert float(lines[1].split(" = ")[1]) == pytest.approx(math.sin(x) * 2, abs=1e-9)
+    assert float(lines[2].split(" = ")[1]) == pytest.approx(math.cos(x) * 2, abs=1e-9)
+
+
+@pytest.mark.parametrize("span, low, high", [("0:2*pi", 0.0, 2 * math.pi), ("-pi:pi", -math.pi, math.pi),
+                                             ("-e:e^2", -math.e, math.e**2), ("-3:3", -3.0, 3.0)])
+def test_ranges_may_use_pi_and_e(span, low, high, capsys):
+    for args in (["--range", span], [f"--range={span}"]):
+        assert main(["diff", "cos(x)", *args, "--order", "1"]) == 0
+        rows = [line.split() for line in capsys.readouterr().out.splitlines()[2:15]]
+        assert float(rows[0][0]) == pytest.approx(low) and float(rows[-1][0]) == pytest.approx(high)
+        assert float(rows[6][2]) == pytest.approx(-math.sin((low + high) / 2), abs=1e-9)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--at", "x=2pi"], "--at: '2pi' is not a number (in 'x=2pi'): syntax error in '2pi' at column 1: invalid decimal "
+                        "literal; multiplication needs *: write 2*pi, not 2pi"),
+    (["--at", "x=y"], "is not a number (in 'x=y'): a number may use only numbers, pi, e, the operators and the "
+                      "functions; y is not one of them"),
+    (["--at", "x=__import__('os')"], "unknown function '__import__'"),
+    (["--range", "0:pi/0"], "--range expects low:high with low < high"),
+    (["--range", "pi:0"], "--range expects low:high with low < high"),
+    (["--range", "0:2pi"], "--range: '2pi' is not a number (in '0:2pi')"),
+    (["--range", "pi"], "--range expects low:high with low < high, like -3:3 or 0:2*pi; got 'pi'"),
+])
+def test_values_that_are_not_numbers_are_refused_with_the_reason(args, message, capsys):
+    assert main(["diff", "sin(x)", *args]) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("argv, expected", [
+    (["--x^2", "--at", "x=3"], ["f = 9", "df/dx = 6"]),  # minus minus x, squared
+    (["--at", "x=3", "--x^2"], ["f = 9", "df/dx = 6"]),  # the formula after the options
+    (["--", "--x^2", "--at", "x=3"], ["f = 9", "df/dx = 6"]),  # Unix's end of options, then options
+    (["--at", "x=3", "--", "--x^2"], ["f = 9", "df/dx = 6"]),
+    (["---x", "--at", "x=3"], ["f = -3", "df/dx = -1"]),
+    (["--a*b", "--at", "a=2,b=5"], ["f = 10", "df/da = 5", "df/db = 2"]),  # not --at abbreviated
+    (["-x^2", "--at=x=3"], ["f = -9", "df/dx = -6"]),
+])
+def test_formulas_that_start_with_two_minus_signs_through_the_real_command(argv, expected):
+    result = run("diff", *argv)
+    assert result.returncode == 0 and result.stderr == "", result.stderr
+    assert result.stdout.splitlines()[1:] == expected
+
+
+def test_options_are_spelled_in_full_and_misspelled_ones_are_named():
+    result = run("diff", "x^2", "--at", "x=1", "--ord", "2")
+    assert result.returncode == 2 and "unrecognized arguments: --ord 2" in result.stderr
+    result = run("diff", "--x", "--range", "-pi:pi", "--order", "1")  # a table: -x's slope is -1 everywhere
+    rows = [line.split() for line in result.stdout.splitlines()[2:15]]
+    assert result.returncode == 0 and float(rows[0][0]) == pytest.approx(-math.pi) and {r[2] for r in rows} == {"1"}
+
+
+# 164 characters of x and y: its tenth derivatives would take gigabytes (it once ran out of 3 GB)
+LONG = ("x^y + y^x + (x*y)/(1+x^2+y^2) + exp(x*y)*sin(x/y) + log(x^2+y^2)*cos(x*y)/(x+y) + "
+        "sqrt(x*y)*tanh(x/(1+y^2)) + sigmoid(x-y)^2/(1+exp(-x*y)) + atan2(y, x)*cosh(x-y)/2")
+
+
+def test_a_long_formula_at_a_high_order_is_refused_before_the_work_with_what_to_do(capsys):
+    from tinygrad_edu.diff_command import MAX_WORK, WorkBudget
+
+    assert len(LONG) == 164
+    for args in (["--at", "x=1.3,y=0.7", "--order", "10"], ["--at", "x=1.3,y=0.7", "--order", "9"]):
+        before = WorkBudget.clock()
+        assert main(["diff", LONG, *args]) == 2
+        recorded = WorkBudget.clock() - before
+        err = capsys.readouterr().err
+        assert err.startswith(f"tinygrad-edu diff: --order {args[-1]} of this formula would take about ")
+        assert "million graph operations (roughly" in err and "of memory and" in err and "Use --order" in err
+        assert args[-1] != "10" or "GB of memory" in err  # it once ran out of 3 GB
+        assert recorded < MAX_WORK / 100  # refused after the first derivatives, not part-way through the work
+        suggested = int(err.split("Use --order ")[1].split()[0])
+        assert 1 <= suggested < int(args[-1])
+    assert main(["diff", LONG, "--at", "x=1.3,y=0.7", "--order", str(suggested)]) == 0  # and the suggestion runs
+
+
+def test_short_formulas_keep_every_order_and_the_documented_examples_run(capsys):
+    # exp(-x^2)'s n-th derivative is (-1)^n H_n(x) e^(-x^2), H_n the physicists' Hermite polynomial
+    assert main(["diff", "exp(-x^2)", "--at", "x=0.5", "--order", "10"]) == 0
+    printed = dict(line.split(" = ") for line in capsys.readouterr().out.splitlines()[1:])
+    for n in (3, 10):
+        label = "d" + str(n).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")) + "f/dx" + \
+            str(n).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
+        hermite = np.polynomial.hermite.hermval(0.5, [0] * n + [1])
+        assert float(printed[label]) == pytest.approx((-1) ** n * hermite * math.exp(-0.25), rel=1e-9)
+    for argv in (["sin(x)**2 + x*y", "--at", "x=1.5,y=2", "--order", "2"], ["sin(x)*x^2"],
+                 ["sin(x)", "--at", "x=0", "--order", "10"], ["tan(x)", "--range", "-1:1", "--order", "10"]):
+        assert main(["diff", *argv]) == 0, argv
+    capsys.readouterr()
+
+
+def test_the_calculus_functions_are_formula_functions_and_tan_is_one_op(capsys):
+    x = 0.3
+    for formula, value, slope in [("tan(x)", math.tan(x), 1 / math.cos(x) ** 2), ("arctan(x)", math.atan(x), 1 / (1 + x * x)),
+                                  ("atan(x)", math.atan(x), 1 / (1 + x * x)), ("asin(x)", math.asin(x), (1 - x * x) ** -0.5),
+                                  ("arccos(x)", math.acos(x), -((1 - x * x) ** -0.5)), ("sinh(x)", math.sinh(x), math.cosh(x)),
+                                  ("cosh(x)", math.cosh(x), math.sinh(x)), ("log10(x)", math.log10(x), 1 / (x * math.log(10))),
+                                  ("log2(x)", math.log2(x), 1 / (x * math.log(2))), ("log1p(x)", math.log1p(x), 1 / (1 + x)),
+                                  ("expm1(x)", math.expm1(x), math.exp(x)), ("atan2(1, x)", math.atan2(1, x), -1 / (1 + x * x)),
+                                  ("arctan2(x, 2)", math.atan2(x, 2), 2 / (4 + x * x))]:
+        assert main(["diff", formula, "--at", f"x={x}"]) == 0
+        lines = capsys.readouterr().out.splitlines()
+        assert float(lines[1].split(" = ")[1]) == pytest.approx(value, rel=1e-9), formula
+        assert float(lines[2].split(" = ")[1]) == pytest.approx(slope, rel=1e-9), formula
+    assert main(["diff", "tan(x)", "--at", "x=1", "--trace"]) == 0
+    out = capsys.readouterr().out
+    assert "%1 = tan(%0)" in out and "sin" not in out and "div" not in out
+
+
+@pytest.mark.parametrize("formula, at, reason", [
+    ("arcsin(x)", "x=1", "arcsin is defined only on [-1, 1], with infinite slopes at -1 and 1"),
+    ("acos(x)", "x=2", "acos is defined only on [-1, 1]"),
+    ("log10(x) + log2(x)", "x=0", "log10 and log2 are defined only for positive arguments"),
+    ("log1p(x)", "x=-1", "log1p is defined only for arguments > -1"),
+    ("atan2(x, y)", "x=0,y=0", "atan2 has no slope where both of its arguments are 0"),
+    ("tan(x)^-1", "x=0", "a division by zero"),
+])
+def test_the_not_finite_note_knows_the_calculus_functions(formula, at, reason, capsys):
+    assert main(["diff", formula, "--at", at]) == 0
+    note = capsys.readouterr().out.splitlines()[-1]
+    assert note.startswith("note: some values are not finite") and reason in note

@@ -107,3 +107,44 @@ def test_leaf_grad_is_differentiable_with_create_graph():
     x.grad = None
     g.sum().backward()  # d/dx sum(3x^2) = 6x
     np.testing.assert_allclose(x.grad.data, [6.0, 12.0])
+
+
+# the calculus functions, up to their third and fourth derivatives, against the closed forms
+HIGHER = [
+    ("tan", 0.4, lambda t: [t, 1 + t * t, 2 * t * (1 + t * t), 2 * (1 + t * t) * (1 + 3 * t * t)], math.tan),
+    ("arctan", 0.7, lambda x: [math.atan(x), 1 / (1 + x * x), -2 * x / (1 + x * x) ** 2,
+                               (6 * x * x - 2) / (1 + x * x) ** 3], None),
+    ("arcsin", 0.6, lambda x: [math.asin(x), (1 - x * x) ** -0.5, x * (1 - x * x) ** -1.5,
+                               (1 + 2 * x * x) * (1 - x * x) ** -2.5], None),
+    ("arccos", -0.3, lambda x: [math.acos(x), -((1 - x * x) ** -0.5), -x * (1 - x * x) ** -1.5,
+                                -(1 + 2 * x * x) * (1 - x * x) ** -2.5], None),
+    ("sinh", 1.1, lambda x: [math.sinh(x), math.cosh(x), math.sinh(x), math.cosh(x), math.sinh(x)], None),
+    ("cosh", -0.8, lambda x: [math.cosh(x), math.sinh(x), math.cosh(x), math.sinh(x), math.cosh(x)], None),
+    ("log10", 1.7, lambda x: [math.log10(x), 1 / (x * math.log(10)), -1 / (x * x * math.log(10)),
+                              2 / (x**3 * math.log(10))], None),
+    ("log2", 0.3, lambda x: [math.log2(x), 1 / (x * math.log(2)), -1 / (x * x * math.log(2)),
+                             2 / (x**3 * math.log(2))], None),
+    ("log1p", -0.4, lambda x: [math.log1p(x), 1 / (1 + x), -1 / (1 + x) ** 2, 2 / (1 + x) ** 3], None),
+    ("expm1", -2.5, lambda x: [math.expm1(x)] + [math.exp(x)] * 4, None),
+]
+
+
+@pytest.mark.parametrize("name, x0, closed_form, of_value", HIGHER, ids=[h[0] for h in HIGHER])
+def test_derivatives_of_every_order_of_the_calculus_functions(name, x0, closed_form, of_value):
+    expected = closed_form(of_value(x0) if of_value else x0)  # tan's are polynomials in tan x
+    for n, value in enumerate(expected):
+        assert nth_derivative(lambda x: getattr(x, name)(), x0, n) == pytest.approx(value, rel=1e-12), (name, n)
+
+
+def test_arctan2_second_derivatives_are_the_harmonic_ones():
+    # theta = atan2(y, x) is harmonic: theta_xx = -theta_yy = 2xy / r^4, theta_xy = (y^2 - x^2) / r^4
+    x0, y0 = -0.7, 1.3
+    r4 = (x0 * x0 + y0 * y0) ** 2
+    x = tg.tensor(x0, requires_grad=True)
+    y = tg.tensor(y0, requires_grad=True)
+    dy, dx = tg.autograd.grad(y.arctan2(x), [y, x], create_graph=True)
+    assert dy.item() == pytest.approx(x0 / r4**0.5) and dx.item() == pytest.approx(-y0 / r4**0.5)
+    dyy, dyx = tg.autograd.grad(dy, [y, x], retain_graph=True)
+    dxy, dxx = tg.autograd.grad(dx, [y, x])
+    assert dxx.item() == pytest.approx(2 * x0 * y0 / r4) and dyy.item() == pytest.approx(-2 * x0 * y0 / r4)
+    assert dyx.item() == pytest.approx((y0 * y0 - x0 * x0) / r4) == dxy.item()

@@ -25,6 +25,17 @@ UNARY = {
     "tanh": (sympy.tanh, lambda t: tg.tanh(t)),
     "sigmoid": (lambda u: 1 / (1 + sympy.exp(-u)), lambda t: tg.sigmoid(t)),
     "neg": (lambda u: -u, lambda t: -t),
+    # the rest of the calculus functions, each on arguments inside its domain
+    "tan": (lambda u: sympy.tan(sympy.tanh(u)), lambda t: tg.tan(tg.tanh(t))),  # |tanh| < 1 < pi/2
+    "arctan": (sympy.atan, lambda t: tg.arctan(t)),
+    "arcsin": (lambda u: sympy.asin(sympy.tanh(u) / 2), lambda t: tg.arcsin(tg.tanh(t) / 2)),
+    "arccos": (lambda u: sympy.acos(sympy.tanh(u) / 2), lambda t: tg.arccos(tg.tanh(t) / 2)),
+    "sinh": (sympy.sinh, lambda t: tg.sinh(t)),
+    "cosh": (sympy.cosh, lambda t: tg.cosh(t)),
+    "log10": (lambda u: sympy.log(1 + u**2, 10), lambda t: tg.log10(1 + t * t)),
+    "log2": (lambda u: sympy.log(1 + u**2, 2), lambda t: tg.log2(1 + t * t)),
+    "log1p": (lambda u: sympy.log(1 + u**2), lambda t: tg.log1p(t * t)),
+    "expm1": (lambda u: sympy.exp(u) - 1, lambda t: tg.expm1(t)),
 }
 BINARY = {
     "+": (lambda a, b: a + b, lambda a, b: a + b),
@@ -32,6 +43,7 @@ BINARY = {
     "*": (lambda a, b: a * b, lambda a, b: a * b),
     "/": (lambda a, b: a / (1 + b**2), lambda a, b: a / (1 + b * b)),  # denominator >= 1
     "pow": (lambda a, b: (1 + a**2) ** sympy.tanh(b), lambda a, b: (1 + a * a) ** tg.tanh(b)),
+    "atan2": (lambda a, b: sympy.atan2(a, 1 + b**2), lambda a, b: tg.arctan2(a, 1 + b * b)),  # x > 0
 }
 
 

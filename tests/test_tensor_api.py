@@ -77,7 +77,8 @@ def test_creation_helpers():
 
 def test_free_functions_equal_methods():
     x = tg.tensor([[0.5, -1.0], [2.0, 0.1]])
-    for name in ["exp", "sin", "cos", "tanh", "sigmoid", "relu", "abs"]:
+    for name in ["exp", "sin", "cos", "tanh", "sigmoid", "relu", "abs", "tan", "arctan", "atan", "sinh", "cosh",
+                 "expm1"]:
         np.testing.assert_array_equal(getattr(tg, name)(x).data, getattr(x, name)().data)
     np.testing.assert_array_equal(tg.sum(x, axis=0).data, x.sum(axis=0).data)
     np.testing.assert_array_equal(tg.exp([1.0, 2.0]).data, np.exp([1.0, 2.0]))

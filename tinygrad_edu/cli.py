@@ -14,7 +14,7 @@ import sys
 
 from . import diff_command
 from .diff_command import UsageError
-from .expr import FormulaError
+from .expr import FUNCTIONS, TWO_ARGUMENT_FUNCTIONS, FormulaError
 
 
 def _example_names():
@@ -80,18 +80,20 @@ def parser():
                                         "gradients against the hand-derived formulas, and write the pictures.")
     p.add_argument("--out", default="demo-output", help="folder for the pictures (default: ./demo-output)")
     p.set_defaults(run=demo)
-    p = commands.add_parser("diff", help="value and derivatives of a formula",
+    p = commands.add_parser("diff", help="value and derivatives of a formula", allow_abbrev=False,
                             formatter_class=argparse.ArgumentDefaultsHelpFormatter,
                             description="Value, gradient and higher derivatives of a formula in ordinary math "
                                         "syntax, e.g. 'sin(x)**2 + x*y' or 'exp(-x^2)', at a point (--at); or, "
                                         "for one variable and no --at, f, f' and f'' as a table over --range. "
-                                        "Functions: sin cos tan exp log ln sqrt tanh sigmoid relu abs softplus "
-                                        "max min; constants pi e. A formula may start with '-'.")
+                                        f"Functions: {' '.join(FUNCTIONS)} {' '.join(TWO_ARGUMENT_FUNCTIONS)}; "
+                                        "constants pi (or π) and e. A formula may start with '-' or '--'. Values in --at "
+                                        "and --range may use pi and e: --at x=pi/4, --range 0:2*pi.")
     p.add_argument("expr", help="the formula, quoted")
-    p.add_argument("--at", default="", help="the point, as x=1.5[,y=2]")
+    p.add_argument("--at", default="", help="the point, as x=1.5[,y=2] (values may use pi and e: x=pi/4)")
     p.add_argument("--order", type=int, default=None,
-                   help="highest derivative order (1 at a point, 2 in a table; at most 10)")
-    p.add_argument("--range", default="-3:3", help="the interval of the table, low:high")
+                   help="highest derivative order (1 at a point, 2 in a table; at most 10, and less for long "
+                        "formulas, whose higher derivatives grow too large: the command says so before it starts)")
+    p.add_argument("--range", default="-3:3", help="the interval of the table, low:high (such as 0:2*pi)")
     p.add_argument("--plot", metavar="FILE", help="draw f, f' and f'' over --range to FILE (.png, .svg or .pdf)")
     p.add_argument("--graph", metavar="FILE", help="also draw the formula's graph to FILE (.svg, .png, .pdf or .dot)")
     p.add_argument("--trace", action="store_true", help="also print the forward and backward trace")
@@ -123,19 +125,37 @@ def main(argv=None):
     return 0
 
 
-DIFF_OPTIONS = {"--at", "--order", "--range", "--plot", "--graph", "--trace", "-h", "--help", "--"}
+DIFF_FLAGS = {"--trace", "-h", "--help"}
+DIFF_VALUE_OPTIONS = {"--at", "--order", "--range", "--plot", "--graph"}
 
 
 def _formulas_as_positionals(argv):
-    """``diff "-x^2"`` and ``--range -3:3``: argparse would read a value that starts with '-' as
-    an option; a leading space makes it a value (the formula and the range ignore it)."""
-    if "diff" not in argv[:1]:
+    """Make argparse read every formula and value of ``diff`` as typed, even when it starts with
+    '-': ``diff "-x^2"``, ``diff "--x^2"`` (a double negation), ``--range -pi:pi``.
+
+    argparse reads anything that starts with '-' as an option. Here only the options of diff,
+    spelled out in full, are options; the first other argument is the formula, whatever it
+    starts with (a leading space makes argparse take it as a value, and the formula ignores
+    it), and a value after an option is attached to it (``--range=-pi:pi``). ``--`` before the
+    formula is accepted too, as Unix commands accept it, and the options may still follow.
+    Anything else that looks like an option stays as typed, so argparse names it as unknown.
+    """
+    if argv[:1] != ["diff"]:
         return argv
-    fixed = argv[:1]
-    for i, arg in enumerate(argv[1:], start=1):
-        if arg.startswith("-") and arg not in DIFF_OPTIONS and not arg.startswith("--") and "--" not in argv[1:i]:
-            arg = " " + arg
-        fixed.append(arg)
+    fixed, rest, formula_seen = argv[:1], argv[1:], False
+    while rest:
+        arg = rest.pop(0)
+        if arg == "--" and not formula_seen and rest:  # "diff -- --x^2 --at x=1"
+            arg = rest.pop(0)
+            fixed.append(" " + arg if arg.startswith("-") else arg)
+            formula_seen = True
+        elif arg in DIFF_VALUE_OPTIONS and rest:
+            fixed.append(f"{arg}={rest.pop(0)}")
+        elif arg in DIFF_FLAGS or arg.split("=", 1)[0] in DIFF_VALUE_OPTIONS or formula_seen:
+            fixed.append(arg)
+        else:
+            fixed.append(" " + arg if arg.startswith("-") else arg)
+            formula_seen = True
     return fixed
 
 

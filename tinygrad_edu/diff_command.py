@@ -3,8 +3,11 @@
 With ``--at x=1.5,y=2``: the value, then every partial derivative up to ``--order`` (default 1)
 at that point. Without ``--at`` (one variable): f, f' and f'' as a table over ``--range``
 (default -3:3), and with ``--plot FILE`` the three curves on one figure. The formula is parsed
-against a whitelist (tinygrad_edu/expr.py), never evaluated; NumPy's warnings never reach the
-terminal -- a value that is not finite gets one plain sentence instead.
+against a whitelist (tinygrad_edu/expr.py), never evaluated, and so are the values of ``--at``
+and ``--range``, which may use pi and e (``--at x=pi/4``, ``--range 0:2*pi``). NumPy's warnings
+never reach the terminal -- a value that is not finite gets one plain sentence instead. An
+order whose graphs would grow too large for a terminal command is refused before the work
+(`WorkBudget`).
 """
 import ast
 import importlib.util
@@ -17,7 +20,7 @@ import unicodedata
 import numpy as np
 
 from .calculus import corner_sentences
-from .expr import Formula, number_literal
+from .expr import Formula, FormulaError, constant, number_literal
 
 MAX_ORDER = 10
 MAX_PARTIALS = 120  # of one order: there are C(n + k - 1, k) of order k in n variables
@@ -38,31 +41,52 @@ def label(key):
 
 
 def values_at(text):
-    """``x=1.5,y=2`` -> {"x": 1.5, "y": 2.0}."""
+    """``x=1.5,y=2`` -> {"x": 1.5, "y": 2.0}; a value may be arithmetic of numbers and the
+    constants pi and e (``x=pi/4``), read as formulas are (`expr.constant`), never evaluated."""
     values = {}
-    for part in filter(None, (p.strip() for p in text.split(","))):
-        name, sep, number = part.partition("=")
+    for part in filter(None, (p.strip() for p in split_outside_parentheses(text))):
+        name, sep, value = part.partition("=")
         if not sep or not name.strip().isidentifier():
             raise UsageError(f"--at expects name=value pairs separated by commas, like x=1.5,y=2; got {part!r}")
         name = unicodedata.normalize("NFKC", name.strip())  # as Python reads the formula's names: 𝑥 is x
         if name in values:
             raise UsageError(f"--at gives {name} twice; give each variable one value")
-        try:
-            values[name] = float(number)
-        except ValueError:
-            raise UsageError(f"--at: {number.strip()!r} is not a number (in {part!r})") from None
+        values[name] = number_in(value, "--at", part)
     return values
 
 
-def interval(text):
-    """``-3:3`` -> (-3.0, 3.0)."""
-    low, sep, high = text.strip().partition(":")
+def split_outside_parentheses(text):
+    """``x=1,y=max(1,2)`` -> ``["x=1", "y=max(1,2)"]``: the commas of a function call stay."""
+    parts, depth, start = [], 0, 0
+    for i, char in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "," and depth <= 0:
+            parts.append(text[start:i])
+            start = i + 1
+    return parts + [text[start:]]
+
+
+def number_in(text, option, context):
+    """A number typed for ``option``: a plain float (``1.5``, ``-2``, ``nan``), or arithmetic of
+    numbers, pi and e (``pi/4``, ``2*pi``) read with the formulas' whitelist."""
     try:
-        low, high = float(low), float(high)
+        return float(text)
     except ValueError:
-        sep = ""
+        pass
+    try:
+        return constant(text)
+    except FormulaError as error:
+        raise UsageError(f"{option}: {text.strip()!r} is not a number (in {context!r}): {error}") from None
+
+
+def interval(text):
+    """``-3:3`` -> (-3.0, 3.0); ``0:2*pi`` -> (0.0, 6.28...)."""
+    low, sep, high = text.strip().partition(":")
+    if not sep:
+        raise UsageError(f"--range expects low:high with low < high, like -3:3 or 0:2*pi; got {text.strip()!r}")
+    low, high = number_in(low, "--range", text.strip()), number_in(high, "--range", text.strip())
     # high - low must be finite too: the grid's step is computed from it (-1e308:1e308 overflows)
-    if not sep or not (math.isfinite(low) and math.isfinite(high) and low < high and math.isfinite(high - low)):
+    if not (math.isfinite(low) and math.isfinite(high) and low < high and math.isfinite(high - low)):
         raise UsageError(f"--range expects low:high with low < high, like -3:3 (both finite, "
                          f"and their distance too); got {text.strip()!r}")
     return low, high
@@ -83,12 +107,17 @@ def check_order(order, variables):
 def derivatives(result, inputs, order):
     """{key: array} for every partial derivative up to ``order``: each level is the gradient of
     the previous one (``create_graph`` keeps the graph for the next level). Where f is NaN, so
-    is every derivative (`undefined_where_nan`)."""
+    is every derivative (`undefined_where_nan`). Before each level from the second on, the
+    `WorkBudget` refuses an order whose graphs would grow past what a terminal command should
+    take."""
     from .engine import autograd
     from .engine.tensor import Tensor
 
+    budget = WorkBudget(len(autograd.nodes_below([result.grad_fn])), order)
     names, found, level = list(inputs), {}, {(): result}
     for k in range(1, order + 1):
+        budget.check(k)
+        start = budget.clock()
         next_level = {}
         for index, value in level.items():
             if value.requires_grad:
@@ -100,9 +129,87 @@ def derivatives(result, inputs, order):
                 key = tuple(sorted(index + (name,)))
                 if key not in next_level:
                     next_level[key] = g if g is not None else Tensor(np.zeros_like(result.data))
+        budget.done(k, start)
         found.update(next_level)
         level = next_level
     return {key: undefined_where_nan(result.data, g.data) for key, g in found.items()}
+
+
+class WorkBudget:
+    """The bound on ``--order``: how many graph operations the derivatives up to ``order`` take,
+    estimated before each level from the levels already computed, and refused with the reason
+    when the estimate passes ``limit``.
+
+    Each level differentiates the graphs of the level before, so its graph is a multiple of
+    theirs: for long formulas each order costs 2.5-3.5 times the last (4-5 times in the first
+    orders of formulas full of powers x^y), which makes --order 10 of a 160-character formula
+    several million operations and gigabytes. The first two levels cost almost nothing, so the
+    estimate is made from them before any real work: ``costs`` holds the operations of the
+    forward pass and of every level recorded so far, and from the third level on the next
+    levels are projected at the latest growth (at most `TYPICAL_GROWTH`, since the first orders
+    grow faster than the rest). A level is also never started when it alone, at its uncapped
+    growth, would pass the limit.
+    """
+
+    def __init__(self, forward_operations, order, limit=None):
+        self.costs = [max(forward_operations, 1)]
+        self.order, self.limit = order, MAX_WORK if limit is None else limit
+
+    @staticmethod
+    def clock():
+        """The engine's clock ticks once per recorded op (and once per reading like this one), so
+        two readings count the graph built between them (tensor.py reads it the same way)."""
+        from .engine import function
+
+        return next(function.clock)
+
+    def done(self, level, start):
+        if level < self.order:  # the last level runs on arrays and records nothing
+            self.costs.append(max(self.clock() - start - 1, 0))
+
+    def projected(self, order, growth):
+        """Operations for the derivatives up to ``order``: the recorded levels below it (known or
+        grown by ``growth`` per level), then the last level, which walks about as many nodes as
+        the recorded level before it (measured: about as long)."""
+        recorded = list(self.costs[:order])
+        while len(recorded) < order:
+            recorded.append(recorded[-1] * growth)
+        return sum(recorded) + recorded[-1]
+
+    def check(self, level):
+        if level < 2:  # the first derivative costs about as much as the forward pass
+            return
+        growth = self.costs[-1] / max(self.costs[-2], 1)
+        next_level = self.costs[-1] * (1.0 if level == self.order else growth)
+        estimate = sum(self.costs) + next_level
+        if level >= 3:  # the second derivatives' growth predicts the rest; the first's (from f) does not
+            estimate = max(estimate, self.projected(self.order, min(growth, TYPICAL_GROWTH)))
+        if estimate <= self.limit:
+            return
+        # the order to suggest is projected at the larger growth, so that it is not refused in turn
+        fits = max([m for m in range(1, self.order) if self.projected(m, max(growth, TYPICAL_GROWTH)) <= self.limit],
+                   default=1)
+        raise UsageError(
+            f"--order {self.order} of this formula would take about {estimate / 1e6:.3g} million graph operations "
+            f"({rough_cost(estimate)}): each order's graph is about {growth:.1f} times the last, and at most "
+            f"{self.limit / 1e6:g} million are allowed. Use --order {fits} or lower, or a shorter formula "
+            f"(split it into parts and differentiate each)"
+        )
+
+
+MAX_WORK = 1_000_000  # graph operations for every order together: roughly 0.7 GB and half a minute
+TYPICAL_GROWTH = 3.5  # the most each order multiplies the work by, once past the first orders (measured)
+BYTES_PER_OPERATION = 700  # a recorded op: its node, its Tensor and small arrays (measured)
+OPERATIONS_PER_SECOND = 40_000  # recorded, on one core (measured; the message says "roughly")
+
+
+def rough_cost(operations):
+    """``roughly 2.1 GB of memory and 2 minutes`` for a number of graph operations."""
+    memory = operations * BYTES_PER_OPERATION
+    seconds = operations / OPERATIONS_PER_SECOND
+    size = f"{memory / 1e9:.1f} GB" if memory >= 1e9 else f"{memory / 1e6:.0f} MB"
+    time = f"{seconds / 60:.0f} minutes" if seconds >= 120 else f"{seconds:.0f} seconds"
+    return f"roughly {size} of memory and {time}"
 
 
 def undefined_where_nan(f, derivative):
@@ -123,10 +230,22 @@ def not_finite_note(formula, arrays):
     exponents = [number_literal(node.right) for node in nodes if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow)]
     divides = any(isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div) for node in nodes)
     reasons = []
-    if calls & {"log", "ln"}:
-        reasons.append("log is defined only for positive arguments")
+    logarithms = [name for name in ("log", "ln", "log10", "log2") if name in calls]
+    if logarithms:
+        reasons.append(f"{' and '.join(logarithms)} {'is' if len(logarithms) == 1 else 'are'} defined only for "
+                       "positive arguments")
+    if "log1p" in calls:
+        reasons.append("log1p is defined only for arguments > -1")
     if "sqrt" in calls:
         reasons.append("sqrt needs arguments >= 0 and its slope is infinite at 0")
+    inverse = [name for name in ("arcsin", "arccos", "asin", "acos") if name in calls]
+    if inverse:
+        reasons.append(f"{' and '.join(inverse)} {'is' if len(inverse) == 1 else 'are'} defined only on [-1, 1], "
+                       "with infinite slopes at -1 and 1")
+    if "tan" in calls:
+        reasons.append("tan has poles at odd multiples of pi/2")
+    if calls & {"atan2", "arctan2"}:
+        reasons.append("atan2 has no slope where both of its arguments are 0")
     if any(k is None or k != int(k) for k in exponents):  # None: the exponent is an expression
         reasons.append("a negative number to a fractional power is not a real number, and x^k with k < 1 "
                        "has an infinite slope at 0")

@@ -16,9 +16,11 @@ import ast
 import math
 import re
 
+import numpy as np
+
 from .engine.tensor import Tensor, as_tensor
 
-__all__ = ["Formula", "FormulaError"]
+__all__ = ["Formula", "FormulaError", "constant"]
 
 
 class FormulaError(ValueError):
@@ -26,13 +28,21 @@ class FormulaError(ValueError):
 
 
 FUNCTIONS = {
-    "sin": lambda t: t.sin(), "cos": lambda t: t.cos(), "tan": lambda t: t.sin() / t.cos(),
-    "exp": lambda t: t.exp(), "log": lambda t: t.log(), "ln": lambda t: t.log(), "sqrt": lambda t: t.sqrt(),
-    "tanh": lambda t: t.tanh(), "sigmoid": lambda t: t.sigmoid(), "relu": lambda t: t.relu(),
-    "abs": lambda t: t.abs(), "softplus": lambda t: t.softplus(),
+    "sin": lambda t: t.sin(), "cos": lambda t: t.cos(), "tan": lambda t: t.tan(),
+    "arcsin": lambda t: t.arcsin(), "arccos": lambda t: t.arccos(), "arctan": lambda t: t.arctan(),
+    "asin": lambda t: t.arcsin(), "acos": lambda t: t.arccos(), "atan": lambda t: t.arctan(),
+    "sinh": lambda t: t.sinh(), "cosh": lambda t: t.cosh(), "tanh": lambda t: t.tanh(),
+    "exp": lambda t: t.exp(), "expm1": lambda t: t.expm1(),
+    "log": lambda t: t.log(), "ln": lambda t: t.log(), "log10": lambda t: t.log10(), "log2": lambda t: t.log2(),
+    "log1p": lambda t: t.log1p(), "sqrt": lambda t: t.sqrt(),
+    "sigmoid": lambda t: t.sigmoid(), "relu": lambda t: t.relu(), "abs": lambda t: t.abs(),
+    "softplus": lambda t: t.softplus(),
 }
-TWO_ARGUMENT_FUNCTIONS = {"max": lambda a, b: a.maximum(b), "min": lambda a, b: a.minimum(b)}
-CONSTANTS = {"pi": math.pi, "e": math.e}
+TWO_ARGUMENT_FUNCTIONS = {
+    "max": lambda a, b: a.maximum(b), "min": lambda a, b: a.minimum(b),
+    "atan2": lambda y, x: y.arctan2(x), "arctan2": lambda y, x: y.arctan2(x),  # the angle of (x, y)
+}
+CONSTANTS = {"pi": math.pi, "π": math.pi, "e": math.e}
 BINARY = {
     ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b,
     ast.Div: lambda a, b: a / b, ast.Pow: lambda a, b: a**b,
@@ -76,7 +86,7 @@ class Formula:
             tree = ast.parse(text.strip().replace("^", "**"), mode="eval")
         except SyntaxError as error:
             hint = ""
-            implicit = re.search(r"(\d)\s*([A-Za-z_(])", text)
+            implicit = re.search(r"(\d)\s*([A-Za-z_]\w*|\()", text)  # 2x, 2pi, 2(x+1)
             if implicit and not re.search(r"\d[eE][+-]?\d", implicit.group(0) + text[implicit.end():implicit.end() + 2]):
                 hint = f"; multiplication needs *: write {implicit.group(1)}*{implicit.group(2)}, not {implicit.group(0)}"
             where = _column(text.strip(), error.offset)
@@ -162,6 +172,21 @@ class Formula:
 
     def __repr__(self):
         return f"Formula({self.text!r})"
+
+
+def constant(text):
+    """The value of a formula without variables -- ``pi/4``, ``2*pi``, ``-e``, ``sqrt(2)`` -- as a
+    float, read with the same whitelist as any formula (nothing is evaluated by Python).
+
+    >>> constant("pi/4") == math.pi / 4, constant("-2*e") == -2 * math.e
+    (True, True)
+    """
+    formula = Formula(text)
+    if formula.variables:
+        raise FormulaError(f"a number may use only numbers, pi, e, the operators and the functions; "
+                           f"{', '.join(formula.variables)} is not one of them")
+    with np.errstate(all="ignore"):  # 1/0 is inf, as float("inf") would be: the caller decides
+        return float(formula().data)
 
 
 def number_literal(node):

@@ -18,6 +18,8 @@ def _method_as_function(method_name):
 
 _NAMES = [
     "exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "softplus", "relu", "abs",
+    "tan", "arctan", "arcsin", "arccos", "arctan2", "sinh", "cosh", "log10", "log2", "log1p", "expm1",
+    "atan", "asin", "acos", "atan2",
     "maximum", "minimum", "clip", "sum", "mean", "var", "max", "min", "argmax", "argmin",
     "softmax", "log_softmax", "reshape", "transpose", "flatten", "swapaxes", "broadcast_to",
     "matmul", "dot",

@@ -259,6 +259,71 @@ class TensorMath:
         """Hyperbolic tangent, in (-1, 1); derivative 1 - tanh^2."""
         return ops.Tanh.apply(self)
 
+    def tan(self) -> Tensor:
+        """tan x (radians); derivative 1 + tan^2 x. Poles at odd multiples of pi/2."""
+        return ops.Tan.apply(self)
+
+    def arctan(self) -> Tensor:
+        """Inverse tangent, in (-pi/2, pi/2); derivative 1 / (1 + x^2). PyTorch's name: ``atan``."""
+        return ops.Arctan.apply(self)
+
+    def arcsin(self) -> Tensor:
+        """Inverse sine of x in [-1, 1]; derivative 1 / sqrt(1 - x^2): ``inf`` at ±1, NaN (value
+        and gradient) outside [-1, 1], as in NumPy and PyTorch. PyTorch's name: ``asin``.
+
+        >>> import tinygrad_edu as tg
+        >>> x = tg.tensor([0.0, 0.6], requires_grad=True)
+        >>> x.arcsin().sum().backward()
+        >>> x.grad
+        Tensor([1.  , 1.25])
+        """
+        return ops.Arcsin.apply(self)
+
+    def arccos(self) -> Tensor:
+        """Inverse cosine of x in [-1, 1], in [0, pi]; derivative -1 / sqrt(1 - x^2) (``-inf`` at
+        ±1, NaN outside). PyTorch's name: ``acos``."""
+        return ops.Arccos.apply(self)
+
+    def arctan2(self, other) -> Tensor:
+        """The angle of the point (x, y) for ``y.arctan2(x)``, in (-pi, pi]: NumPy's
+        ``np.arctan2(y, x)``, PyTorch's ``y.atan2(x)``. Gradients x / (x^2 + y^2) for y and
+        -y / (x^2 + y^2) for x; NaN at the origin, where the angle has no slope.
+
+        >>> import tinygrad_edu as tg
+        >>> y, x = tg.tensor(1.0, requires_grad=True), tg.tensor(1.0, requires_grad=True)
+        >>> y.arctan2(x).backward()
+        >>> y.grad.item(), x.grad.item()
+        (0.5, -0.5)
+        """
+        return ops.Arctan2.apply(self, _operand(other))
+
+    def sinh(self) -> Tensor:
+        """Hyperbolic sine; derivative cosh x."""
+        return ops.Sinh.apply(self)
+
+    def cosh(self) -> Tensor:
+        """Hyperbolic cosine; derivative sinh x."""
+        return ops.Cosh.apply(self)
+
+    def log10(self) -> Tensor:
+        """Base-10 logarithm; derivative 1 / (x ln 10). ``log10(0) = -inf``, NaN below 0, as `log`."""
+        return ops.Log10.apply(self)
+
+    def log2(self) -> Tensor:
+        """Base-2 logarithm; derivative 1 / (x ln 2). ``log2(0) = -inf``, NaN below 0, as `log`."""
+        return ops.Log2.apply(self)
+
+    def log1p(self) -> Tensor:
+        """ln(1 + x), accurate where x is tiny; derivative 1 / (1 + x). -inf at -1, NaN below."""
+        return ops.Log1p.apply(self)
+
+    def expm1(self) -> Tensor:
+        """e^x - 1, accurate where x is tiny; derivative e^x."""
+        return ops.Expm1.apply(self)
+
+    # PyTorch's names for the inverse functions
+    atan, asin, acos, atan2 = arctan, arcsin, arccos, arctan2
+
     def sigmoid(self) -> Tensor:
         """1 / (1 + e^-x), finite and warning-free for any x."""
         return ops.Sigmoid.apply(self)

@@ -1,13 +1,22 @@
-"""Elementwise functions of one input: exp, log, sin, cos, tanh, sigmoid, softplus, relu, abs.
+"""Elementwise functions: exp, log, sin, cos, tanh, sigmoid, softplus, relu, abs; the rest of
+the calculus functions (tan, arctan, arcsin, arccos, sinh, cosh, log10, log2, log1p, expm1) and
+arctan2, the one function of two inputs here.
 
-Where the derivative is easiest to write from the output (exp, tanh, sigmoid), forward saves
-the output and backward reads it back with ``self.output(grad)``.
+Where the derivative is easiest to write from the output (exp, tanh, sigmoid, tan), forward
+saves the output and backward reads it back with ``self.output(grad)``. Every backward is
+written with ops that have backward rules themselves, so derivatives of any order work.
+
+At the edges of a function's domain the values are NumPy's (``arcsin(2)`` and ``log10(-1)`` are
+NaN, ``log10(0)`` is -inf, each with NumPy's warning) and the gradients are the derivative's
+formula evaluated there, as in PyTorch: ``inf`` where the slope is vertical (arcsin at ±1).
 """
 import functools
+import math
 
 import numpy as np
 
 from ..function import Function
+from .arithmetic import BROADCAST_HINT
 
 
 class Exp(Function):
@@ -170,3 +179,202 @@ class Abs(Function):
     def backward(self, grad, x):
         (sign,) = self.saved_for(grad)
         return grad * sign
+
+
+# -- the rest of the calculus functions ------------------------------------------------------
+LN2, LN10 = math.log(2.0), math.log(10.0)  # Python floats: a float32 tensor stays float32 next to them
+
+
+class Tan(Function):
+    """tan x (radians); derivative 1 + tan²x, from the saved output.
+
+    Between the poles at odd multiples of π/2 only: in floating point π/2 is never hit exactly,
+    so there the value is NumPy's large finite one (about 1.6e16) and the slope its square.
+    """
+
+    __slots__ = ()
+    name = "tan"
+    formula = "∂tan x/∂x = 1 + tan²x"
+
+    def forward(self, x):
+        out = np.tan(x)
+        self.save_for_backward(out)
+        return out
+
+    def backward(self, grad, x):
+        t = self.output(grad)
+        return grad * (1.0 + t * t)  # tan' = 1/cos^2 = 1 + tan^2
+
+
+class Arctan(Function):
+    """arctan x, in (-π/2, π/2); derivative 1 / (1 + x²), finite everywhere."""
+
+    __slots__ = ()
+    name = "arctan"
+    formula = "∂arctan x/∂x = 1/(1 + x²)"
+
+    def forward(self, x):
+        return np.arctan(x)
+
+    def backward(self, grad, x):
+        return grad / (1.0 + x * x)
+
+
+class Arcsin(Function):
+    """arcsin x for -1 <= x <= 1, in [-π/2, π/2]; derivative 1 / sqrt(1 - x²).
+
+    At x = ±1 the slope is vertical: the gradient is ``inf`` (NumPy warns, divide by zero), as
+    in PyTorch. Outside [-1, 1] the value is NaN (NumPy warns, invalid value) and so is the
+    gradient.
+    """
+
+    __slots__ = ()
+    name = "arcsin"
+    formula = "∂arcsin x/∂x = 1/√(1 − x²)"
+
+    def forward(self, x):
+        return np.arcsin(x)
+
+    def backward(self, grad, x):
+        # 1 - x^2 written as (1 - x)(1 + x): near x = ±1 it keeps its digits (1 - x is exact there)
+        return grad * np.power((1.0 - x) * (1.0 + x), -0.5)
+
+
+class Arccos(Function):
+    """arccos x for -1 <= x <= 1, in [0, π]; derivative -1 / sqrt(1 - x²).
+
+    At x = ±1 the gradient is ``-inf`` (a vertical slope, as in PyTorch); outside [-1, 1] the
+    value and the gradient are NaN (NumPy warns).
+    """
+
+    __slots__ = ()
+    name = "arccos"
+    formula = "∂arccos x/∂x = −1/√(1 − x²)"
+
+    def forward(self, x):
+        return np.arccos(x)
+
+    def backward(self, grad, x):
+        return grad * -np.power((1.0 - x) * (1.0 + x), -0.5)  # (see Arcsin)
+
+
+class Sinh(Function):
+    """sinh x = (eˣ − e⁻ˣ)/2; derivative cosh x. Overflows to ±inf past |x| ≈ 710 (float64),
+    with NumPy's warning, as exp does."""
+
+    __slots__ = ()
+    name = "sinh"
+    formula = "∂sinh x/∂x = cosh x"
+
+    def forward(self, x):
+        return np.sinh(x)
+
+    def backward(self, grad, x):
+        return grad * np.cosh(x)  # on Tensors np.cosh is the Cosh op: its own backward is sinh
+
+
+class Cosh(Function):
+    """cosh x = (eˣ + e⁻ˣ)/2; derivative sinh x. Overflows to inf past |x| ≈ 710 (float64)."""
+
+    __slots__ = ()
+    name = "cosh"
+    formula = "∂cosh x/∂x = sinh x"
+
+    def forward(self, x):
+        return np.cosh(x)
+
+    def backward(self, grad, x):
+        return grad * np.sinh(x)
+
+
+class Log10(Function):
+    """log₁₀ x; derivative 1 / (x ln 10).
+
+    As `Log`: ``log10(0) = -inf`` with gradient ``inf``; for x < 0 the value is NaN (NumPy
+    warns) while the gradient is the formula's finite number, as in PyTorch -- the NaN value
+    already marks the point as outside the domain.
+    """
+
+    __slots__ = ()
+    name = "log10"
+    formula = "∂log₁₀x/∂x = 1/(x·ln 10)"
+
+    def forward(self, x):
+        return np.log10(x)
+
+    def backward(self, grad, x):
+        return grad / (x * LN10)
+
+
+class Log2(Function):
+    """log₂ x; derivative 1 / (x ln 2). At 0 and below, as `Log10`."""
+
+    __slots__ = ()
+    name = "log2"
+    formula = "∂log₂x/∂x = 1/(x·ln 2)"
+
+    def forward(self, x):
+        return np.log2(x)
+
+    def backward(self, grad, x):
+        return grad / (x * LN2)
+
+
+class Log1p(Function):
+    """ln(1 + x), accurate for tiny x (where 1 + x would round x away); derivative 1 / (1 + x).
+
+    At x = -1 the value is -inf and the gradient ``inf``; below -1 the value is NaN (NumPy
+    warns) and the gradient the formula's finite number, as `Log` and PyTorch.
+    """
+
+    __slots__ = ()
+    name = "log1p"
+    formula = "∂ln(1 + x)/∂x = 1/(1 + x)"
+
+    def forward(self, x):
+        return np.log1p(x)
+
+    def backward(self, grad, x):
+        return grad / (1.0 + x)
+
+
+class Expm1(Function):
+    """eˣ − 1, accurate for tiny x; derivative eˣ.
+
+    The slope is computed as e^x itself rather than from the output as expm1(x) + 1 (PyTorch's
+    way), which loses every digit for very negative x, where e^x is tiny.
+    """
+
+    __slots__ = ()
+    name = "expm1"
+    formula = "∂(eˣ − 1)/∂x = eˣ"
+
+    def forward(self, x):
+        return np.expm1(x)
+
+    def backward(self, grad, x):
+        return grad * np.exp(x)
+
+
+class Arctan2(Function):
+    """The angle of the point (x, y), ``arctan2(y, x)`` in (-π, π], NumPy's argument order
+    (y first, as ``torch.atan2``). Derivatives: ∂/∂y = x / (x² + y²), ∂/∂x = -y / (x² + y²).
+
+    At the origin the angle has no slope: both gradients are NaN (0/0, NumPy warns), as in
+    PyTorch and JAX. Across the negative x axis the angle jumps from π to -π; either side has
+    the same finite slope.
+    """
+
+    __slots__ = ()
+    name = "arctan2"
+    formula = "∂atan2(y, x)/∂y = x/(x² + y²),  ∂atan2(y, x)/∂x = −y/(x² + y²)"
+    hint = BROADCAST_HINT
+
+    def forward(self, y, x):
+        return np.arctan2(y, x)
+
+    def backward(self, grad, y, x):
+        needs_y, needs_x = self.needs_input_grad
+        squared_radius = x * x + y * y
+        return (grad * x / squared_radius if needs_y else None,
+                -(grad * y) / squared_radius if needs_x else None)
