@@ -248,3 +248,19 @@ def test_tinygrad_edu_diff_notes_a_corner_in_one_line(capsys):
     assert "note: f goes through a corner of relu at x = 1," in capsys.readouterr().out
     assert main(["diff", "abs(x)", "--at", "x=0.5"]) == 0  # away from the corner: no note
     assert "note" not in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------- division at high orders
+def test_high_derivatives_through_a_division_stay_right():
+    # the quotient rule written -(g a) / (b b) squared the denominator at every order: b^1024 at the
+    # 10th derivative overflowed into a wrong finite number (-1.1e12 instead of -16046)
+    sympy = pytest.importorskip("sympy")
+    s = sympy.symbols("x")
+    exact = sympy.diff(s * 0.7 / (1 + s**2 + 0.49), s, 10).subs(s, 1)
+    assert tg.derivative(lambda x: x * 0.7 / (1 + x**2 + 0.49), 10)(1.0) == pytest.approx(float(exact), rel=1e-9)
+
+
+def test_the_divisors_gradient_does_not_overflow_where_the_answer_is_a_float():
+    a, b = tg.tensor(1e300, requires_grad=True), tg.tensor(1e160, requires_grad=True)
+    (a / b).backward()
+    assert b.grad.item() == pytest.approx(-1e-20)  # -a/b^2; b*b alone would overflow to inf (and give -0)

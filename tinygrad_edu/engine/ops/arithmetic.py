@@ -73,7 +73,7 @@ class Div(Function):
 
     def backward(self, grad, a, b):
         needs_a, needs_b = self.needs_input_grad
-        return (grad / b if needs_a else None, -(grad * a) / (b * b) if needs_b else None)
+        return (grad / b if needs_a else None, -(grad / b) * (a / b) if needs_b else None)
 
 
 class Neg(Function):
