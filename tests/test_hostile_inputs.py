@@ -1,10 +1,19 @@
 """Hostile inputs that are not files (issue 18): each used to give a silent wrong answer or a
 raw traceback; each now gives the right answer or an error that names the op and the fix."""
+import html
+import html.parser
+import json
+import re
+import shutil
+
 import numpy as np
 import pytest
 
 import tinygrad_edu as tg
 from tinygrad_edu import cli
+from tinygrad_edu.viz.text import plot_text, printable
+
+from .test_explorer import browser, click_node, open_page  # noqa: F401 - browser is a fixture
 
 
 def test_a_parameter_listed_twice_is_refused():
@@ -163,3 +172,141 @@ def test_cli_formulas_that_would_exhaust_python_are_refused(formula, message, ca
 def test_cli_graph_into_a_missing_folder_is_refused_before_any_work(tmp_path, capsys):
     assert cli.main(["diff", "x^2", "--at", "x=1", "--graph", str(tmp_path / "missing" / "f.dot")]) == 2
     assert "--graph: the folder" in capsys.readouterr().err and not (tmp_path / "missing").exists()
+
+
+# -- names that could be turned against the user: every output escapes them -----------------
+# Each name is a class of attack: markup, the explorer's own template words, a comment that keeps
+# the data script open, quotes and backslashes for DOT, control characters Graphviz refuses.
+HOSTILE_NAMES = [
+    "{data}<img src=x onerror=window.pwned=1>",
+    "<!--<script>",
+    "</script><img src=x onerror=window.pwned=1>",
+    '"><img src=x onerror=window.pwned=1>',
+    "{views}{title}",
+    "a\x01b\x1b[31m",
+    "line\nbreak\u2028",
+    "lone \ud800 surrogate",
+    'quote" and backslash\\',
+    "<b>bold</b>",
+    "\\l\\N\\G",
+]
+needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot is not installed")
+
+
+class _Tags(html.parser.HTMLParser):
+    """The elements of a page, as a browser's parser would meet them (script text is data)."""
+
+    def __init__(self):
+        super().__init__()
+        self.tags, self.scripts = [], []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+
+    def handle_data(self, data):
+        if self.lasttag == "script":
+            self.scripts.append(data)
+
+
+def _named_graph(name):
+    a = tg.tensor([2.0, 3.0], requires_grad=True, name=name)
+    loss = (a * a).sum()
+    loss.backward(retain_graph=True)  # the trace's backward goes through it again
+    return a, loss
+
+
+class _Named(tg.nn.Module):
+    """A model whose sub-module's attribute name (so its path) is hostile too."""
+
+    def __init__(self, name):
+        super().__init__()
+        setattr(self, name, tg.nn.Linear(2, 2))
+        self.last = tg.nn.Linear(2, 1)
+        self.name = name
+
+    def forward(self, x):
+        return self.last(getattr(self, self.name)(x).tanh())
+
+
+@needs_dot
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_explore_escapes_every_name_in_the_page(name):
+    a, loss = _named_graph(name)
+    page = tg.explore(loss, title=name)
+    parser = _Tags()
+    parser.feed(page.html)
+    assert "img" not in parser.tags  # no element made from a name
+    assert parser.tags.count("script") == 2  # the data and the code, both closed
+    assert not re.search(r"<!--|<script|</script", parser.scripts[0], re.IGNORECASE)  # nothing that ends it
+    data = json.loads(parser.scripts[0])  # the data script holds the whole JSON, nothing else
+    assert data["tensors"][page.key_of(a)]["name"] == printable(name)
+    assert page.html.count('<div class="view"') == 1  # "{views}" in the title did not repeat the views
+    assert f"<h1>{html.escape(printable(name))}</h1>" in page.html
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES[:3])
+def test_in_a_browser_a_hostile_name_runs_nothing_and_the_page_still_works(browser, name, tmp_path):
+    a, loss = _named_graph(name)
+    explorer = tg.explore(loss, path=tmp_path / "page.html", title=name)
+    page, problems, requests = open_page(browser, tmp_path / "page.html")
+    assert page.evaluate("window.pwned") is None and page.locator("img").count() == 0
+    assert page.title() == printable(name)
+    click_node(page, explorer.key_of(a))  # the page's code runs: "<!--<script>" used to stop it
+    assert page.inner_text("#panel h2").startswith(printable(name))
+    page.keyboard.press("ArrowRight")
+    assert page.inner_text("#caption").startswith("step 1 of")
+    assert problems == [] and [url for url in requests if not url.startswith("file:")] == []
+    page.close()
+
+
+@needs_dot
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_explore_escapes_module_paths_in_boxes_and_views(name):
+    tg.manual_seed(0)
+    model = _Named(name)
+    loss = model(tg.randn(3, 2)).sum()
+    loss.backward()
+    page = tg.explore(loss, params=model, max_nodes=3)
+    assert name.split(".")[0] in page.data["views"]  # a box per module (a dot in a path nests it)
+    parser = _Tags()
+    parser.feed(page.html)
+    assert "img" not in parser.tags and parser.tags.count("script") == 2
+    assert json.loads(parser.scripts[0])["boxes"] == page.data["boxes"]
+
+
+@needs_dot
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_draw_graph_trace_and_steps_take_any_name(name, tmp_path):
+    a, loss = _named_graph(name)
+    svg = tg.draw_graph(loss).pipe(format="svg").decode()  # control characters made Graphviz fail
+    parser = _Tags()
+    parser.feed(svg)
+    assert "img" not in parser.tags and "b" not in parser.tags
+    tg.draw_graph(loss, params=_Named(name), collapse="module").pipe(format="svg")
+    listing = tg.trace(loss, backward=True)
+    plain = tg.trace(_named_graph("a")[1], backward=True)
+    assert len(listing.splitlines()) == len(plain.splitlines())  # a line break in a name makes no line
+    assert printable(name) in listing
+    page = tg.viz.save_steps(loss, tmp_path / "steps", title=name)
+    parser = _Tags()
+    parser.feed(page.read_text())
+    assert "img" not in parser.tags and parser.tags.count("script") == 1
+
+
+def test_a_graph_dot_cannot_draw_is_a_clear_error_not_a_called_process_error():
+    if shutil.which("dot") is None:
+        pytest.skip("Graphviz's dot is not installed")
+    _, loss = _named_graph("x")
+    graph = tg.draw_graph(loss)
+    graph.body.append("broken [label=<<b>unclosed>]\n")  # what an unescaped name used to make
+    with pytest.raises(RuntimeError, match="Graphviz's dot could not draw this graph: Error: .*graph.source"):
+        graph.pipe(format="svg")
+
+
+@pytest.mark.parametrize("name", ["w$\\frac{$", "cost $x$", "a\x01b"])
+def test_parameter_names_in_gradient_plots_are_shown_as_written(name, tmp_path):
+    pytest.importorskip("matplotlib")
+    w = tg.tensor([1.0, 2.0], requires_grad=True, name=name)
+    (w * w).sum().backward()
+    figure = tg.viz.plot_grad_flow([w], path=tmp_path / "flow.png")  # TeX in a name made savefig fail
+    assert [t.get_text() for t in figure.axes[0].get_xticklabels()] == [plot_text(name)]
