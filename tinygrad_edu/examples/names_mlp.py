@@ -21,6 +21,7 @@ import tinygrad_edu as tg
 from tinygrad_edu.data import ALPHABET, char_dataset, load_names
 from tinygrad_edu.examples import count, output_folder, parser, plots
 from tinygrad_edu.progress import progress
+from tinygrad_edu.viz.figures import save_figure
 
 CONTEXT, EMBEDDING, HIDDEN = 3, 10, 200
 
@@ -138,7 +139,7 @@ def pictures(model, report, out):
                    label=f"{name} {report[name]:.3f}")
     ax.set(xlabel="step", ylabel="cross-entropy (nats)", title="Names MLP: loss")
     ax.legend(loc="center right")
-    fig.savefig(out / "loss.png", dpi=110, bbox_inches="tight")
+    save_figure(fig, out / "loss.png", dpi=110, bbox_inches="tight")
 
     table = model.embedding.weight.data
     centred = table - table.mean(axis=0)
@@ -150,7 +151,7 @@ def pictures(model, report, out):
         ax.text(x, y, letter, ha="center", va="center", fontsize=12)
     ax.set(title="The characters' embedding (first two principal components)",
            xlabel="component 1", ylabel="component 2")
-    fig.savefig(out / "embedding.png", dpi=110, bbox_inches="tight")
+    save_figure(fig, out / "embedding.png", dpi=110, bbox_inches="tight")
 
     keep = {}
     model.eval()
@@ -162,7 +163,7 @@ def pictures(model, report, out):
     ax.hist(h, bins=50, color="steelblue")
     ax.set(title=f"tanh outputs on the validation names: {np.mean(np.abs(h) > 0.99):.1%} beyond ±0.99",
            xlabel="tanh(BatchNorm(x W))", ylabel="count")
-    fig.savefig(out / "tanh.png", dpi=110, bbox_inches="tight")
+    save_figure(fig, out / "tanh.png", dpi=110, bbox_inches="tight")
     plt.close("all")
     return [out / "loss.png", out / "embedding.png", out / "tanh.png"]
 

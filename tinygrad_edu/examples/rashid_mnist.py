@@ -22,6 +22,7 @@ import tinygrad_edu as tg
 from tinygrad_edu.data import load_mnist, mnist_inputs, mnist_targets
 from tinygrad_edu.examples import count, output_folder, parser, plots
 from tinygrad_edu.progress import progress
+from tinygrad_edu.viz.figures import save_figure
 
 
 class RashidModule:
@@ -129,7 +130,7 @@ def plot_backquery(wih, who, path):
         ax.axis("off")
     figure.suptitle("What each label looks like to the network (Rashid's backquery)")
     figure.tight_layout()
-    figure.savefig(path)
+    save_figure(figure, path)
 
 
 def main(argv=()):

@@ -9,6 +9,8 @@ pyplot").
 """
 import io
 
+from .. import files
+
 
 def new_figure(width=7.0, height=4.5):
     """A `Figure` of ``width`` x ``height`` inches and its first axes."""
@@ -17,6 +19,14 @@ def new_figure(width=7.0, height=4.5):
 
     FigureCanvasAgg(figure)
     return figure, figure.add_subplot(1, 1, 1)
+
+
+def save_figure(figure, path, **options):
+    """``figure.savefig(path)`` through a temporary file with the same extension (so the format
+    is still read from the name): a failed save leaves the old picture whole, and a path that
+    is a symbolic link is written through."""
+    with files.replacing(path) as temporary:
+        figure.savefig(temporary, **options)
 
 
 _CLASS = None
