@@ -310,3 +310,63 @@ def test_parameter_names_in_gradient_plots_are_shown_as_written(name, tmp_path):
     (w * w).sum().backward()
     figure = tg.viz.plot_grad_flow([w], path=tmp_path / "flow.png")  # TeX in a name made savefig fail
     assert [t.get_text() for t in figure.axes[0].get_xticklabels()] == [plot_text(name)]
+
+
+# -- generated source: nothing a user typed is pasted in, no name of ours is taken ---------------
+def _codegen_loss():
+    x = tg.tensor([[1.0, 2.0], [0.5, -1.0]], name="x")
+    w = tg.tensor([[0.5, -1.0], [2.0, 1.0]], requires_grad=True, name="w")
+    return tg.nn.cross_entropy(x @ w, [0, 1]), w  # cross_entropy reads row numbers: a module-level array
+
+
+@pytest.mark.parametrize("name, message", [
+    ("f():\n    import os\n    return 1\ndef g", "is not a Python identifier"),
+    ("a b", "is not a Python identifier"),
+    ("", "is not a Python identifier"),
+    (5, "is not a Python identifier"),
+    ("class", "is a Python keyword"),
+    ("match", "is a Python keyword"),
+    ("np", "is a name the generated code uses itself"),
+    ("_result", "is a name the generated code uses itself"),
+    ("_set_grad", "is a name the generated code uses itself"),
+    ("slice", "is a Python builtin"),
+    ("__import__", "is a Python builtin"),
+    ("ｎｐ", "is read by Python as 'np'"),
+])
+def test_codegen_refuses_a_function_name_it_would_paste_into_source(name, message):
+    loss, w = _codegen_loss()
+    with pytest.raises(ValueError, match=f"codegen: name=.* {message}"):
+        tg.codegen(loss, wrt=[w], name=name)
+
+
+def test_a_function_named_like_one_of_the_programs_values_gets_them_renamed():
+    loss, w = _codegen_loss()
+    loss.backward(retain_graph=True)
+    plain = tg.codegen(loss, wrt=[w])
+    taken = {"x", "w"} | set(re.findall(r"^(\w+) = np", plain.source, re.MULTILINE))  # arguments, module-level arrays
+    assert len(taken) > 2
+    for name in sorted(taken):
+        code = tg.codegen(loss, wrt=[w], name=name)
+        value, (d_w,) = code.run()  # a module-level array named like the function was replaced by it
+        assert value == pytest.approx(loss.item()) and np.allclose(d_w, w.grad.data), name
+
+
+@pytest.mark.parametrize("name", ["_result", "_empty_grad", "_set_grad", "np", "_setting_2", "step_2"])
+def test_compile_works_whatever_the_tensors_and_the_function_are_called(name):
+    w = tg.tensor([0.5, -0.5], requires_grad=True, name=name)
+
+    def step(x, y, setting):  # no zero_grad inside: the program checks .grad is empty (_empty_grad)
+        loss = ((x @ w - y) ** 2).sum()
+        loss.backward()
+        return loss
+
+    namespace = {"step": step}
+    exec(f"def {name}(x, y, setting):\n    return step(x, y, setting)", namespace)  # the function's own name too
+    for fn in (step, namespace[name]):
+        compiled = tg.compile(fn)
+        losses = []
+        for _ in range(3):
+            w.grad = None
+            x = tg.tensor([[1.0, 2.0]], name=name)  # an argument with the name: a parameter of the program
+            losses.append(compiled(x, np.array([1.0]), 3).item())
+        assert losses == [pytest.approx(2.25)] * 3 and w.grad.tolist() == [-3.0, -6.0], fn.__name__

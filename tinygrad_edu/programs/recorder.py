@@ -35,7 +35,9 @@ from .stand_in import Block, StandIn, Statement
 __all__ = ["Recorder", "Line", "RecordingError", "live_lines", "identifier"]
 
 _BUILTINS = set(dir(builtins))
-RESERVED = {"np", "_set_grad"}  # names every program may use
+# names the programs' own code uses (compile's namespace): no value of a program may take one,
+# or a tensor named "_result" would replace the function that builds the results
+RESERVED = {"np", "_set_grad", "_result", "_empty_grad"}
 
 
 def identifier(name, fallback="v") -> str:
