@@ -13,6 +13,7 @@ import tinygrad_edu as tg
 from tinygrad_edu import cli
 from tinygrad_edu.viz.text import plot_text, printable
 
+from .examples_loader import load
 from .test_explorer import browser, click_node, open_page  # noqa: F401 - browser is a fixture
 
 
@@ -370,3 +371,63 @@ def test_compile_works_whatever_the_tensors_and_the_function_are_called(name):
             x = tg.tensor([[1.0, 2.0]], name=name)  # an argument with the name: a parameter of the program
             losses.append(compiled(x, np.array([1.0]), 3).item())
         assert losses == [pytest.approx(2.25)] * 3 and w.grad.tolist() == [-3.0, -6.0], fn.__name__
+
+
+# -- seeds: one rule and one message everywhere, the one tg.manual_seed gives -----------------------
+BAD_SEEDS = [-5, -1, 2**32, 1.5, True, "3", np.int64(-1), None]
+SEED_MESSAGE = "the seed must be an int in 0..2**32-1 (NumPy's range), got "
+
+
+def _seed_message(where, seed):
+    return re.escape(f"{where}: {SEED_MESSAGE}{seed!r}")
+
+
+@pytest.mark.parametrize("seed", BAD_SEEDS[:-1])
+def test_bad_seeds_of_fit_and_batches_give_manual_seeds_message(seed):
+    with pytest.raises(ValueError, match=_seed_message("manual_seed", seed)):
+        tg.manual_seed(seed)
+    model = tg.nn.Linear(2, 1)
+    data = (np.zeros((4, 2)), np.zeros((4, 1)))
+    with pytest.raises(ValueError, match=_seed_message("fit", seed)):  # -5 reached NumPy: "expected non-negative"
+        tg.fit(model, tg.nn.mse_loss, tg.optim.SGD(model.parameters(), lr=0.1), data, shuffle=True, seed=seed,
+               verbose=False)
+    with pytest.raises(ValueError, match=_seed_message("batches", seed)):
+        next(tg.data.batches(*data, batch_size=2, shuffle=True, seed=seed))
+    with pytest.raises(ValueError, match=_seed_message("simplenn_surface", seed)):
+        tg.data.simplenn_surface(n=5, seed=seed)
+    with pytest.raises(ValueError, match=_seed_message("gradgradcheck", seed)):
+        tg.gradgradcheck(lambda x: (x * x).sum(), [np.ones(2)], seed=seed)
+
+
+def test_fit_keeps_seeds_up_to_the_top_of_the_range():
+    model = tg.nn.Linear(2, 1)
+    history = tg.fit(model, tg.nn.mse_loss, tg.optim.SGD(model.parameters(), lr=0.1),
+                     (np.ones((4, 2)), np.ones((4, 1))), epochs=2, batch_size=2, shuffle=True, seed=2**32 - 1,
+                     verbose=False)
+    assert history.epochs == 2
+
+
+EXAMPLE_SEEDS = [  # (script, the function that takes a seed, its other arguments)
+    ("trask_2layer", "train", {}), ("trask_3layer", "train", {}), ("loy", "train", {}), ("digits", "train", {}),
+    ("fann_gates", "make_network", {}), ("rashid_basics", "linear_node", {"gate": "and"}),
+    ("rashid_basics", "two_layers", {}), ("names_mlp", "train", {"words": ["anna", "bob"]}),
+    ("mnist_cnn", "train", {}), ("mnist_modern", "train", {}), ("rashid_mnist", "train", {}),
+]
+
+
+@pytest.mark.parametrize("script, function, options", EXAMPLE_SEEDS)
+@pytest.mark.parametrize("seed", [-1, 1.5])
+def test_every_examples_seed_is_checked_before_any_work(script, function, options, seed):
+    module = load(script)
+    with pytest.raises(ValueError, match=_seed_message(f"{script}.{function}", seed)):
+        getattr(module, function)(seed=seed, **options)  # MNIST's are refused before the data is loaded
+
+
+@pytest.mark.parametrize("script", ["names_mlp", "mnist_cnn", "mnist_modern", "rashid_mnist"])
+@pytest.mark.parametrize("text", ["-1", "1.5", "4294967296", "one"])
+def test_cli_seed_is_one_line_and_status_2(script, text, capsys):
+    with pytest.raises(SystemExit) as done:  # it used to end in NumPy's traceback for -1
+        cli.main(["examples", "run", script, "--seed", text])
+    assert done.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"argument --seed: {SEED_MESSAGE}{text!r}" in err

@@ -19,7 +19,7 @@ import numpy as np
 
 import tinygrad_edu as tg
 from tinygrad_edu.data import ALPHABET, char_dataset, load_names
-from tinygrad_edu.examples import count, output_folder, parser, plots
+from tinygrad_edu.examples import checked_seed, count, output_folder, parser, plots, seed
 from tinygrad_edu.progress import progress
 from tinygrad_edu.viz.figures import save_figure
 
@@ -77,6 +77,7 @@ def evaluate(model, X, Y):
 
 def train(steps=20000, seed=42, words=None, batch_size=32, verbose=True):
     """Returns (model, report): the losses of the training steps, of the sets, and of the baselines."""
+    seed = checked_seed(seed, "names_mlp.train")  # before the names are read, not inside NumPy
     words = words if words is not None else load_names()
     train_words, valid_words, test_words = split(words, seed)
     (X, Y), (Xv, Yv), (Xt, Yt) = (char_dataset(w, CONTEXT) for w in (train_words, valid_words, test_words))
@@ -105,7 +106,7 @@ def train(steps=20000, seed=42, words=None, batch_size=32, verbose=True):
 
 def sample(model, count=20, seed=0):
     """Names drawn one character at a time from the model's softmax, until it writes '.'."""
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(checked_seed(seed, "names_mlp.sample"))
     model.eval()
     names = []
     with tg.no_grad():
@@ -171,7 +172,7 @@ def pictures(model, report, out):
 def main(argv=()):
     command = parser(__doc__, "names_mlp")
     command.add_argument("--steps", type=count, default=20000, help="training steps (mini-batches of 32)")
-    command.add_argument("--seed", type=int, default=42, help="seed of the split, the weights and the batches")
+    command.add_argument("--seed", type=seed, default=42, help="seed of the split, the weights and the batches")
     args = command.parse_args(argv)
     model, report = train(args.steps, args.seed)
     train_n, valid_n, test_n = report["sizes"]
