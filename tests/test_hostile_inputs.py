@@ -431,3 +431,73 @@ def test_cli_seed_is_one_line_and_status_2(script, text, capsys):
     assert done.value.code == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and f"argument --seed: {SEED_MESSAGE}{text!r}" in err
+
+
+# -- hooks: the gradient handed to a hook is read-only, and the message says to return a new one ---
+HOOK_MESSAGE = r"register_hook: .*gradients handed to hooks are read-only .* Return a new tensor from the hook"
+
+
+def _double_in_place(g):
+    g *= 2
+
+
+def _add_in_place(g):
+    g += 1
+
+
+def _assign(g):
+    g[...] = 0
+
+
+def _zero(g):
+    g.zero_()
+
+
+def _through_data(g):
+    g.data *= 2
+
+
+def _assign_through_data(g):
+    g.data[...] = 0
+
+
+@pytest.mark.parametrize("hook", [_double_in_place, _add_in_place, _assign, _zero, _through_data, _assign_through_data])
+@pytest.mark.parametrize("create_graph", [False, True])
+@pytest.mark.parametrize("on", ["intermediate", "leaf"])
+def test_a_hook_that_changes_its_gradient_in_place_is_told_to_return_one(hook, create_graph, on):
+    x = tg.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 3
+    (y if on == "intermediate" else x).register_hook(hook)
+    # g *= 2 raised "cannot update a tensor of shape (2,) in place with a value of shape (2,)"; under
+    # create_graph it rebound g and changed nothing, and g[...] = 0 changed the shared gradient
+    with pytest.raises(ValueError, match=HOOK_MESSAGE):
+        (y + x).sum().backward(create_graph=create_graph)
+    assert x.grad is None  # a refused backward changes nothing
+
+
+@pytest.mark.parametrize("create_graph", [False, True])
+def test_returning_the_new_gradient_works_and_stays_differentiable(create_graph):
+    x = tg.tensor([1.0, 3.0], requires_grad=True)
+    y = x ** 3
+    y.register_hook(lambda g: g * 2)
+    y.sum().backward(create_graph=create_graph)
+    assert x.grad.tolist() == [6.0, 54.0]  # 2 * 3x^2
+    if create_graph:
+        (second,) = tg.autograd.grad(x.grad.sum(), x)
+        assert second.tolist() == [12.0, 36.0]  # d/dx of 6x^2
+
+
+def test_a_compiled_step_follows_what_a_hook_returns():
+    w = tg.tensor([0.5, -0.5], requires_grad=True, name="w")
+
+    def step(a):
+        w.grad = None
+        h = a @ w
+        h.register_hook(lambda g: g * 3)
+        (h ** 2).sum().backward()
+        return w.grad * 1.0
+
+    compiled = tg.compile(step)
+    for values in ([1.0, 2.0], [2.0, 1.0], [3.0, 0.0]):  # the hook's view was a frozen constant of the program
+        a = np.array([values])
+        assert compiled(a).tolist() == step(a).tolist()

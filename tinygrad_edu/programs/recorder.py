@@ -210,6 +210,13 @@ class Recorder:
         self.externals.append(var)
         return var
 
+    def same_value(self, alias, array):
+        """``alias`` (a view a hook receives) holds what ``array`` holds: read it as that variable."""
+        var = self.vars.get(id(array))
+        if var is not None:
+            self.vars[id(alias)] = var
+            self._kept.append(alias)  # alive while recording: its id must not be reused
+
     def value_of(self, value):
         """A Tensor, an array or a Python number, as a Var or a Literal."""
         if isinstance(value, function.Tensor):
