@@ -260,6 +260,21 @@ def test_in_a_browser_a_hostile_name_runs_nothing_and_the_page_still_works(brows
     page.close()
 
 
+@pytest.mark.parametrize("name", ["a\x01<b>{data}", '"><img src=x onerror=pwned=1>'])  # no dot: a dot nests paths
+def test_in_a_browser_a_module_with_a_hostile_name_opens_on_a_click(browser, name, tmp_path):
+    tg.manual_seed(0)
+    model = _Named(name)
+    loss = model(tg.randn(3, 2)).sum()
+    loss.backward()
+    explorer = tg.explore(loss, params=model, max_nodes=3, path=tmp_path / "page.html")
+    (box,) = [box for box, view in explorer.data["boxes"].items() if view == printable(name)]
+    page, problems, requests = open_page(browser, tmp_path / "page.html")
+    click_node(page, box)
+    assert page.locator("div.view:not([hidden])").get_attribute("data-view") == printable(name)
+    assert page.evaluate("window.pwned") is None and page.locator("img").count() == 0 and problems == []
+    page.close()
+
+
 @needs_dot
 @pytest.mark.parametrize("name", HOSTILE_NAMES)
 def test_explore_escapes_module_paths_in_boxes_and_views(name):
@@ -268,7 +283,7 @@ def test_explore_escapes_module_paths_in_boxes_and_views(name):
     loss = model(tg.randn(3, 2)).sum()
     loss.backward()
     page = tg.explore(loss, params=model, max_nodes=3)
-    assert name.split(".")[0] in page.data["views"]  # a box per module (a dot in a path nests it)
+    assert printable(name.split(".")[0]) in page.data["views"]  # a box per module (a dot in a path nests it)
     parser = _Tags()
     parser.feed(page.html)
     assert "img" not in parser.tags and parser.tags.count("script") == 2

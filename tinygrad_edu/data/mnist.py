@@ -191,7 +191,7 @@ def download(folder, mirrors=MIRRORS, opener=urllib.request.urlopen):
     folder.mkdir(parents=True, exist_ok=True)
     for name, digest in SHA256.items():
         target = folder / name
-        if target.exists() and hashlib.sha256(target.read_bytes()).hexdigest() == digest:
+        if target.is_file() and hashlib.sha256(target.read_bytes()).hexdigest() == digest:
             continue
         errors = []
         for mirror in mirrors:

@@ -67,8 +67,9 @@ class Explorer:
             shown = state_gradients(order)
         self.data = _collect(output, order, self._ids, names, shown)
         views = _views(output, order, self._ids, names, shown, params, max_nodes, grads)
-        self.data["views"] = {name: view["members"] for name, view in views.items()}
-        self.data["boxes"] = {view["box"]: name for name, view in views.items() if "box" in view}
+        # a module's path is shown as the page shows every name (printable), here and in data-view
+        self.data["views"] = {printable(name): view["members"] for name, view in views.items()}
+        self.data["boxes"] = {view["box"]: printable(name) for name, view in views.items() if "box" in view}
         self.html = _page(title, views, self.data)
 
     def key_of(self, tensor):
