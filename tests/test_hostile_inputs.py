@@ -516,3 +516,15 @@ def test_a_compiled_step_follows_what_a_hook_returns():
     for values in ([1.0, 2.0], [2.0, 1.0], [3.0, 0.0]):  # the hook's view was a frozen constant of the program
         a = np.array([values])
         assert compiled(a).tolist() == step(a).tolist()
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES + ["__import__('os')", "np", "_result", "x.y", "ｍｕｌ", "d_w"])
+def test_hostile_tensor_names_never_reach_generated_source(name):
+    x = tg.tensor([[1.0, 2.0]], name=name)
+    w = tg.tensor([0.5, -1.0], requires_grad=True, name=name)
+    loss = ((x @ w) ** 2).sum()
+    code = tg.codegen(loss, wrt=[w], names={name: w})
+    value, (d_w,) = code.run()
+    loss.backward()
+    assert value == pytest.approx(loss.item()) and np.allclose(d_w, w.grad.data)
+    assert all(line.isprintable() for line in code.source.splitlines()) and "import os" not in code.source
