@@ -85,9 +85,22 @@ def manual_seed(seed: int) -> None:
     >>> tg.manual_seed(0); bool((tg.randn(3) == a).all())
     True
     """
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**32:
-        raise ValueError(f"manual_seed: the seed must be an int in 0..2**32-1 (NumPy's range), got {seed!r}")
-    np.random.seed(int(seed))
+    seed = checked_seed(seed, "manual_seed")
+    np.random.seed(seed)
     from .data.batches import seed_shuffling  # (tg.data builds on this module)
 
-    seed_shuffling(int(seed))
+    seed_shuffling(seed)
+
+
+def checked_seed(seed, where):
+    """``seed`` as an int if it is one NumPy takes everywhere (0 to 2**32-1: ``np.random.seed``'s
+    range), else the ValueError every seed argument of the library gives, naming ``where``.
+    A bool or a float is refused, not rounded: ``seed=1.5`` would silently be another run.
+
+    >>> checked_seed(-1, "fit")
+    Traceback (most recent call last):
+    ValueError: fit: the seed must be an int in 0..2**32-1 (NumPy's range), got -1
+    """
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**32:
+        raise ValueError(f"{where}: the seed must be an int in 0..2**32-1 (NumPy's range), got {seed!r}")
+    return int(seed)

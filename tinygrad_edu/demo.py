@@ -16,6 +16,7 @@ import numpy as np
 
 from . import data, nn, optim
 from .engine.function import no_grad
+from .files import write_file
 from .gradcheck import check_formula, gradcheck
 from .engine.tensor import Tensor
 from .training import fit
@@ -108,10 +109,10 @@ def run(out_dir="demo-output", out=print):
     first_loss.backward(retain_graph=True)  # what the pictures show: the graph as backward left it
     files, missing = {}, []
     graph = draw_graph(first_loss)
-    (folder / "graph.dot").write_text(graph.source)  # the picture's source needs no Graphviz
+    write_file(folder / "graph.dot", graph.source)  # the picture's source needs no Graphviz
     files["graph.dot"] = "the graph as Graphviz source (dot -Tsvg graph.dot > graph.svg draws it)"
     if shutil.which("dot"):
-        (folder / "graph.svg").write_bytes(graph.pipe(format="svg"))
+        write_file(folder / "graph.svg", graph.pipe(format="svg"))
         files["graph.svg"] = "the graph of Trask's loss at step 1, every value and gradient on it"
         explore(first_loss, folder / "explore.html", title="Trask's network at step 1, explored")
         files["explore.html"] = "that graph to click through: the chain rule at each tensor, a backward stepper"
@@ -119,7 +120,7 @@ def run(out_dir="demo-output", out=print):
         files["steps/index.html"] = "backpropagation one op at a time (Previous / Next)"
     else:
         missing.append(("graph.svg, explore.html, steps/", GRAPHVIZ_HELP))
-    (folder / "trace.txt").write_text(trace(first_loss, backward=True) + "\n")
+    write_file(folder / "trace.txt", trace(first_loss, backward=True) + "\n")
     files["trace.txt"] = "the forward and backward computation, one op per line"
     if importlib.util.find_spec("matplotlib") is not None:
         plot_loss(curve, folder / "trask_loss.png", title="Trask's network: mean |error| (the tutorial's 'Error:')",
@@ -158,4 +159,4 @@ img {{ max-width: 100%; border: 1px solid #ddd; margin: 0.5em 0 1.5em; }} li {{ 
 with the formulas derived by hand.</p>
 <ul>{''.join(items)}</ul></body></html>
 """
-    (folder / "index.html").write_text(page)
+    write_file(folder / "index.html", page)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .creation import checked_seed
 from .engine import autograd
 from .engine.function import shape_str
 from .engine.tensor import Tensor, _to_array, concatenate
@@ -178,7 +179,7 @@ def gradgradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, seed=0):
     for a fixed random ``u``, as PyTorch's gradgradcheck does."""
     arrays = _inputs(inputs, "gradgradcheck")
     _, out = _output(f, arrays, True)
-    u = np.random.default_rng(seed).normal(size=out.shape)
+    u = np.random.default_rng(checked_seed(seed, "gradgradcheck")).normal(size=out.shape)
 
     def first_derivatives(*tensors):
         out = f(*tensors)

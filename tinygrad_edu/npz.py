@@ -57,7 +57,10 @@ def read_headers(file, path):
         for member in archive.infolist():
             if member.is_dir() or not member.filename.endswith(".npy"):
                 raise NpzError(f"{path}: entry '{member.filename}' is not an array (.npy)")
-            entries[member.filename[: -len(".npy")]] = _entry(archive, member, path)
+            name = member.filename[: -len(".npy")]
+            if name in entries:  # a reader that kept one of the two would pick silently
+                raise NpzError(f"{path}: entry '{name}' appears twice; the file is corrupted")
+            entries[name] = _entry(archive, member, path)
     return entries
 
 

@@ -7,12 +7,12 @@ that says the file is ours. ``tg.load(path)`` returns the state dict;
 a file holding Python objects is refused, never unpickled.
 """
 import os
-import secrets
+import zipfile
 from collections import OrderedDict
 
 import numpy as np
 
-from . import npz
+from . import files, npz
 from .engine.tensor import Tensor
 
 MARKER = "__tinygrad_edu_format__"
@@ -36,40 +36,58 @@ def save(obj, path):
     for name, value in state.items():
         if not isinstance(name, str) or name == MARKER:
             raise ValueError(f"save: parameter names must be strings other than {MARKER!r}, got {name!r}")
+        if not _storable(name):
+            raise ValueError(f"save: the name {name!r} cannot be stored in an .npz archive: it holds a NUL "
+                             "character or an unpaired surrogate; rename that entry")
         array = np.asarray(value.data if isinstance(value, Tensor) else value)
         if array.dtype.kind not in "fiub":
             raise TypeError(f"save: '{name}' holds {array.dtype} data; only numeric arrays can be saved")
         arrays[name] = array
     arrays[MARKER] = np.array(FORMAT_VERSION)
-    folder, name = os.path.split(os.path.abspath(path))
-    # Write to a temporary file first, so an interrupted save never leaves half a file behind.
-    # os.open with mode 0o666 lets the umask decide the permissions, as for any file the user
-    # writes (tempfile.mkstemp would make it private, 0o600).
-    temporary = os.path.join(folder, f".{name}.{secrets.token_hex(6)}.tmp")
+    # Written to a temporary file first, so an interrupted save never leaves half a file behind;
+    # a path that is a symbolic link is written through (the file it names is replaced).
+    with files.replacing(path) as temporary, files.create(temporary) as f:
+        _write_npz(f, arrays)
+
+
+def _write_npz(f, arrays):
+    """The arrays as an uncompressed .npz archive (what ``np.savez`` writes). Not ``np.savez``
+    itself: it takes the arrays as keyword arguments, so an entry named ``file`` or
+    ``allow_pickle`` would be taken for its own parameters."""
+    with zipfile.ZipFile(f, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
+        for name, array in arrays.items():
+            with archive.open(name + ".npy", "w", force_zip64=True) as member:
+                np.lib.format.write_array(member, np.asanyarray(array), allow_pickle=False)
+
+
+def _storable(name):
+    """Whether a zip archive keeps ``name`` as it is: zipfile cuts a name at its first NUL and
+    cannot encode an unpaired surrogate."""
+    if "\0" in name:
+        return False
     try:
-        handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        with os.fdopen(handle, "wb") as f:
-            np.savez(f, **arrays)
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.remove(temporary)
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def load(path, into=None):
     """Read a file written by `save`; with ``into=model``, load it into the model as well.
 
     Every entry's header is read and checked first (see tinygrad_edu/npz.py): with ``into``,
-    each declared shape is compared with the model's before any data is read, so a wrong or
-    hostile file costs neither time nor memory and leaves the model untouched.
+    the names and declared shapes are compared with the model's before any data is read, so a
+    wrong or hostile file costs neither time nor memory and leaves the model untouched. Only a
+    regular file is read (a FIFO would block forever).
     """
     if os.path.isdir(path):
         raise IsADirectoryError(f"load: {path} is a folder; give the .npz file written by tg.save")
     try:
-        with open(path, "rb") as f:
+        with files.open_regular(path, "load") as f:
             entries = npz.read_headers(f, path)
+            _check_dtypes(entries, path)
             if into is not None:
-                _check_shapes(entries, into, path)
+                _check_against_model(entries, into, path)
             _check_format_version(f, path, entries)
             arrays = npz.read_arrays(f, path, {name: e for name, e in entries.items() if name != MARKER})
     except FileNotFoundError:
@@ -98,10 +116,32 @@ def _check_format_version(f, path, entries):
                            f"{FORMAT_VERSION} (a newer tinygrad_edu wrote it?)")
 
 
-def _check_shapes(entries, model, path):
-    """Compare each declared shape with the model's, before reading data (load_state_dict
-    checks keys and shapes again, and changes nothing unless all of them fit)."""
-    own = {name: tensor.shape for name, tensor in model._state()} if hasattr(model, "_state") else {}
+def _check_dtypes(entries, path):
+    """`save` writes real numbers and booleans only: anything else (complex numbers, strings,
+    dates) is not from it, and loading complex weights into a model would drop their
+    imaginary parts."""
     for name, entry in entries.items():
-        if name in own and entry.shape != own[name]:
-            raise npz.NpzError(f"{path}: '{name}' has shape {entry.shape} in the file but {own[name]} in the model")
+        if name != MARKER and entry.dtype.kind not in "fiub":
+            raise npz.NpzError(f"{path}: entry '{name}' holds {entry.dtype} data; tg.save writes real numbers "
+                               "(and booleans) only")
+
+
+def _check_against_model(entries, model, path):
+    """Compare the file's names and declared shapes with the model's, before any data is read:
+    a file for another model, however large its entries, is refused at the cost of its
+    headers (load_state_dict checks again, and changes nothing unless all of them fit)."""
+    if not hasattr(model, "_state"):
+        return
+    own = {name: tensor.shape for name, tensor in model._state()}
+    names = [name for name in entries if name != MARKER]
+    unexpected = [name for name in names if name not in own]
+    if unexpected:
+        raise KeyError(f"load: {path}: unexpected key {unexpected[0]!r} in the file; this model has {sorted(own)}")
+    missing = [name for name in own if name not in entries]
+    if missing:
+        raise KeyError(f"load: {path}: the file has no entry for {missing}, which this model has; it was saved "
+                       "from another model")
+    for name in names:
+        if entries[name].shape != own[name]:
+            raise npz.NpzError(f"{path}: '{name}' has shape {entries[name].shape} in the file but {own[name]} "
+                               "in the model")

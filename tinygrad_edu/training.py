@@ -3,6 +3,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 
+from .creation import checked_seed
 from .data.batches import batches, checked_batch_size
 from .engine.arguments import whole_number
 from .engine.tensor import Tensor
@@ -76,6 +77,7 @@ def fit(model, loss_fn, optimizer, data, epochs=1, batch_size=None, shuffle=Fals
         raise ValueError(f"fit: data must be a pair (inputs, targets), got {type(data).__name__}"
                          + (f" of {len(data)} items" if isinstance(data, (tuple, list)) else ""))
     epochs = whole_number(epochs, "epochs", "fit")
+    seed = None if seed is None else checked_seed(seed, "fit")
     inputs, targets = data
     metrics = metrics or {}
     history = History(metrics={name: [] for name in metrics})
@@ -84,7 +86,7 @@ def fit(model, loss_fn, optimizer, data, epochs=1, batch_size=None, shuffle=Fals
     with progress(total=epochs * per_epoch, desc="training", unit="batch", enabled=verbose) as bar:
         for epoch in range(1, epochs + 1):
             total, count = 0.0, 0
-            epoch_seed = None if seed is None else seed + epoch
+            epoch_seed = None if seed is None else (seed + epoch) % 2**32  # another order each epoch
             for x, y in batches(inputs, targets, batch_size, shuffle=shuffle, seed=epoch_seed):
                 optimizer.zero_grad()
                 loss = loss_fn(model(Tensor(x)), y)

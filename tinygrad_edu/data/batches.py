@@ -1,6 +1,7 @@
 """Mini-batches: split (inputs, targets) into batches, shuffled with a seed if asked."""
 import numpy as np
 
+from ..creation import checked_seed
 from ..engine.arguments import whole_number
 
 
@@ -38,7 +39,8 @@ def batches(inputs, targets, batch_size=None, shuffle=False, seed=None):
     if n == 0:
         raise ValueError("batches: the data is empty (0 rows of inputs and targets); there is nothing to train on")
     size = n if batch_size is None else checked_batch_size(batch_size, "batches")
-    order = (np.random.default_rng(seed) if seed is not None else _shuffling).permutation(n) if shuffle else None
+    generator = _shuffling if seed is None else np.random.default_rng(checked_seed(seed, "batches"))
+    order = generator.permutation(n) if shuffle else None
     for start in range(0, n, size):
         if order is None:
             yield inputs[start : start + size], targets[start : start + size]

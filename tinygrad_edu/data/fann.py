@@ -12,10 +12,15 @@ the pairs, each as one line of inputs followed by one line of outputs::
 Whitespace is free (FANN itself reads numbers with ``fscanf``), so numbers may be spread over
 lines in any way as long as their count is right; we keep the line structure when writing.
 """
+import io
 import itertools
 import os
 
 import numpy as np
+
+from .. import files
+
+MAX_COUNT = 2**32 - 1  # FANN keeps its counts in unsigned ints
 
 
 class FannFormatError(ValueError):
@@ -29,9 +34,9 @@ def read_fann(path):
     checking that the file is long enough to hold that many numbers (each needs at least a
     character and a separator): memory stays near 8 bytes per number, whatever the file says.
     """
-    size = os.path.getsize(path)
     try:
-        with open(path, encoding="utf-8") as f:
+        with io.TextIOWrapper(files.open_regular(path, "read_fann"), encoding="utf-8") as f:
+            size = os.fstat(f.fileno()).st_size
             tokens = _tokens(f)
             header = []
             for word, line in itertools.islice(tokens, 3):
@@ -44,6 +49,9 @@ def read_fann(path):
             pairs, n_in, n_out = header
             if pairs < 0 or n_in <= 0 or n_out <= 0:
                 raise FannFormatError(f"{path}: line 1: header {pairs} {n_in} {n_out} must be a pair count and positive input/output counts")
+            if max(header) > MAX_COUNT:
+                raise FannFormatError(f"{path}: line 1: header value {max(header)} is larger than FANN's counts can be "
+                                      f"({MAX_COUNT})")
             expected = pairs * (n_in + n_out)
             if expected > size // 2 + 1:
                 raise FannFormatError(
@@ -90,8 +98,7 @@ def write_fann(path, inputs, outputs):
     for x, y in zip(inputs, outputs):
         lines.append(" ".join(_number(v) for v in x))
         lines.append(" ".join(_number(v) for v in y))
-    with open(path, "w") as f:
-        f.write("\n".join(lines) + "\n")
+    files.write_file(path, "\n".join(lines) + "\n")
 
 
 def _number(v):

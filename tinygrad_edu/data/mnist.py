@@ -26,7 +26,7 @@ import zlib
 
 import numpy as np
 
-from .. import npz
+from .. import files, npz
 from ..progress import progress
 
 IDX_FILES = {
@@ -57,6 +57,7 @@ CHUNK = 1 << 20  # read (and decompress) a MiB at a time, never more than the he
 
 def _open(path):
     path = pathlib.Path(path)
+    files.check_regular(path, "read_idx", MnistError)  # a FIFO would block forever
     return gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb")
 
 
@@ -115,6 +116,7 @@ def read_csv(path):
     """Rashid's layout: ``label,p1,...,p784`` per line, with or without a header line (a first
     line whose first value is not a number, such as ``label,1x1,...``). A byte-order mark and
     spaces around values are allowed."""
+    files.check_regular(path, "read_csv", MnistError)
     with open(path, "rb") as f:
         first = f.readline()
     try:
@@ -189,7 +191,7 @@ def download(folder, mirrors=MIRRORS, opener=urllib.request.urlopen):
     folder.mkdir(parents=True, exist_ok=True)
     for name, digest in SHA256.items():
         target = folder / name
-        if target.exists() and hashlib.sha256(target.read_bytes()).hexdigest() == digest:
+        if target.is_file() and hashlib.sha256(target.read_bytes()).hexdigest() == digest:
             continue
         errors = []
         for mirror in mirrors:
@@ -244,7 +246,7 @@ def _load_cache(path):
     rebuilt, never trusted): the headers are checked before any data is read."""
     names = ("X_train", "y_train", "X_test", "y_test")
     try:
-        with open(path, "rb") as f:
+        with files.open_regular(path, "load_mnist", npz.NpzError) as f:
             entries = npz.read_headers(f, path)
             if set(entries) != set(names) or not _plausible(entries):
                 return None

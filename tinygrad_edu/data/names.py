@@ -13,6 +13,8 @@ import re
 
 import numpy as np
 
+from .. import files
+
 ALPHABET = "." + "abcdefghijklmnopqrstuvwxyz"  # "." starts and ends every name
 FILES = ("dist.female.first", "dist.male.first")
 
@@ -44,6 +46,7 @@ def load_names(folder=None):
     words = set()
     for name in FILES:
         path = folder / name
+        files.check_regular(path, "load_names", NamesError)  # a FIFO would block forever
         if path.stat().st_size > 10 << 20:
             raise NamesError(f"{path}: {path.stat().st_size:,} bytes; the census list is about 100 KB")
         for number, line in enumerate(path.read_text(encoding="ascii", errors="replace").splitlines(), start=1):

@@ -3,6 +3,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..creation import checked_seed
+
 
 def trask_xor():
     """Trask's 3-layer data: the third input is a constant 1 (a bias), the target is XOR of the first two."""
@@ -96,7 +98,7 @@ def simplenn_surface(n=None, seed=None, low=-10.0, high=10.0):
         xs, ys, grid = X.ravel(), Y.ravel(), X.shape
     else:
         if seed is not None:
-            np.random.seed(seed)
+            np.random.seed(checked_seed(seed, "simplenn_surface"))
         xs = np.random.uniform(low, high, n)
         ys = np.random.uniform(low, high, n)
         grid = None

@@ -248,17 +248,32 @@ def _array(g):
 def _hook_view(g):
     """The gradient as a hook receives it: a Tensor over a read-only view, because the same
     array may be flowing down other paths too (add hands it to both inputs). A hook that wants
-    another gradient returns it."""
-    if isinstance(g, Tensor):
-        return g
-    view = np.asarray(g).view()
+    another gradient returns it. The Tensor is marked as a hook's (origin "hook"), so that
+    ``g *= 2`` or ``g[...] = 0`` is refused with a message that says so; under create_graph it
+    is the gradient's own node (so ``return g * 2`` is differentiable), over a read-only view."""
+    if not isinstance(g, Tensor):
+        view = np.asarray(g).view()
+        view.flags.writeable = False
+        return Tensor._make(view, False, None, "hook")
+    if g.grad_fn is None and g.requires_grad:
+        return g  # a gradient= the caller made to require grad: changing it in place is refused already
+    view = g.data.view()
     view.flags.writeable = False
-    return Tensor._make(view, False, None, "grad")
+    if grad_mode.recorder is not None:  # a program being written follows the view as the gradient itself
+        grad_mode.recorder.same_value(view, g.data)
+    return Tensor._make(view, g.requires_grad, g.grad_fn, "hook")  # the same node: ops on it are ops on g
 
 
 def _run_hooks(hooks, g, on_tensors):
     for hook in hooks:
-        changed = hook(_hook_view(g))
+        try:
+            changed = hook(_hook_view(g))
+        except ValueError as error:  # NumPy's words for g.data *= 2 inside a hook: say what they mean
+            if "read-only" not in str(error) or str(error).startswith("register_hook:"):
+                raise
+            raise ValueError(f"register_hook: the hook changed the gradient it received in place ({error}), but "
+                             "gradients handed to hooks are read-only (the same array may flow on to other "
+                             "tensors). Return a new tensor from the hook instead, e.g. return g * 2") from None
         if changed is not None:
             new = as_tensor(changed) if on_tensors else np.asarray(_array(as_tensor(changed)))
             if new.shape != g.shape:
@@ -586,7 +601,7 @@ def explain_grad(t) -> str:
                 "This tensor was computed only from tensors that do not require grad, so it is "
                 "a constant. Create the inputs you want gradients for with requires_grad=True."
             )
-        if origin == "grad":
+        if origin in ("grad", "hook"):
             return "This tensor is a gradient computed by backward(); gradients are not tracked unless create_graph=True."
         return (
             "This tensor was created with requires_grad=False, so autograd does not track it. "

@@ -420,6 +420,8 @@ class Tensor(TensorMath, TensorShape):
           micrograd's style (``total += w * x``) keep their gradients;
         * otherwise: the array is updated in place and the tensor's version is bumped.
         """
+        if self._origin == "hook":  # checked first: under create_graph 'g *= 2' would rebind g, changing nothing
+            _refuse_hook_change(f"'{symbol}'")
         other = _operand(other)
         if grad_mode.recorder is not None:  # a program is being written: it may take numbers as arguments
             (other,) = grad_mode.recorder.unwrap((other,))
@@ -503,6 +505,8 @@ class Tensor(TensorMath, TensorShape):
         return self
 
     def _assign(self, index, value, what):
+        if self._origin == "hook":
+            _refuse_hook_change(what)
         value = value if isinstance(value, Tensor) else as_tensor(value, self)
         if grad_mode.enabled and (self.requires_grad or value.requires_grad):
             raise RuntimeError(
@@ -519,6 +523,14 @@ class Tensor(TensorMath, TensorShape):
         if grad_mode.recorder is not None:
             grad_mode.recorder.set_item(self, index, value)
         self._note_in_place()
+
+
+def _refuse_hook_change(what):
+    """A hook changed the gradient it was handed (``g *= 2``, ``g[...] = 0``): refused, since the
+    same array may flow on to other tensors; the hook returns a new gradient instead."""
+    raise ValueError(f"register_hook: {what} would change the gradient the hook received, but gradients handed to "
+                     "hooks are read-only (the same array may flow on to other tensors). Return a new tensor "
+                     "from the hook instead, e.g. return g * 2")
 
 
 class Versions:

@@ -8,6 +8,7 @@ import argparse
 import contextlib
 import pathlib
 
+from ..creation import checked_seed
 from ..viz.figures import PLOTS_HINT, matplotlib_is_missing
 
 # `tinygrad-edu examples run NAME` sets this while it runs an example, so that the example's
@@ -18,7 +19,7 @@ run_by = None
 def parser(script_doc, name, writes=True):
     """The examples' argument parser: the docstring's first paragraph as the description,
     defaults shown in ``--help``, and, for examples that write files, ``--out`` (their folder)."""
-    command = argparse.ArgumentParser(prog=f"{run_by} {name}" if run_by else f"{name}.py",
+    command = _OneLineErrors(prog=f"{run_by} {name}" if run_by else f"{name}.py",
                                       description=" ".join(script_doc.strip().split("\n\n")[0].split()),
                                       formatter_class=_DefaultsShown)
     if writes:
@@ -37,6 +38,23 @@ def count(text):
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be a whole number >= 1, got {text!r}")
     return value
+
+
+def seed(text):
+    """An argparse type for --seed: an int in 0..2**32-1, the range and the message of
+    ``tg.manual_seed`` (a negative seed used to end in NumPy's traceback)."""
+    try:
+        return checked_seed(int(text), "--seed")
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"the seed must be an int in 0..2**32-1 (NumPy's range), got {text!r}") from None
+
+
+class _OneLineErrors(argparse.ArgumentParser):
+    """Bad arguments get one line and exit status 2, as every other error of the command does
+    (argparse would print the usage first; ``--help`` shows it)."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message} (--help lists the options)\n")
 
 
 class _DefaultsShown(argparse.ArgumentDefaultsHelpFormatter):

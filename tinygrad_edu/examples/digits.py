@@ -19,14 +19,14 @@ import sys
 import numpy as np
 
 import tinygrad_edu as tg
-from tinygrad_edu.examples import parser
+from tinygrad_edu.examples import checked_seed, parser
 
 X, y = tg.data.digits_4x5()
 PREDICT = tg.data.DRAWN_TWO
 
 
 def train(steps=100, seed=0):
-    np.random.seed(seed)
+    np.random.seed(checked_seed(seed, "digits.train"))
     W1 = tg.tensor(np.random.randn(20, 20), requires_grad=True, name="W1")
     W2 = tg.tensor(np.random.randn(20, 1), requires_grad=True, name="W2")
     inputs = tg.tensor(X)

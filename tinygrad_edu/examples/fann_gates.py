@@ -24,14 +24,14 @@ import pathlib
 import numpy as np
 
 import tinygrad_edu as tg
-from tinygrad_edu.examples import output_folder, parser
+from tinygrad_edu.examples import checked_seed, output_folder, parser
 
 DATA = pathlib.Path(__file__).resolve().parent / "data"
 BIT_FAIL_LIMIT = 0.35  # FANN counts an output as a failed bit when it is off by more than this
 
 
 def make_network(seed=0):
-    np.random.seed(seed)
+    np.random.seed(checked_seed(seed, "fann_gates.make_network"))
     return tg.nn.MLP([2, 4, 1], activation="tanh", output_activation="tanh")
 
 

@@ -19,13 +19,13 @@ import sys
 import numpy as np
 
 import tinygrad_edu as tg
-from tinygrad_edu.examples import output_folder, parser, plots
+from tinygrad_edu.examples import checked_seed, output_folder, parser, plots
 
 X, y = tg.data.trask_xor()
 
 
 def train(iterations=1500, seed=3):
-    np.random.seed(seed)
+    np.random.seed(checked_seed(seed, "loy.train"))
     weights1 = tg.tensor(np.random.rand(X.shape[1], 4), requires_grad=True, name="weights1")
     weights2 = tg.tensor(np.random.rand(4, 1), requires_grad=True, name="weights2")
     inputs = tg.tensor(X, name="input")

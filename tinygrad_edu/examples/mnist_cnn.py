@@ -18,7 +18,7 @@ import sys
 import numpy as np
 
 import tinygrad_edu as tg
-from tinygrad_edu.examples import count, parser
+from tinygrad_edu.examples import checked_seed, count, parser, seed
 
 MEAN, STD = np.float32(0.1307), np.float32(0.3081)  # of MNIST's training pixels, scaled to [0, 1]
 
@@ -50,6 +50,7 @@ def accuracy(model, X, y, batch=1000):
 
 def train(epochs=3, seed=0, limit=None, data=None, verbose=True, learning_rates=(2e-3, 1e-3, 5e-4)):
     """Train on the first ``limit`` training images (all by default); returns the model and its History."""
+    seed = checked_seed(seed, "mnist_cnn.train")  # before minutes of loading, not after
     X_train, y_train, X_test, y_test = data or tg.data.load_mnist()
     X_train, y_train = X_train[:limit], y_train[:limit].astype(np.int64)
     X_train, X_test = images(X_train), images(X_test)
@@ -69,7 +70,7 @@ def train(epochs=3, seed=0, limit=None, data=None, verbose=True, learning_rates=
 def main(argv=()):
     command = parser(__doc__, "mnist_cnn", writes=False)
     command.add_argument("--epochs", type=count, default=3, help="passes over the training images")
-    command.add_argument("--seed", type=int, default=0, help="seed of the weights and of the shuffling")
+    command.add_argument("--seed", type=seed, default=0, help="seed of the weights and of the shuffling")
     command.add_argument("--limit", type=count, default=None, help="train on the first N images only (all: 60,000)")
     args = command.parse_args(argv)
     model, history = train(args.epochs, args.seed, args.limit)

@@ -16,7 +16,7 @@ import sys
 import numpy as np
 
 import tinygrad_edu as tg
-from tinygrad_edu.examples import count, parser
+from tinygrad_edu.examples import checked_seed, count, parser, seed
 
 
 def accuracy(model, X, y):
@@ -32,6 +32,7 @@ def standardise(pixels):
 
 
 def train(epochs=2, seed=0, data=None, verbose=True, learning_rates=(3e-3, 5e-4), limit=None):
+    seed = checked_seed(seed, "mnist_modern.train")  # before minutes of loading, not after
     X_train, y_train, X_test, y_test = data or tg.data.load_mnist()
     X_train, y_train = X_train[:limit], y_train[:limit]
     X_train, X_test = standardise(X_train), standardise(X_test)
@@ -53,7 +54,7 @@ def train(epochs=2, seed=0, data=None, verbose=True, learning_rates=(3e-3, 5e-4)
 def main(argv=()):
     command = parser(__doc__, "mnist_modern", writes=False)
     command.add_argument("--epochs", type=count, default=2, help="passes over the training images")
-    command.add_argument("--seed", type=int, default=0, help="seed of the weights and of the shuffling")
+    command.add_argument("--seed", type=seed, default=0, help="seed of the weights and of the shuffling")
     command.add_argument("--limit", type=count, default=None, help="train on the first N images only (all: 60,000)")
     args = command.parse_args(argv)
     model, history = train(args.epochs, args.seed, limit=args.limit)

@@ -19,8 +19,9 @@ import numpy as np
 
 import tinygrad_edu as tg
 from tinygrad_edu.data import ALPHABET, char_dataset, load_names
-from tinygrad_edu.examples import count, output_folder, parser, plots
+from tinygrad_edu.examples import checked_seed, count, output_folder, parser, plots, seed
 from tinygrad_edu.progress import progress
+from tinygrad_edu.viz.figures import save_figure
 
 CONTEXT, EMBEDDING, HIDDEN = 3, 10, 200
 
@@ -76,6 +77,7 @@ def evaluate(model, X, Y):
 
 def train(steps=20000, seed=42, words=None, batch_size=32, verbose=True):
     """Returns (model, report): the losses of the training steps, of the sets, and of the baselines."""
+    seed = checked_seed(seed, "names_mlp.train")  # before the names are read, not inside NumPy
     words = words if words is not None else load_names()
     train_words, valid_words, test_words = split(words, seed)
     (X, Y), (Xv, Yv), (Xt, Yt) = (char_dataset(w, CONTEXT) for w in (train_words, valid_words, test_words))
@@ -104,7 +106,7 @@ def train(steps=20000, seed=42, words=None, batch_size=32, verbose=True):
 
 def sample(model, count=20, seed=0):
     """Names drawn one character at a time from the model's softmax, until it writes '.'."""
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(checked_seed(seed, "names_mlp.sample"))
     model.eval()
     names = []
     with tg.no_grad():
@@ -138,7 +140,7 @@ def pictures(model, report, out):
                    label=f"{name} {report[name]:.3f}")
     ax.set(xlabel="step", ylabel="cross-entropy (nats)", title="Names MLP: loss")
     ax.legend(loc="center right")
-    fig.savefig(out / "loss.png", dpi=110, bbox_inches="tight")
+    save_figure(fig, out / "loss.png", dpi=110, bbox_inches="tight")
 
     table = model.embedding.weight.data
     centred = table - table.mean(axis=0)
@@ -150,7 +152,7 @@ def pictures(model, report, out):
         ax.text(x, y, letter, ha="center", va="center", fontsize=12)
     ax.set(title="The characters' embedding (first two principal components)",
            xlabel="component 1", ylabel="component 2")
-    fig.savefig(out / "embedding.png", dpi=110, bbox_inches="tight")
+    save_figure(fig, out / "embedding.png", dpi=110, bbox_inches="tight")
 
     keep = {}
     model.eval()
@@ -162,7 +164,7 @@ def pictures(model, report, out):
     ax.hist(h, bins=50, color="steelblue")
     ax.set(title=f"tanh outputs on the validation names: {np.mean(np.abs(h) > 0.99):.1%} beyond ±0.99",
            xlabel="tanh(BatchNorm(x W))", ylabel="count")
-    fig.savefig(out / "tanh.png", dpi=110, bbox_inches="tight")
+    save_figure(fig, out / "tanh.png", dpi=110, bbox_inches="tight")
     plt.close("all")
     return [out / "loss.png", out / "embedding.png", out / "tanh.png"]
 
@@ -170,7 +172,7 @@ def pictures(model, report, out):
 def main(argv=()):
     command = parser(__doc__, "names_mlp")
     command.add_argument("--steps", type=count, default=20000, help="training steps (mini-batches of 32)")
-    command.add_argument("--seed", type=int, default=42, help="seed of the split, the weights and the batches")
+    command.add_argument("--seed", type=seed, default=42, help="seed of the split, the weights and the batches")
     args = command.parse_args(argv)
     model, report = train(args.steps, args.seed)
     train_n, valid_n, test_n = report["sizes"]

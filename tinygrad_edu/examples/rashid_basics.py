@@ -22,7 +22,7 @@ import sys
 import numpy as np
 
 import tinygrad_edu as tg
-from tinygrad_edu.examples import parser
+from tinygrad_edu.examples import checked_seed, parser
 
 
 def km_to_miles(c=0.5, steps=20, learning_rate=0.5, km=100.0, miles=62.137, log=print):
@@ -60,7 +60,7 @@ def bug_classifier(A=0.25, learning_rate=0.5, examples=TRAINING, log=print):
 def linear_node(gate, epochs=2000, seed=0):
     """One linear node y = w . x + b (no activation), trained on squared error, read with y > 0.5."""
     X, y = getattr(tg.data, f"{gate}_gate")()
-    np.random.seed(seed)
+    np.random.seed(checked_seed(seed, "rashid_basics.linear_node"))
     model = tg.nn.Linear(2, 1)
     tg.fit(model, tg.nn.mse_loss, tg.optim.SGD(model, lr=0.5), (X, y), epochs=epochs, verbose=False)
     return (model(X).data > 0.5).astype(int).ravel(), y.astype(int).ravel()
@@ -68,7 +68,7 @@ def linear_node(gate, epochs=2000, seed=0):
 
 def two_layers(gate="xor", epochs=3000, seed=0):
     X, y = getattr(tg.data, f"{gate}_gate")()
-    np.random.seed(seed)
+    np.random.seed(checked_seed(seed, "rashid_basics.two_layers"))
     model = tg.nn.MLP([2, 3, 1], activation="sigmoid", output_activation="sigmoid")
     tg.fit(model, tg.nn.mse_loss, tg.optim.Adam(model, lr=0.1), (X, y), epochs=epochs, verbose=False)
     return (model(X).data > 0.5).astype(int).ravel(), y.astype(int).ravel()

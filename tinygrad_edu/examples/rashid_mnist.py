@@ -20,8 +20,9 @@ import numpy as np
 
 import tinygrad_edu as tg
 from tinygrad_edu.data import load_mnist, mnist_inputs, mnist_targets
-from tinygrad_edu.examples import count, output_folder, parser, plots
+from tinygrad_edu.examples import checked_seed, count, output_folder, parser, plots, seed
 from tinygrad_edu.progress import progress
+from tinygrad_edu.viz.figures import save_figure
 
 
 class RashidModule:
@@ -77,6 +78,7 @@ class RashidRaw:
 
 def train(hidden=100, lr=0.3, epochs=1, limit=None, raw=False, seed=None, data=None, verbose=True):
     """Train and return (network, test accuracy, seconds)."""
+    seed = None if seed is None else checked_seed(seed, "rashid_mnist.train")  # before loading, not after
     X_train, y_train, X_test, y_test = data or load_mnist()
     if limit:
         X_train, y_train = X_train[:limit], y_train[:limit]
@@ -129,7 +131,7 @@ def plot_backquery(wih, who, path):
         ax.axis("off")
     figure.suptitle("What each label looks like to the network (Rashid's backquery)")
     figure.tight_layout()
-    figure.savefig(path)
+    save_figure(figure, path)
 
 
 def main(argv=()):
@@ -139,7 +141,7 @@ def main(argv=()):
     command.add_argument("--epochs", type=count, default=1, help="passes over the training records")
     command.add_argument("--limit", type=count, help="train on the first N records only (all: 60,000)")
     command.add_argument("--raw", action="store_true", help="the raw-Tensor version in the book's layout")
-    command.add_argument("--seed", type=int, help="seed NumPy's generator (the book does not)")
+    command.add_argument("--seed", type=seed, help="seed NumPy's generator (the book does not)")
     command.add_argument("--backquery", action="store_true", help="also write backquery.png into --out")
     args = command.parse_args(argv)
     net, accuracy, seconds = train(args.hidden, args.lr, args.epochs, args.limit, args.raw, args.seed)

@@ -11,7 +11,7 @@ import sys
 import numpy as np
 
 import tinygrad_edu as tg
-from tinygrad_edu.examples import parser
+from tinygrad_edu.examples import checked_seed, parser
 
 X = np.array([[0, 0, 1], [0, 1, 1], [1, 0, 1], [1, 1, 1]], dtype=float)
 y = np.array([[0, 0, 1, 1]], dtype=float).T
@@ -19,7 +19,7 @@ y = np.array([[0, 0, 1, 1]], dtype=float).T
 
 def train(steps=10_000, seed=1):
     """Train the 3-1 sigmoid network; returns (syn0, final output l1)."""
-    np.random.seed(seed)
+    np.random.seed(checked_seed(seed, "trask_2layer.train"))
     syn0 = tg.tensor(2 * np.random.random((3, 1)) - 1, requires_grad=True, name="syn0")
     inputs, targets = tg.tensor(X, name="X"), tg.tensor(y, name="y")
     for _ in range(steps):

@@ -18,7 +18,7 @@ import sys
 import numpy as np
 
 import tinygrad_edu as tg
-from tinygrad_edu.examples import parser
+from tinygrad_edu.examples import checked_seed, parser
 
 X = np.array([[0, 0, 1], [0, 1, 1], [1, 0, 1], [1, 1, 1]], dtype=float)
 y = np.array([[0], [1], [1], [0]], dtype=float)
@@ -26,7 +26,7 @@ y = np.array([[0], [1], [1], [0]], dtype=float)
 
 def train(steps=60_000, report_every=10_000, seed=1, log=print):
     """Train the 3-4-1 sigmoid network; returns (syn0, syn1, final output l2)."""
-    np.random.seed(seed)
+    np.random.seed(checked_seed(seed, "trask_3layer.train"))
     syn0 = tg.tensor(2 * np.random.random((3, 4)) - 1, requires_grad=True, name="syn0")
     syn1 = tg.tensor(2 * np.random.random((4, 1)) - 1, requires_grad=True, name="syn1")
     inputs, targets = tg.tensor(X, name="X"), tg.tensor(y, name="y")

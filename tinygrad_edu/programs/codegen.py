@@ -27,12 +27,16 @@ def forward_backward(x, w):
 """
 from __future__ import annotations
 
+import builtins
+import keyword
+import unicodedata
+
 import numpy as np
 
 from ..engine import function
 from ..engine.autograd import grad as autograd_grad
 from ..engine.autograd import tensors_in_order
-from .recorder import Recorder, live_lines, tidy_names
+from .recorder import RESERVED, Recorder, live_lines, tidy_names
 from .source import Var, render, render_dtype
 
 __all__ = ["codegen", "Code"]
@@ -47,6 +51,7 @@ def codegen(output, wrt, name="forward_backward", names=None) -> "Code":
     their current values. ``names`` (a Module, or a dict name -> Tensor) names parameters by
     their path, ``layers.0.weight`` becoming ``layers_0_weight``.
     """
+    _check_function_name(name)
     wrt = list(wrt) if isinstance(wrt, (list, tuple)) else [wrt]
     if not isinstance(output, function.Tensor) or output.grad_fn is None:
         raise ValueError("codegen: the output must be a Tensor computed from tensors that require grad "
@@ -59,6 +64,7 @@ def codegen(output, wrt, name="forward_backward", names=None) -> "Code":
         raise ValueError("codegen: backward() already freed what this graph's ops saved; call codegen before "
                          "backward(), or call backward(retain_graph=True)")
     recorder = Recorder("codegen", names=_names(names))
+    recorder.taken.add(name)  # no value of the program is called what the function is
     inputs = []
     for t in order:
         node = t.grad_fn
@@ -81,6 +87,26 @@ def codegen(output, wrt, name="forward_backward", names=None) -> "Code":
             recorder.rename(var, f"d_{recorder.value_of(t)}")
         grad_vars.append(var)
     return Code(recorder, forward_count, output_var, grad_vars, inputs, name)
+
+
+def _check_function_name(name):
+    """``name`` becomes ``def <name>(...)`` in source that `Code.run` executes: it must be a plain
+    identifier as Python reads it, not a keyword, not a builtin the code may call (``slice``),
+    and not a name the program uses itself (``np``). Anything else is refused, never pasted in."""
+    if type(name) is not str or not name.isidentifier():
+        raise ValueError(f"codegen: name={name!r} is not a Python identifier; the generated function is "
+                         "def <name>(...), so give a plain name such as 'forward_backward'")
+    if unicodedata.normalize("NFKC", name) != name:
+        raise ValueError(f"codegen: name={name!r} is read by Python as "
+                         f"{unicodedata.normalize('NFKC', name)!r}; write that plain name instead")
+    if keyword.iskeyword(name) or keyword.issoftkeyword(name):
+        raise ValueError(f"codegen: name={name!r} is a Python keyword; choose another function name")
+    if name in RESERVED:
+        raise ValueError(f"codegen: name={name!r} is a name the generated code uses itself; choose another "
+                         "function name")
+    if name in dir(builtins):
+        raise ValueError(f"codegen: name={name!r} is a Python builtin, which the generated code may call "
+                         "(slice, ...); choose another function name")
 
 
 def _names(params):

@@ -273,13 +273,16 @@ class Program:
         lines = _simplify(lines, output_vars)
         lines = live_lines(lines, output_vars)
         name = recorder.fresh_name(getattr(fn, "__name__", "step"))  # never one of the program's own names
-        tidy_names(lines, recorder, reserved=[name] + [v.name for v in arg_vars])
+        # a setting's parameter (its value is part of the key, not read) gets a name no value has
+        settings = {position: recorder.fresh_name(f"_setting_{position}") for position, (_, value) in enumerate(flat)
+                    if not isinstance(value, (np.ndarray, function.Tensor)) and type(value) is not float}
+        tidy_names(lines, recorder, reserved=[name] + [v.name for v in arg_vars] + list(settings.values()))
         used = {id(v) for line in lines for v in line.uses()} | {id(v) for v in output_vars}
         externals = [v for v in recorder.externals + folded if id(v) in used]
         _refuse_argument_grads(lines, arg_vars)
         changed = {id(line.changes) for line in lines if line.effect == "mutate"}
         namespace = {"np": np, "_set_grad": _set_grad, "_result": _result, "_empty_grad": _empty_grad}
-        parameters, prologue, epilogue = self._arguments(flat, arg_vars, dtypes, changed, used)
+        parameters, prologue, epilogue = self._arguments(flat, arg_vars, dtypes, changed, used, settings)
         for holder in recorder.found_empty:  # gradients the traced call added to an empty .grad
             if id(holder) in used:
                 prologue.append(f"_empty_grad({holder.name})")
@@ -320,7 +323,7 @@ class Program:
             self.reasons.append("the optimizer settings written into the program")
         self.reason = "; ".join(dict.fromkeys(self.reasons)) or "nothing"
 
-    def _arguments(self, flat, arg_vars, dtypes, changed, used):
+    def _arguments(self, flat, arg_vars, dtypes, changed, used, settings):
         """The program's parameters (one per argument of the call, in order), the lines that
         turn each into the value the program reads, and what must match for a later call."""
         parameters, prologue, epilogue = [], [], []
@@ -346,7 +349,7 @@ class Program:
                     prologue.append(f"{var.name} = np.asarray({array}, {render_dtype(dtype)})")
                 self.reasons.append(f"the shape and dtype of {arg_name}")
             else:
-                parameters.append(f"_setting_{position}")  # part of the key; the program needs no value
+                parameters.append(settings[position])  # part of the key; the program needs no value
                 self.reasons.append(f"the setting {arg_name}")
         return parameters, prologue, epilogue
 

@@ -35,7 +35,9 @@ from .stand_in import Block, StandIn, Statement
 __all__ = ["Recorder", "Line", "RecordingError", "live_lines", "identifier"]
 
 _BUILTINS = set(dir(builtins))
-RESERVED = {"np", "_set_grad"}  # names every program may use
+# names the programs' own code uses (compile's namespace): no value of a program may take one,
+# or a tensor named "_result" would replace the function that builds the results
+RESERVED = {"np", "_set_grad", "_result", "_empty_grad"}
 
 
 def identifier(name, fallback="v") -> str:
@@ -207,6 +209,13 @@ class Recorder:
         self.vars[id(array)] = var
         self.externals.append(var)
         return var
+
+    def same_value(self, alias, array):
+        """``alias`` (a view a hook receives) holds what ``array`` holds: read it as that variable."""
+        var = self.vars.get(id(array))
+        if var is not None:
+            self.vars[id(alias)] = var
+            self._kept.append(alias)  # alive while recording: its id must not be reused
 
     def value_of(self, value):
         """A Tensor, an array or a Python number, as a Var or a Literal."""

@@ -23,13 +23,16 @@ Jupyter the page shows inline.
 import html
 import json
 import pathlib
+import re
 
 import numpy as np
 
+from .. import files
 from ..engine import autograd
 from ..engine.tensor import Tensor
 from .graph import (Graph, _key, _op_label, _op_style, _parameter_names, _role, _tensor_label, _walk,
                     draw_graph, format_array, preview_gradients, state_gradients, tensor_inputs)
+from .text import dot_label, html_text, printable
 
 FULL = 16  # tensors with at most this many elements are shown in full
 
@@ -64,8 +67,9 @@ class Explorer:
             shown = state_gradients(order)
         self.data = _collect(output, order, self._ids, names, shown)
         views = _views(output, order, self._ids, names, shown, params, max_nodes, grads)
-        self.data["views"] = {name: view["members"] for name, view in views.items()}
-        self.data["boxes"] = {view["box"]: name for name, view in views.items() if "box" in view}
+        # a module's path is shown as the page shows every name (printable), here and in data-view
+        self.data["views"] = {printable(name): view["members"] for name, view in views.items()}
+        self.data["boxes"] = {view["box"]: printable(name) for name, view in views.items() if "box" in view}
         self.html = _page(title, views, self.data)
 
     def key_of(self, tensor):
@@ -73,9 +77,12 @@ class Explorer:
         return self._ids[_key(tensor)]
 
     def save(self, path):
+        """Write the page to ``path`` (its folder is made if missing). The page is written to a
+        temporary file that then replaces the old one, so a failed write never leaves half a
+        page; a path that is a symbolic link is written through."""
         path = pathlib.Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(self.html, encoding="utf-8")
+        files.write_file(path, self.html)
         return path
 
     def _repr_html_(self):
@@ -127,7 +134,7 @@ def _collect(output, order, ids, names, shown):
                 term["local"] = f"{float(contribution) / float(shown[_key(user)]):.4g}"  # du/da itself
             terms.append(term)
         tensors[ids[key]] = {
-            "name": names.get(id(t)) or t.label or "", "title": _call(t, names), "role": role,
+            "name": printable(names.get(id(t)) or t.label or ""), "title": _call(t, names), "role": role,
             "shape": str(tuple(t.shape)),
             "dtype": str(t.dtype), "value": _text(t.data), "grad": None if g is None else _text(g),
             "op": None if t.grad_fn is None else f"op{ids[key][1:]}", "terms": terms,
@@ -239,7 +246,7 @@ def _call(t, names):
     constant", "(3, 1) parameter"), so that no panel shows an id the drawing does not."""
     name = names.get(id(t)) or t.label
     if name:
-        return name
+        return printable(name)
     shape = str(tuple(t.shape))
     return f"{shape} from {t.grad_fn.name}" if t.grad_fn is not None else f"{shape} {_role(t, None)}"
 
@@ -261,7 +268,7 @@ def _collapsed_view(output, order, ids, names, shown, groups, group_of, boxes):
     for name, keys in groups.items():
         title = f"{name}: {kinds[name]}" if name in kinds else name
         count = f"{len(keys)} tensor{'s' * (len(keys) != 1)}"
-        graph.node(boxes[name], label=f"{title}\n{count}: click to open", shape="folder",
+        graph.node(boxes[name], label=dot_label(title, f"{count}: click to open"), shape="folder",
                    style="filled", fillcolor="#fff4d6")
     edges = set()
     for t in order:
@@ -292,7 +299,7 @@ def _collapsed_view(output, order, ids, names, shown, groups, group_of, boxes):
 
 def _group_view(output, order, ids, names, shown, keys, name):
     graph = _new_graph()
-    graph.attr(label=name, labelloc="t")
+    graph.attr(label=dot_label(name), labelloc="t")
     members, drawn = [], set()
     for t in order:
         key = _key(t)
@@ -322,11 +329,23 @@ def _svg(graph):
 # ---------------------------------------------------------------------------- the page
 def _page(title, views, data):
     sections = "\n".join(
-        f'<div class="view" data-view="{html.escape(name)}"{"" if name == "top" else " hidden"}>{view["svg"]}</div>'
+        f'<div class="view" data-view="{html_text(name)}"{"" if name == "top" else " hidden"}>{view["svg"]}</div>'
         for name, view in views.items())
-    payload = json.dumps(data).replace("</", "<\\/")  # no "</script>" inside the script element
-    return (_TEMPLATE.replace("{title}", html.escape(title)).replace("{views}", sections)
-            .replace("{data}", payload))
+    parts = {"title": html_text(title), "views": sections, "data": _script_json(data)}
+    # one pass over the template: a name that reads "{data}" inside the SVG stays text
+    return _PLACEHOLDER.sub(lambda match: parts[match.group(1)], _TEMPLATE)
+
+
+_PLACEHOLDER = re.compile(r"\{(title|views|data)\}")
+
+
+def _script_json(data):
+    """``data`` as JSON that can sit inside a <script> element whatever its strings hold: "<",
+    ">" and "&" are written as \\u escapes, so that no "</script>" ends the element early and no
+    "<!--<script>" turns the rest of the page into script text (JSON.parse reads the escapes
+    back as the characters)."""
+    text = json.dumps(data)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 _TEMPLATE = """<!DOCTYPE html>

@@ -14,6 +14,8 @@ A plain script shows nothing unless asked: no window, no pyplot.
 import io
 import sys
 
+from .. import files
+
 
 def new_figure(width=7.0, height=4.5):
     """A `Figure` of ``width`` x ``height`` inches and its first axes."""
@@ -23,6 +25,14 @@ def new_figure(width=7.0, height=4.5):
     FigureCanvasAgg(figure)
     _notebook.made(figure)
     return figure, figure.add_subplot(1, 1, 1)
+
+
+def save_figure(figure, path, **options):
+    """``figure.savefig(path)`` through a temporary file with the same extension (so the format
+    is still read from the name): a failed save leaves the old picture whole, and a path that
+    is a symbolic link is written through."""
+    with files.replacing(path) as temporary:
+        figure.savefig(temporary, **options)
 
 
 _CLASS = None

@@ -21,15 +21,20 @@ graph's shape, so that the picture stays readable on a page.
 >>> "grad 3" in tg.draw_graph(c).source   # dc/db = a + 1
 True
 """
-import html
+import os
+import pathlib
 import shutil
+import subprocess
+import tempfile
 import textwrap
 
 import graphviz
 import numpy as np
 
+from .. import files
 from ..engine import autograd
 from ..engine.tensor import Tensor
+from .text import dot_label, html_text
 
 _key = autograd.tensor_key
 
@@ -59,6 +64,10 @@ class GraphvizNotFound(RuntimeError):
     """The 'dot' program is missing; the message says how to install it."""
 
 
+class GraphvizFailed(RuntimeError):
+    """Graphviz's 'dot' ran but could not draw the graph; the message gives its own words."""
+
+
 class Graph(graphviz.Digraph):
     """A ``graphviz.Digraph`` whose rendering explains how to install Graphviz when it is missing.
 
@@ -70,12 +79,45 @@ class Graph(graphviz.Digraph):
         if shutil.which("dot") is None:
             raise GraphvizNotFound(INSTALL_HINT)
 
-    def render(self, *args, **kwargs):
+    def render(self, filename=None, directory=None, view=False, cleanup=False, format=None, renderer=None,
+               formatter=None, neato_no_op=None, quiet=False, quiet_view=False, *, outfile=None, engine=None,
+               raise_if_result_exists=False, overwrite_source=False):
+        """``graphviz.Digraph.render`` (same arguments, same files, same result), except that
+        nothing is written over in place: dot draws into a temporary folder, and each file
+        replaces the old one only once it is complete (dot itself truncates its output file
+        before it fails). A path that is a symbolic link is written through."""
         self._check_dot()
+        folder = self.directory if directory is None else directory
+        final_out = None
+        if outfile is not None:  # graphviz's rules: outfile lies in the graph's directory unless one is given
+            final_out = pathlib.Path(outfile) if directory is not None else pathlib.Path(self.directory, outfile)
+            filename = filename if filename is not None else final_out.with_suffix(".gv")
+        final_source = pathlib.Path(folder, filename if filename is not None else self.filename)
+        for place in (final_source, final_out):
+            if place is not None:
+                os.makedirs(os.path.dirname(os.path.realpath(place)), exist_ok=True)
+        staging = tempfile.mkdtemp(prefix=".render-", dir=os.path.dirname(os.path.realpath(final_source)))
         try:
-            return super().render(*args, **kwargs)
+            drawn = graphviz.Digraph.render(  # on a copy: graphviz's save() changes the graph's paths
+                self.copy(), final_source.name, directory=staging, format=format, renderer=renderer,
+                formatter=formatter, neato_no_op=neato_no_op, quiet=quiet, outfile=None if final_out is None else os.path.join(staging, final_out.name),
+                engine=engine, overwrite_source=overwrite_source)
+            rendered = final_out if final_out is not None else final_source.with_name(os.path.basename(drawn))
+            if raise_if_result_exists and os.path.exists(rendered):
+                raise graphviz.FileExistsError(f"output file exists: {os.fspath(rendered)!r}")
+            _move_into_place(drawn, rendered)
+            if not cleanup:
+                _move_into_place(os.path.join(staging, final_source.name), final_source)
         except graphviz.ExecutableNotFound:
             raise GraphvizNotFound(INSTALL_HINT) from None
+        except subprocess.CalledProcessError as error:
+            raise _failed(error) from None
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        self.filename, self.directory = os.fspath(filename if filename is not None else self.filename), folder
+        if view or quiet_view:
+            self._view(rendered, format=self._format, quiet=quiet_view)
+        return os.fspath(rendered)
 
     def pipe(self, *args, **kwargs):
         self._check_dot()
@@ -83,6 +125,22 @@ class Graph(graphviz.Digraph):
             return super().pipe(*args, **kwargs)
         except graphviz.ExecutableNotFound:
             raise GraphvizNotFound(INSTALL_HINT) from None
+        except subprocess.CalledProcessError as error:
+            raise _failed(error) from None
+
+
+def _move_into_place(drawn, path):
+    """Put a finished file at ``path`` in one step (through a link, keeping the old file's mode)."""
+    with files.replacing(path) as temporary:
+        shutil.copyfile(drawn, temporary)  # a copy, not a rename: ``path`` may be on another disk
+
+
+def _failed(error):
+    """dot's complaint (its standard error, or its exit status) as one readable error."""
+    said = error.stderr.decode("utf-8", "replace") if isinstance(error.stderr, bytes) else str(error.stderr or "")
+    said = " ".join(said.split()) or f"exit status {error.returncode}"
+    return GraphvizFailed(f"Graphviz's dot could not draw this graph: {said[:500]} (graph.source holds the DOT "
+                          "text it was given)")
 
 
 # ---------------------------------------------------------------------------- formatting
@@ -99,7 +157,7 @@ def format_array(array, limit=6):
 
 
 def _escape(text):
-    return html.escape(str(text), quote=True)
+    return html_text(text)
 
 
 def _blend(light, deep, strength):
@@ -340,7 +398,7 @@ def _op_label(node, show_saved):
         lines.append("saved: " + ", ".join(f"{tuple(a.shape)}" for a in node.saved if hasattr(a, "shape")))
     if node.anomaly:  # set by detect_anomaly() on the op that made a NaN/Inf
         lines.append(node.anomaly)
-    return "\\n".join(lines)
+    return dot_label(*lines)
 
 
 def _op_style(node, highlight):
@@ -377,5 +435,5 @@ def _cluster(graph, clusters, node, module_names):
 def _cluster_by_name(graph, clusters, name):
     if name not in clusters:
         clusters[name] = graphviz.Digraph(name=f"cluster_{len(clusters)}",
-                                          graph_attr={"label": name, "style": "rounded,dashed", "color": "#7a7a7a"})
+                                          graph_attr={"label": dot_label(name), "style": "rounded,dashed", "color": "#7a7a7a"})
     return clusters[name]

@@ -4,7 +4,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .figures import new_figure as _figure
+from .figures import new_figure as _figure, save_figure
+from .text import plot_text
 
 
 @dataclass
@@ -80,7 +81,7 @@ def plot_grad_flow(model_or_stats, path=None, title="Gradient flow"):
     """Bars of mean and max |grad| per parameter, first layer first, on a log scale."""
     stats = model_or_stats if isinstance(model_or_stats, GradStats) else grad_stats(model_or_stats)
     figure, ax = _figure(max(6.0, 0.8 * len(stats) + 2), 4.5)
-    names = [s.name for s in stats]
+    names = [plot_text(s.name) for s in stats]  # a parameter's name, never TeX
     x = np.arange(len(stats))
     means = [s.mean_abs if s.has_grad else 0.0 for s in stats]
     maxes = [s.max_abs if s.has_grad else 0.0 for s in stats]
@@ -101,7 +102,7 @@ def plot_grad_flow(model_or_stats, path=None, title="Gradient flow"):
     ax.legend(fontsize=9)
     figure.tight_layout()
     if path is not None:
-        figure.savefig(path)
+        save_figure(figure, path)
     return figure
 
 
@@ -137,7 +138,7 @@ class GradientRecorder:
     def plot(self, path=None, title="Gradient norms during training"):
         figure, ax = _figure()
         for name, values in self.norms().items():
-            ax.plot(np.arange(1, len(values) + 1), values, label=name, linewidth=1.6)
+            ax.plot(np.arange(1, len(values) + 1), values, label=plot_text(name), linewidth=1.6)
         ax.set_yscale("log")
         ax.set_xlabel("epoch")
         ax.set_ylabel("gradient norm")
@@ -146,5 +147,5 @@ class GradientRecorder:
         ax.legend(fontsize=8, loc="best")
         figure.tight_layout()
         if path is not None:
-            figure.savefig(path)
+            save_figure(figure, path)
         return figure

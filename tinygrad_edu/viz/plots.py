@@ -8,7 +8,7 @@ the file's extension).
 import numpy as np
 
 from ..calculus import derivatives, tangent_line, taylor
-from .figures import new_figure as _figure
+from .figures import new_figure as _figure, save_figure
 
 _COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2"]
 
@@ -21,7 +21,7 @@ def _finish(figure, ax, title, path):
     ax.legend(loc="best", fontsize=9)
     figure.tight_layout()
     if path is not None:
-        figure.savefig(path)
+        save_figure(figure, path)
     return figure
 
 

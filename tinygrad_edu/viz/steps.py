@@ -11,11 +11,12 @@ pictures when no backward has run (``grads="preview"``).
 (the SVGs inline, Previous/Next buttons and arrow keys, the active op scrolled into view, no
 network) for a classroom.
 """
-import html
 import pathlib
 
+from .. import files
 from ..engine import autograd
 from .graph import Step, _key, _walk, draw_graph, preview_gradients, state_gradients, tensor_inputs
+from .text import html_text
 
 
 def backward_steps(loss, params=None, **draw_options):
@@ -93,10 +94,10 @@ def save_steps(loss, directory, params=None, title="Backpropagation, step by ste
     steps = list(backward_steps(loss, params=params, **draw_options))
     for step, name, graph in steps:
         svg = graph.pipe(format="svg").decode("utf-8")
-        (directory / f"step_{step:03d}.svg").write_text(svg)
+        files.write_file(directory / f"step_{step:03d}.svg", svg)  # never half a file over the old one
         body = svg[svg.index("<svg"):]  # drop the XML prolog and doctype to inline it
         caption = f"step {step + 1} of {len(steps)}: backward of {name}"
-        frames.append(f'<div class="frame" data-caption="{html.escape(caption)}">{body}</div>')
+        frames.append(f'<div class="frame" data-caption="{html_text(caption)}">{body}</div>')
     page = directory / "index.html"
-    page.write_text(_PAGE.format(title=html.escape(title), frames="\n".join(frames)))
+    files.write_file(page, _PAGE.format(title=html_text(title), frames="\n".join(frames)))
     return page

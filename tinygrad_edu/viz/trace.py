@@ -25,6 +25,7 @@ that to both of its inputs, each times the other factor (%6, %7); both are x, so
 from ..engine import autograd
 from ..engine.function import shape_str
 from ..engine.tensor import Tensor
+from .text import printable
 
 
 _key = autograd.tensor_key
@@ -49,7 +50,7 @@ def _operand(x, names):
 
 def _describe_leaf(t):
     if t.label:
-        label = t.label
+        label = printable(t.label)  # a name with a line break must not start a line of its own
     elif t.data.size == 1:
         label = f"{t.data.item():.6g}"
     else:
@@ -112,7 +113,7 @@ def trace(root, backward=False) -> str:
         raise ValueError("trace: nothing in this graph requires grad, so there is no backward pass to show")
     gradient = None if root.data.size == 1 else Tensor(autograd.np.ones_like(root.data))
     grads = autograd.grad(root, leaves, grad_outputs=gradient, create_graph=True, retain_graph=True, allow_unused=True)
-    leaf_names = [t.label or names[_key(t)] for t in leaves]
+    leaf_names = [printable(t.label) if t.label else names[_key(t)] for t in leaves]
     backward_rows = _rows(tensors_in_order([g for g in grads if g is not None]), names)
     lines = _format(forward + backward_rows)
     lines.insert(len(forward), f"backward: d {names[_key(root)]} / d {', '.join(leaf_names)}")

@@ -5,13 +5,13 @@ import numpy as np
 from ..calculus import derivatives
 from ..engine.function import no_grad
 from ..engine.tensor import Tensor
-from .figures import new_figure as _figure
+from .figures import new_figure as _figure, save_figure
 
 
 def _save(figure, path):
     figure.tight_layout()
     if path is not None:
-        figure.savefig(path)
+        save_figure(figure, path)
     return figure
 
 
