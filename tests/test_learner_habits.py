@@ -264,3 +264,17 @@ def test_the_divisors_gradient_does_not_overflow_where_the_answer_is_a_float():
     a, b = tg.tensor(1e300, requires_grad=True), tg.tensor(1e160, requires_grad=True)
     (a / b).backward()
     assert b.grad.item() == pytest.approx(-1e-20)  # -a/b^2; b*b alone would overflow to inf (and give -0)
+
+
+def test_writing_to_a_folder_says_so_and_a_diff_graph_is_written_whole(tmp_path, capsys):
+    a = tg.tensor(2.0, requires_grad=True, name="a")
+    with pytest.raises(IsADirectoryError, match="it is a folder; give a file name inside it"):
+        tg.explore(a * a, tmp_path)
+    with pytest.raises(IsADirectoryError, match="it is a folder"):
+        tg.save({"a": a}, tmp_path)
+    from tinygrad_edu.cli import main
+
+    target = tmp_path / "f.dot"
+    target.write_text("old")
+    assert main(["diff", "x^2", "--at", "x=3", "--graph", str(target)]) == 0
+    assert target.read_text().startswith("digraph")  # through files.write_file, not open(..., "w")

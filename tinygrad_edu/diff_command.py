@@ -21,6 +21,7 @@ import numpy as np
 
 from .calculus import corner_sentences
 from .expr import Formula, FormulaError, constant, number_literal
+from .files import write_file
 
 MAX_ORDER = 10
 MAX_PARTIALS = 120  # of one order: there are C(n + k - 1, k) of order k in n variables
@@ -309,11 +310,9 @@ def run(args, out=print):
     if args.graph:
         graph = draw_graph(result, grads="preview")  # the gradients just printed, on the boxes
         if args.graph.lower().endswith(".dot"):
-            with open(args.graph, "w") as f:
-                f.write(graph.source)
-        else:
-            with open(args.graph, "wb") as f:  # Graphviz knows formats by lower-case names only
-                f.write(graph.pipe(format=args.graph.rpartition(".")[2].lower()))
+            write_file(args.graph, graph.source)
+        else:  # Graphviz knows formats by lower-case names only
+            write_file(args.graph, graph.pipe(format=args.graph.rpartition(".")[2].lower()))
         out(f"wrote {args.graph}")
 
 

@@ -37,6 +37,8 @@ def replacing(path):
     keeping the permissions the old file had. It keeps ``path``'s extension, so that tools
     that read the format from the name (matplotlib) still can."""
     target = os.path.realpath(path)  # through a symbolic link, to the file it names
+    if os.path.isdir(target):  # before anything is written (os.replace would say only "Is a directory")
+        raise IsADirectoryError(f"cannot write {os.fspath(path)!r}: it is a folder; give a file name inside it")
     folder, name = os.path.split(target)
     stem, extension = os.path.splitext(name)
     temporary = os.path.join(folder, f".{stem}.{secrets.token_hex(6)}.tmp{extension}")
