@@ -89,6 +89,7 @@ class Tensor(TensorMath, TensorShape):
     path = None  # where a Module keeps it ("layers.0.weight"), set the first time the model runs
     _versions = None  # the version counter of its memory (`Versions`), made at the first need
     _hooks = None  # gradient hooks of a leaf
+    _borrowed = False  # True when the array is the caller's own (as_tensor): a recorded op copies it
 
     def __init__(self, data, requires_grad=False, dtype=None, name=None):
         array = _to_array(data, dtype)
@@ -280,6 +281,8 @@ class Tensor(TensorMath, TensorShape):
         gradient flows through."""
         detached = Tensor._make(self.data, False, None, "detach")
         detached._versions = self.versions()
+        if self._borrowed:
+            detached._borrowed = True
         return detached
 
     def requires_grad_(self, requires_grad=True) -> Tensor:
@@ -504,7 +507,9 @@ def as_tensor(value, like=None) -> Tensor:
     if isinstance(value, Tensor):
         return value
     if isinstance(value, np.ndarray) and value.dtype.kind == "f":
-        return Tensor._make(value, False, None, "constant")
+        t = Tensor._make(value, False, None, "constant")
+        t._borrowed = True  # the caller may refill the array: an op recorded on it keeps a copy
+        return t
     if like is not None and isinstance(value, (int, float)) and like.data.dtype.kind == "f":
         return Tensor._make(np.array(value, dtype=like.data.dtype), False, None, "constant")
     return Tensor._make(_to_array(value), False, None, "constant")
