@@ -507,12 +507,20 @@ def as_tensor(value, like=None) -> Tensor:
     if isinstance(value, Tensor):
         return value
     if isinstance(value, np.ndarray) and value.dtype.kind == "f":
-        t = Tensor._make(value, False, None, "constant")
-        t._borrowed = True  # the caller may refill the array: an op recorded on it keeps a copy
-        return t
+        return borrowed(value)
     if like is not None and isinstance(value, (int, float)) and like.data.dtype.kind == "f":
         return Tensor._make(np.array(value, dtype=like.data.dtype), False, None, "constant")
     return Tensor._make(_to_array(value), False, None, "constant")
+
+
+def borrowed(array) -> Tensor:
+    """A constant Tensor over the caller's own ``array``, not copied (as_tensor). The caller may
+    refill the array, so an op recorded on it keeps a copy, and a compiled program reads it where
+    the function found it, at every call. Library code that casts the caller's labels or indices
+    goes through it (``borrowed(labels).astype(np.int64)``), so that the cast is an op too."""
+    t = Tensor._make(array, False, None, "constant")
+    t._borrowed = True
+    return t
 
 
 def where(condition, a, b) -> Tensor:
@@ -528,7 +536,7 @@ def where(condition, a, b) -> Tensor:
     if condition.dtype != bool:
         if condition.dtype.kind not in "biuf":
             raise TypeError(f"where: the condition must hold booleans (or numbers), got dtype {condition.dtype}")
-        condition = ops.Cast.apply(Tensor._make(condition, False, None, "constant"), dtype=bool).data
+        condition = ops.Cast.apply(borrowed(condition), dtype=bool).data
     return ops.Where.apply(_operand(a), _operand(b), condition=condition)
 
 
