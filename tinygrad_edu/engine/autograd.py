@@ -30,7 +30,7 @@ from . import function
 from .anomaly import check_backward
 from .function import Function, grad_mode, shape_str
 from .ops.kernels import ones, unbroadcast
-from .tensor import Tensor, as_tensor
+from .tensor import Tensor, as_tensor, borrowed
 
 __all__ = ["backward", "grad", "unbroadcast", "nodes_below", "topological_order", "tensors_in_order",
            "tensor_key", "graph_inputs", "latest_gradient", "edge_gradients", "saved_again", "explain_grad"]
@@ -166,6 +166,8 @@ def _run(roots, root_grads, create_graph, wanted=None):
             if last_in_place > node.stamp:  # something changed in place after the op ran
                 _check_versions(node)
             values = node.inputs if on_tensors else node.arrays
+            if recorder is not None:  # a program reads the caller's arrays: what formulas do with them is written too
+                values = tuple(borrowed(x) if isinstance(x, np.ndarray) else x for x in values)
             input_grads = _checked(node, g, values) if anomaly else node.backward(g, *values)
             if type(input_grads) is not tuple:  # a one-input op may return its gradient bare
                 input_grads = tuple(input_grads) if isinstance(input_grads, list) else (input_grads,)
