@@ -131,7 +131,8 @@ class Function:
     What a graph walker may read (through `tinygrad_edu.autograd`'s walker):
 
     * ``inputs`` -- what the op was applied to, in call order: Tensors, and Python numbers or
-      arrays used as constants. Kept after backward, so every value stays readable;
+      arrays used as constants (the node's own copies of the caller's arrays whose values it
+      reads: see ``reads_inputs``). Kept after backward, so every value stays readable;
     * ``grad`` -- the gradient that reached this node's output in the latest backward (an
       array, or a Tensor under ``create_graph=True``), None before any;
     * ``name`` -- the op's short name (``"mul"``); ``describe()`` adds its options
@@ -234,7 +235,7 @@ class Function:
                 if isinstance(x, np.ndarray):
                     borrowed = True
         record = requires_grad and mode.enabled and cls.differentiable
-        if record and recorder is None:  # (a program reads arrays where they live, at every call)
+        if record and recorder is None:  # (a program being written reads them where they live, at every call)
             if borrowed and cls.reads_inputs:
                 inputs, arrays = own_inputs(inputs, arrays)
             if cls.array_options:
@@ -315,11 +316,11 @@ def own_inputs(inputs, arrays):
     passed as it is, or inside a Tensor made by ``as_tensor`` -- replaced by a copy. Backward,
     ``create_graph``, drawings and the explorer then all read what forward used."""
     inputs, arrays = list(inputs), list(arrays)
-    for i, x in enumerate(inputs):
+    for i, x in enumerate(inputs):  # order="K": a transposed array stays one, so BLAS sees the same layout
         if isinstance(x, np.ndarray):
-            inputs[i] = arrays[i] = x.copy()
+            inputs[i] = arrays[i] = x.copy(order="K")
         elif isinstance(x, Tensor) and x._borrowed and not x.requires_grad:
-            arrays[i] = x._data.copy()
+            arrays[i] = x._data.copy(order="K")
             inputs[i] = Tensor._make(arrays[i], False, None, "constant")
             if x.name is not None:
                 inputs[i].name = x.name
@@ -338,7 +339,7 @@ def own_options(options, names):
 
 def _copied(value):
     if isinstance(value, np.ndarray):
-        return value.copy()
+        return value.copy(order="K")
     if isinstance(value, tuple):
         return tuple(_copied(part) for part in value)
     return value

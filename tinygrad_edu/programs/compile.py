@@ -289,7 +289,8 @@ class Program:
         self.closed_over = []  # (Place, shape, dtype): arrays the program reads by the function's names
         for v in externals:
             source = v.source
-            place = named.get(id(_callers_array(v))) if id(v) not in changed else None
+            array = _callers_array(v) if id(v) not in changed else None
+            place = named.get(id(array)) if array is not None else None
             if place is not None:  # the function reads it by a name: so does the program, at every call
                 base = {"cell": "cells", "global": "globals"}.get(place.kind)  # an object: by its type
                 holder = self._owner_name(recorder, place.holder, namespace, base=base)
