@@ -19,6 +19,7 @@ Drawings, traces and the explorer read graphs through the walker at the end of t
 """
 from __future__ import annotations
 
+import contextlib
 import gc
 import threading
 from heapq import heappop, heappush
@@ -29,10 +30,10 @@ from . import function
 from .anomaly import check_backward
 from .function import Function, grad_mode, shape_str
 from .ops.kernels import ones, unbroadcast
-from .tensor import Tensor, as_tensor
+from .tensor import Tensor, as_tensor, borrowed
 
 __all__ = ["backward", "grad", "unbroadcast", "nodes_below", "topological_order", "tensors_in_order",
-           "tensor_key", "graph_inputs", "latest_gradient", "edge_gradients", "explain_grad"]
+           "tensor_key", "graph_inputs", "latest_gradient", "edge_gradients", "saved_again", "explain_grad"]
 
 # backward() adds into .grad with a read-add-write; concurrent backward calls into a shared
 # leaf would lose updates without it.
@@ -164,6 +165,8 @@ def _run(roots, root_grads, create_graph, wanted=None):
             if last_in_place > node.stamp:  # something changed in place after the op ran
                 _check_versions(node)
             values = node.inputs if on_tensors else node.arrays
+            if recorder is not None:  # a program reads the caller's arrays: what formulas do with them is written too
+                values = tuple(borrowed(x) if isinstance(x, np.ndarray) else x for x in values)
             input_grads = _checked(node, g, values) if anomaly else node.backward(g, *values)
             if type(input_grads) is not tuple:  # a one-input op may return its gradient bare
                 input_grads = tuple(input_grads) if isinstance(input_grads, list) else (input_grads,)
@@ -551,9 +554,7 @@ def edge_gradients(node, grad=None):
     grad = _array(grad)
     runner = node
     if node.saved is None:  # freed by backward: the same forward on the same inputs saves the same arrays
-        runner = type(node).__new__(type(node))
-        runner.saved = ()
-        runner.forward(*node.arrays, **(node.options or {}))
+        runner = _forward_again(node)
         runner.needs_input_grad, runner.inputs, runner.arrays = node.needs_input_grad, node.inputs, node.arrays
     previous = grad_mode.enabled
     grad_mode.enabled = False
@@ -565,6 +566,47 @@ def edge_gradients(node, grad=None):
     found = found if isinstance(found, (tuple, list)) else (found,)
     return [None if g is None or not needed else np.asarray(_conform(g, array))
             for g, needed, array in zip(found, node.needs_input_grad, node.arrays)]
+
+
+def _forward_again(node):
+    """A new node of ``node``'s op whose forward ran again on the inputs ``node`` kept: it holds
+    again what the op saved for backward (the same arrays, since the node owns its inputs)."""
+    runner = type(node).__new__(type(node))
+    runner.saved = ()
+    with np.errstate(all="ignore"):  # the first forward already warned about the same values
+        out = runner.forward(*node.arrays, **(node.options or {}))
+    if type(out) is not np.ndarray and runner.saved and runner.saved[0] is out:  # a 0-d result, as apply keeps it
+        runner.saved = (np.asarray(out),) + runner.saved[1:]
+    return runner
+
+
+@contextlib.contextmanager
+def saved_again(roots):
+    """While the block runs, every node below ``roots`` (Tensors) that backward freed holds
+    again what its op saved -- its forward runs again on the inputs it kept -- so that the
+    backward pass can be derived once more for a trace or a program (`tg.trace`, `tg.codegen`).
+    After the block they are freed again: a second ``backward()`` is still refused.
+
+    The backward run inside the block still refuses an input changed in place since the forward
+    pass, as any backward does.
+
+    >>> import tinygrad_edu as tg
+    >>> x = tg.tensor(2.0, requires_grad=True)
+    >>> y = x.exp()
+    >>> y.backward()
+    >>> with saved_again([y]):
+    ...     (d,) = tg.autograd.grad(y, x)
+    >>> round(d.item(), 4), y.grad_fn.released
+    (7.3891, True)
+    """
+    freed = [node for node in topological_order([getattr(t, "grad_fn", None) for t in roots]) if node.saved is None]
+    try:
+        for node in freed:
+            node.saved = _forward_again(node).saved
+        yield
+    finally:
+        for node in freed:
+            node.saved = None
 
 
 def explain_grad(t) -> str:

@@ -241,7 +241,8 @@ class Function:
     What a graph walker may read (through `tinygrad_edu.autograd`'s walker):
 
     * ``inputs`` -- what the op was applied to, in call order: Tensors, and Python numbers or
-      arrays used as constants. Kept after backward, so every value stays readable;
+      arrays used as constants (the node's own copies of the caller's arrays whose values it
+      reads: see ``reads_inputs``). Kept after backward, so every value stays readable;
     * ``grad`` -- the gradient that reached this node's output in the latest backward (an
       array, or a Tensor under ``create_graph=True``), None before any;
     * ``name`` -- the op's short name (``"mul"``); ``describe()`` adds its options
@@ -265,6 +266,12 @@ class Function:
     retained = None  # weakref to the output tensor when it asked for retain_grad()
     output_versions = None  # (counter, version) of the output, when forward saved it for backward
     makes_views = False  # True for ops whose output may share the input's memory (reshape, slices)
+    # What a recorded node keeps must stay what forward used, although the caller still holds the
+    # NumPy arrays it passed (an index buffer refilled for the next micro-batch, a target array
+    # refilled before backward()). So when a node is recorded, the engine copies them -- once, as
+    # tg.tensor(array) would -- unless the op reads nothing but their shapes:
+    reads_inputs = True  # False: backward reads only the inputs' shapes (add, sub, where, concatenate)
+    array_options = ()  # the options that may hold arrays backward reads (an index, a condition)
     created_at = None  # anomaly mode: the line of user code that made the node
     anomaly = None  # anomaly mode: what went wrong here
 
@@ -329,16 +336,27 @@ class Function:
             inputs = recorder.unwrap(inputs)
         node = _new(cls)
         node.saved = ()
-        arrays, needs, requires_grad = [], [], False
+        arrays, needs, requires_grad, borrowed = [], [], False, False
         for x in inputs:
             if isinstance(x, Tensor):
                 arrays.append(x._data)  # the slot itself: .data is a property that checks assignments
                 wants = x.requires_grad
                 needs.append(wants)
-                requires_grad = requires_grad or wants
+                if wants:
+                    requires_grad = True
+                elif x._borrowed:  # as_tensor(array): the caller's array itself
+                    borrowed = True
             else:
                 arrays.append(x)
                 needs.append(False)
+                if isinstance(x, np.ndarray):
+                    borrowed = True
+        record = requires_grad and mode.enabled and cls.differentiable
+        if record and recorder is None:  # (a program being written reads them where they live, at every call)
+            if borrowed and cls.reads_inputs:
+                inputs, arrays = own_inputs(inputs, arrays)
+            if cls.array_options:
+                options = own_options(options, cls.array_options)
         try:
             if watching:  # our error below says more than NumPy's warning would
                 with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
@@ -351,7 +369,6 @@ class Function:
             scalar, out = out, np.asarray(out)
             if node.saved and node.saved[0] is scalar:  # the saved output is the output itself
                 node.saved = (out,) + node.saved[1:]
-        record = requires_grad and mode.enabled and cls.differentiable
         if record:
             node.inputs = inputs
             # tuples of arrays, numbers and bools: the cyclic collector stops tracking them, and
@@ -376,6 +393,8 @@ class Function:
             t = _tensor(out, False, None, "no_grad" if requires_grad and cls.differentiable else _inherited(inputs))
         if cls.makes_views and isinstance(inputs[0], Tensor) and np.may_share_memory(out, arrays[0]):
             t._versions = inputs[0].versions()  # a view: one version counter for the shared memory
+            if inputs[0]._borrowed:  # a view of the caller's array is the caller's array too
+                t._borrowed = True
         return t
 
     @classmethod
@@ -420,6 +439,40 @@ def _inherited(inputs) -> str:
         if isinstance(x, Tensor) and x._origin in _CUT_OFF:
             return x._origin
     return "constant"
+
+
+def own_inputs(inputs, arrays):
+    """The inputs of a node being recorded, with every NumPy array the caller still holds --
+    passed as it is, or inside a Tensor made by ``as_tensor`` -- replaced by a copy. Backward,
+    ``create_graph``, drawings and the explorer then all read what forward used."""
+    inputs, arrays = list(inputs), list(arrays)
+    for i, x in enumerate(inputs):  # order="K": a transposed array stays one, so BLAS sees the same layout
+        if isinstance(x, np.ndarray):
+            inputs[i] = arrays[i] = x.copy(order="K")
+        elif isinstance(x, Tensor) and x._borrowed and not x.requires_grad:
+            arrays[i] = x._data.copy(order="K")
+            inputs[i] = Tensor._make(arrays[i], False, None, "constant")
+            if x.name is not None:
+                inputs[i].name = x.name
+    return tuple(inputs), arrays
+
+
+def own_options(options, names):
+    """The options of a node being recorded, with the arrays among ``names`` (an index may be a
+    tuple of arrays and slices) replaced by copies: the caller may refill its buffer."""
+    options = dict(options)
+    for name in names:
+        if name in options:
+            options[name] = _copied(options[name])
+    return options
+
+
+def _copied(value):
+    if isinstance(value, np.ndarray):
+        return value.copy(order="K")
+    if isinstance(value, tuple):
+        return tuple(_copied(part) for part in value)
+    return value
 
 
 def shape_str(shape) -> str:

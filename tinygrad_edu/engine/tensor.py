@@ -126,6 +126,7 @@ class Tensor(TensorMath, TensorShape):
     path = None  # where a Module keeps it ("layers.0.weight"), set the first time the model runs
     _versions = None  # the version counter of its memory (`Versions`), made at the first need
     _hooks = None  # gradient hooks of a leaf
+    _borrowed = False  # True when the array is the caller's own (as_tensor): a recorded op copies it
 
     def __init__(self, data, requires_grad=False, dtype=None, name=None):
         array = _to_array(data, dtype)
@@ -353,6 +354,8 @@ class Tensor(TensorMath, TensorShape):
         gradient flows through."""
         detached = Tensor._make(self.data, False, None, "detach")
         detached._versions = self.versions()
+        if self._borrowed:
+            detached._borrowed = True
         return detached
 
     def requires_grad_(self, requires_grad=True) -> Tensor:
@@ -599,10 +602,20 @@ def as_tensor(value, like=None) -> Tensor:
     if isinstance(value, np.ndarray) and type(value) is not np.ndarray:
         value = plain_array(value)  # np.matrix and masked arrays are refused, others used as arrays
     if isinstance(value, np.ndarray) and value.dtype.kind == "f":
-        return Tensor._make(value, False, None, "constant")
+        return borrowed(value)
     if like is not None and isinstance(value, (int, float)) and like.data.dtype.kind == "f":
         return Tensor._make(np.array(value, dtype=like.data.dtype), False, None, "constant")
     return Tensor._make(_to_array(value), False, None, "constant")
+
+
+def borrowed(array) -> Tensor:
+    """A constant Tensor over the caller's own ``array``, not copied (as_tensor). The caller may
+    refill the array, so an op recorded on it keeps a copy, and a compiled program reads it where
+    the function found it, at every call. Library code that casts the caller's labels or indices
+    goes through it (``borrowed(labels).astype(np.int64)``), so that the cast is an op too."""
+    t = Tensor._make(array, False, None, "constant")
+    t._borrowed = True
+    return t
 
 
 def where(condition, a, b) -> Tensor:
@@ -620,7 +633,7 @@ def where(condition, a, b) -> Tensor:
     if condition.dtype != bool:
         if condition.dtype.kind not in "biuf":
             raise TypeError(f"where: the condition must hold booleans (or numbers), got dtype {condition.dtype}")
-        condition = ops.Cast.apply(Tensor._make(condition, False, None, "constant"), dtype=bool).data
+        condition = ops.Cast.apply(borrowed(condition), dtype=bool).data
     return ops.Where.apply(_operand(a), _operand(b), condition=condition)
 
 

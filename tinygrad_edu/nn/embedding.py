@@ -3,7 +3,7 @@ import numpy as np
 
 from ..engine.arguments import whole_number
 from ..engine.function import shape_str
-from ..engine.tensor import Tensor
+from ..engine.tensor import Tensor, borrowed
 from .module import Module, Parameter
 
 
@@ -48,7 +48,8 @@ class Embedding(Module):
             raise IndexError(
                 f"Embedding: indices must lie in 0..{self.num_embeddings - 1}, got {array.min()}..{array.max()}"
             )
-        return self.weight[array.astype(np.int64, copy=False)]
+        # through the Cast op (not ndarray.astype), so that inside tg.compile the indices stay an input
+        return self.weight[borrowed(array).astype(np.int64, copy=False).data]
 
     def extra_repr(self):
         return f"{self.num_embeddings}, {self.embedding_dim}"

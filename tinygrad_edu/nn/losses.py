@@ -12,7 +12,7 @@ Which loss a tutorial's hand-derived update follows, with its factor:
 import numpy as np
 
 from ..engine.function import Function, shape_str
-from ..engine.tensor import Tensor, as_tensor
+from ..engine.tensor import Tensor, as_tensor, borrowed
 from .module import Module
 
 _REDUCTIONS = ("mean", "sum", "none")
@@ -175,7 +175,7 @@ def _negative_log_likelihood(log_p, target_array, reduction, name):
     ):
         raise TypeError(f"{name}: labels must be integers, got dtype {target_array.dtype}")
     # through the Cast op (not ndarray.astype), so that inside tg.compile the labels stay an input
-    labels = Tensor._make(target_array, False, None, "constant").astype(np.int64).data
+    labels = borrowed(target_array).astype(np.int64).data
     classes = log_p.shape[-1] if log_p.ndim else 0
     if log_p.ndim == 0 or labels.shape != log_p.shape[:-1]:
         raise ValueError(

@@ -30,26 +30,37 @@ from __future__ import annotations
 import builtins
 import keyword
 import unicodedata
+import functools
 
 import numpy as np
 
 from ..engine import function
 from ..engine.autograd import grad as autograd_grad
-from ..engine.autograd import tensors_in_order
+from ..engine.autograd import saved_again, tensors_in_order
 from .recorder import RESERVED, Recorder, live_lines, tidy_names
 from .source import Var, render, render_dtype
 
 __all__ = ["codegen", "Code"]
 
 
+def _after_backward_too(write):
+    """``write(output, ...)`` run while the ops below ``output`` that backward() freed hold again
+    what they saved (`tinygrad_edu.autograd.saved_again`): the graph is kept for this."""
+    @functools.wraps(write)
+    def written(output, *args, **kwargs):
+        with saved_again([output]):
+            return write(output, *args, **kwargs)
+    return written
+
+
+@_after_backward_too
 def codegen(output, wrt, name="forward_backward", names=None) -> "Code":
     """NumPy source computing ``output`` and its gradients with respect to the tensors ``wrt``.
 
-    ``output`` is a one-number Tensor computed with recording on (a loss); call codegen before
-    ``backward()`` frees what the ops saved (or after ``backward(retain_graph=True)``). The
-    source is a function whose parameters are the graph's input tensors; `Code.run` calls it on
-    their current values. ``names`` (a Module, or a dict name -> Tensor) names parameters by
-    their path, ``layers.0.weight`` becoming ``layers_0_weight``.
+    ``output`` is a one-number Tensor computed with recording on (a loss), before or after
+    ``backward()``. The source is a function whose parameters are the graph's input tensors;
+    `Code.run` calls it on their current values. ``names`` (a Module, or a dict name -> Tensor)
+    names parameters by their path, ``layers.0.weight`` becoming ``layers_0_weight``.
     """
     _check_function_name(name)
     wrt = list(wrt) if isinstance(wrt, (list, tuple)) else [wrt]
@@ -60,9 +71,6 @@ def codegen(output, wrt, name="forward_backward", names=None) -> "Code":
         raise ValueError(f"codegen: the output has shape {tuple(output.shape)}; reduce it to one number "
                          "first (a loss: .sum() or .mean())")
     order = tensors_in_order([output])
-    if any(t.grad_fn is not None and t.grad_fn.released for t in order):
-        raise ValueError("codegen: backward() already freed what this graph's ops saved; call codegen before "
-                         "backward(), or call backward(retain_graph=True)")
     recorder = Recorder("codegen", names=_names(names))
     recorder.taken.add(name)  # no value of the program is called what the function is
     inputs = []

@@ -50,8 +50,9 @@ the learning rate afresh at every call, and the optimizer's update is part of it
 compute through Tensor ops (``.item()``, ``float()`` or an ``if`` on a computed tensor are
 refused: they would freeze a value; NumPy called on ``.data`` is frozen unseen); a Python float argument is an input of
 the program as long as it only reaches Tensor ops (used in Python arithmetic or a branch, its
-value becomes part of what must match); update parameters in place (``w -= ...``, an
-optimizer's ``step()``); results come back as Tensors without a graph.
+value becomes part of what must match); NumPy arrays it closes over (a mask, an index, targets)
+are read at every call, by the name the function reads them by; update parameters in place
+(``w -= ...``, an optimizer's ``step()``); results come back as Tensors without a graph.
 """
 from __future__ import annotations
 
@@ -64,8 +65,9 @@ import warnings
 import numpy as np
 
 from ..engine import function
+from .closed_over import places
 from .numbers import TracedFloat, same_float
-from .recorder import Recorder, RecordingError, live_lines, tidy_names
+from .recorder import Recorder, RecordingError, frozen, live_lines, tidy_names
 from .source import Expr, Literal, Var, render, render_dtype
 from .stand_in import StandIn
 
@@ -286,9 +288,19 @@ class Program:
         for holder in recorder.found_empty:  # gradients the traced call added to an empty .grad
             if id(holder) in used:
                 prologue.append(f"_empty_grad({holder.name})")
+        named = places(fn)
+        self.closed_over = []  # (Place, shape, dtype): arrays the program reads by the function's names
         for v in externals:
             source = v.source
-            if isinstance(source, function.Tensor):  # a parameter: read its array afresh at each call
+            array = _callers_array(v) if id(v) not in changed else None
+            place = named.get(id(array)) if array is not None else None
+            if place is not None:  # the function reads it by a name: so does the program, at every call
+                base = {"cell": "cells", "global": "globals"}.get(place.kind)  # an object: by its type
+                holder = self._owner_name(recorder, place.holder, namespace, base=base)
+                prologue.append(f"{v.name} = {place.source(holder)}")
+                self.closed_over.append((place, v.array.shape, v.array.dtype))
+                self.reasons.append(f"the shape and dtype of the array {place.label}")
+            elif isinstance(source, function.Tensor):  # a parameter: read its array afresh at each call
                 holder = recorder.holder(source)
                 namespace[holder.name] = source
                 prologue.append(f"{v.name} = {holder.name}.data")
@@ -301,7 +313,7 @@ class Program:
                 owner_name = self._owner_name(recorder, owner, namespace)
                 prologue.append(f"{v.name} = {owner_name}.{attribute}")
             elif isinstance(source, np.ndarray):
-                namespace[v.name] = source  # a constant (or an optimizer's buffer)
+                namespace[v.name] = source  # a constant, the caller's array read in place, or an optimizer's buffer
         # arrays the program updates in place (an optimizer's state) are its own locals, bound once
         kept_arrays = [f"{v.name}={v.name}" for v in externals if isinstance(v.source, np.ndarray) and id(v) in changed]
         signature = ", ".join(parameters + (["*"] + kept_arrays if kept_arrays else []))
@@ -354,11 +366,11 @@ class Program:
         return parameters, prologue, epilogue
 
     @staticmethod
-    def _owner_name(recorder, owner, namespace):
+    def _owner_name(recorder, owner, namespace, base=None):
         for key, value in namespace.items():
             if value is owner:
                 return key
-        key = recorder.fresh_name(type(owner).__name__.lower())
+        key = recorder.fresh_name(base or type(owner).__name__.lower())
         namespace[key] = owner
         return key
 
@@ -367,6 +379,9 @@ class Program:
         into the program, still have the values they had when it was traced."""
         for owner, attribute, value in self.guards:
             if getattr(owner, attribute) != value:
+                return False
+        for place, shape, dtype in self.closed_over:
+            if not place.matches(shape, dtype):  # another array there: the program may not fit it
                 return False
         if not self.fixed:
             return True
@@ -378,6 +393,17 @@ class Program:
         if self.rebuild is None:
             return results
         return self.rebuild([_result(r) for r in results])
+
+
+def _callers_array(var):
+    """The NumPy array of the caller's that an external reads -- one passed to an op as it is, or
+    wrapped by ``as_tensor`` (a loss's target) -- or None (a parameter, a setting, a constant)."""
+    source = var.source
+    if var.kind == "external" and isinstance(source, np.ndarray):
+        return source
+    if isinstance(source, function.Tensor) and source._borrowed and not source.requires_grad:
+        return source.data
+    return None
 
 
 def _single_tensor(rebuild, count):
@@ -414,18 +440,17 @@ def _fold_constants(lines, output_vars):
     outputs = {id(v) for v in output_vars}
     constant, folded = set(), []
 
-    def is_constant(v):
+    def is_constant(v):  # not the caller's arrays ("external"): they may change between calls
         return isinstance(v, Literal) or (isinstance(v, Var) and id(v) not in mutated and (
-            id(v) in constant or (v.kind == "external" and isinstance(v.source, np.ndarray))))
+            id(v) in constant or v.kind == "constant"))
 
     kept = []
     for line in lines:
         target = line.target
         if (not line.effect and target is not None and id(target) not in mutated and id(target) not in outputs
                 and all(is_constant(v) for v in line.uses())):
-            frozen = np.array(target.array, copy=True)
-            frozen.flags.writeable = False
-            target.kind, target.source, target.array = "external", frozen, frozen
+            value = frozen(target.array)
+            target.kind, target.source, target.array = "constant", value, value
             constant.add(id(target))
             folded.append(target)
             continue
@@ -449,7 +474,9 @@ def _simplify(lines, output_vars):
         if line.effect or expr.kind != "binop" or expr.head not in "+-*/":
             continue
         a, b = (_resolved(v) for v in expr.args)
-        expr.args = (_as_number(a, b, line.target), _as_number(b, a, line.target))
+        number_a = _as_number(a, b, line.target)
+        # not both: two numbers would make a number of the array the line computes
+        expr.args = (number_a, _as_number(b, a, line.target) if number_a is a else b)
     _drop_times_one(lines, output_vars)
     for line in lines:
         expr = line.expr
@@ -522,8 +549,8 @@ def _as_number(value, other, target):
     """``value`` as a Literal when it is a constant array of one repeated number and ``other``
     already has the result's shape and dtype (so replacing the array by the number changes
     neither the result's shape, nor its dtype, nor one bit of it)."""
-    if not (isinstance(value, Var) and value.kind == "external" and isinstance(value.source, np.ndarray)):
-        return value
+    if not (isinstance(value, Var) and value.kind == "constant" and isinstance(value.source, np.ndarray)):
+        return value  # the caller's arrays stay arrays: they may hold other values at the next call
     array, result, other_array = value.source, getattr(target, "array", None), getattr(other, "array", None)
     if (not isinstance(result, np.ndarray) or not isinstance(other_array, np.ndarray) or array.size == 0
             or array.dtype.kind != "f" or not array.dtype == other_array.dtype == result.dtype

@@ -32,7 +32,7 @@ from ..engine.function import grad_mode
 from .source import Expr, Literal, RecordingError, Var
 from .stand_in import Block, StandIn, Statement
 
-__all__ = ["Recorder", "Line", "RecordingError", "live_lines", "identifier"]
+__all__ = ["Recorder", "Line", "RecordingError", "live_lines", "identifier", "frozen"]
 
 _BUILTINS = set(dir(builtins))
 # names the programs' own code uses (compile's namespace): no value of a program may take one,
@@ -199,7 +199,8 @@ class Recorder:
             return var
         if isinstance(array, np.generic):
             return Literal(array)
-        if tensor is not None and tensor._origin == "constant" and array.ndim == 0 and array.dtype.kind in "fb":
+        if (tensor is not None and tensor._origin == "constant" and not tensor._borrowed and array.ndim == 0
+                and array.dtype.kind in "fb"):
             return Literal(array[()])  # a number written into the source, keeping its dtype
         if tensor is not None:
             base = self.tensor_name(tensor, "param" if tensor.requires_grad else "const")
@@ -308,7 +309,7 @@ class Recorder:
         base = name or node.name
         saved = [(s, f"{base}_saved") for s in shadow.saved if isinstance(s, StandIn) and s is not result]
         if not isinstance(result, StandIn):  # made from literals only: a constant
-            self.vars[id(out)] = var = Var(self.fresh_name("const"), out, "external", np.array(out, copy=True))
+            self.vars[id(out)] = var = Var(self.fresh_name("const"), out, "constant", frozen(out))
             self.externals.append(var)
             return
         self.emit(block, [(result, base)] + saved)
@@ -412,6 +413,14 @@ class Recorder:
             stand_in.var, stand_in.block = var, block
         update(*stand_ins, **numbers)
         self.emit(block, [])
+
+
+def frozen(array):
+    """A read-only copy of ``array``: a constant the program owns (`Var` kind "constant"), which
+    nothing outside can change, so it may be computed with once, at the trace."""
+    copy = np.array(array, copy=True)
+    copy.flags.writeable = False
+    return copy
 
 
 def _count_uses(value, uses):

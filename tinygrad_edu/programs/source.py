@@ -20,8 +20,10 @@ class Var:
     def __init__(self, name, array, kind, source=None):
         self.name = name
         self.array = array  # kept alive while recording, so array ids are never reused
-        self.kind = kind  # "arg" | "external" | "temp"
-        self.source = source  # for an external: the Tensor to read, the constant itself, or a live attribute
+        # "arg" | "temp" | "external" (read from outside at every call: a tensor's array, a setting,
+        # the caller's NumPy array) | "constant" (the program's own read-only array: seeds, folded values)
+        self.kind = kind
+        self.source = source  # for an external or a constant: the Tensor to read, the array itself, a live attribute
 
     def __repr__(self):
         return self.name

@@ -19,6 +19,7 @@ class Add(Function):
 
     __slots__ = ()
     name = "add"
+    reads_inputs = False  # backward passes the gradient on: an array operand is not copied
     formula = "∂(a+b)/∂a = 1,  ∂(a+b)/∂b = 1"
     hint = BROADCAST_HINT
 
@@ -34,6 +35,7 @@ class Sub(Function):
 
     __slots__ = ()
     name = "sub"
+    reads_inputs = False
     formula = "∂(a−b)/∂a = 1,  ∂(a−b)/∂b = −1"
     hint = BROADCAST_HINT
 

@@ -91,6 +91,7 @@ class GetItem(Function):
 
     __slots__ = ("index",)
     name = "getitem"
+    array_options = ("index",)  # backward scatters to the index forward read: a refilled buffer must not move it
     makes_views = True
     formula = "∂L/∂x = ∂L/∂y added back at the indexed places, 0 elsewhere"
     hint = "Check the index against the tensor's shape."
@@ -112,6 +113,7 @@ class ScatterAdd(Function):
 
     __slots__ = ("index",)
     name = "scatter_add"
+    array_options = ("index",)
     formula = "∂L/∂v = ∂L/∂y read at the index"
 
     def forward(self, grad, index, shape):
@@ -127,6 +129,7 @@ class Concatenate(Function):
 
     __slots__ = ("axis",)
     name = "concatenate"
+    reads_inputs = False  # backward reads only the pieces' shapes
     formula = "each piece gets its slice of ∂L/∂y"
     hint = "All inputs must have the same shape except along the joining axis."
 
@@ -150,6 +153,7 @@ class Stack(Function):
 
     __slots__ = ("axis",)
     name = "stack"
+    reads_inputs = False
     formula = "each input gets its slice of ∂L/∂y"
     hint = "All inputs must have the same shape."
 

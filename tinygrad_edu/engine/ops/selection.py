@@ -56,6 +56,8 @@ class Where(Function):
 
     __slots__ = ("condition",)
     name = "where"
+    reads_inputs = False  # backward reads the condition (copied: an array option), not a or b
+    array_options = ("condition",)
     formula = "∂/∂a = 1 where the condition holds, ∂/∂b = 1 where it does not"
     hint = BROADCAST_HINT
 
