@@ -81,13 +81,15 @@ def test_trace_lists_forward_and_backward():
     assert "requires_grad" not in tg.trace(x * 2)
 
 
-def test_trace_after_backward_shows_the_graph_and_says_why_backward_cannot_be_traced():
+def test_trace_after_backward_shows_the_graph_and_its_backward_pass():
     w = tg.tensor(1.0, requires_grad=True, name="w")
     y = (w * 2).exp()
+    before = tg.trace(y, backward=True)
     y.backward()
     assert tg.trace(y).splitlines()[1:] == ["  %0 = w           ()  requires_grad", "  %1 = mul(%0, 2)  ()",
                                             "  %2 = exp(%1)     ()"]
+    assert tg.trace(y, backward=True) == before  # the graph is kept after backward for exactly this
     with pytest.raises(RuntimeError, match="retain_graph"):
-        tg.trace(y, backward=True)
+        y.backward()  # and the second backward is still refused
 
 

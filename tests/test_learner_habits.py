@@ -719,3 +719,12 @@ def test_after_backward_trace_and_codegen_of_networks(name, network):
     assert code.source == code_before
     np.testing.assert_allclose(code.run()[1][0], x.grad.data, rtol=1e-12)
     assert loss.grad_fn.released  # still freed: drawings read it, a second backward is refused
+
+
+def test_compile_live_a_tensor_made_from_an_argument_or_a_closed_over_array_inside_the_function():
+    mask = np.ones(2)
+    step = tg.compile(lambda x: tg.tensor(x) * 2 + tg.Tensor(mask, dtype=np.float32))
+    assert step(np.ones(2)).tolist() == [3.0, 3.0]
+    mask[:] = 5.0
+    assert step(np.full(2, 3.0)).tolist() == [11.0, 11.0]  # tg.tensor(x) was frozen at the first call's x
+    assert step.traces == 1

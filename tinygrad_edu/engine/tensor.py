@@ -131,6 +131,11 @@ class Tensor(TensorMath, TensorShape):
     def __init__(self, data, requires_grad=False, dtype=None, name=None):
         array = _to_array(data, dtype)
         _check_can_require_grad(array, requires_grad)
+        if grad_mode.recorder is not None and isinstance(data, (np.ndarray, Tensor)):
+            # a program is being written: the copy is made from the array at every call, never
+            # frozen at the traced call's values (tg.tensor(x) of an argument x)
+            source = data._data if isinstance(data, Tensor) else data
+            grad_mode.recorder.made(array, "np.array", (source, array.dtype), "tensor")
         self._data = array
         self.requires_grad = bool(requires_grad)
         self.grad_fn = None
