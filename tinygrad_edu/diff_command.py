@@ -97,6 +97,9 @@ def check_order(order, variables):
     if order < 0:
         raise UsageError("--order must be 0 or more")
     partials = math.comb(max(variables, 1) + order - 1, order)
+    if order > MAX_ORDER and variables <= 1:
+        raise UsageError(f"--order {order}: at most --order {MAX_ORDER} is allowed (each order's graph is "
+                         "several times larger than the last)")
     if order > MAX_ORDER or partials > MAX_PARTIALS:
         raise UsageError(
             f"--order {order} with {variables} variable{'s' * (variables != 1)} asks for {partials:,} partial "
@@ -281,13 +284,14 @@ def run(args, out=print):
         raise UsageError("--plot draws f, f' and f'' over --range for a formula of one variable, without --at")
     values = values_at(args.at) if args.at else {}
     missing = [v for v in names if v not in values]
+    unused = [v for v in values if v not in names]
+    if unused:  # first: a misspelled name is both unused and missing, and this says which was meant
+        raise UsageError(f"--at gives {', '.join(unused)}, which the formula does not use"
+                         + (f" (its variables: {', '.join(names)})" if names else " (it has no variables)"))
     if missing:
         raise UsageError(f"no value for {', '.join(missing)}: add --at {','.join(f'{m}=...' for m in missing)}"
                          + (" (or leave out --at for a table over --range)"
                             if len(names) == 1 and not args.graph and not args.trace else ""))
-    unused = [v for v in values if v not in names]
-    if unused:
-        raise UsageError(f"--at gives {', '.join(unused)}, which the formula does not use")
     order = 1 if args.order is None else args.order
     check_order(order, len(names))
     inputs = {n: Tensor(values[n], requires_grad=True, name=n) for n in names}
