@@ -47,7 +47,20 @@ def test_gradgradcheck_passes_and_fails():
             return grad * (3 * np.asarray(x) ** 2)
 
     assert tg.gradcheck(lambda x: WrongSecondDerivative.apply(x).sum(), [[0.5, 1.0]])
-    assert not tg.gradgradcheck(lambda x: WrongSecondDerivative.apply(x).sum(), [[0.5, 1.0]])
+    # the constant made with np.asarray is named, not reported as a mismatch
+    with pytest.raises(tg.ConcretizationError, match=r"^tg\.gradgradcheck: np\.asarray\(x\)"):
+        tg.gradgradcheck(lambda x: WrongSecondDerivative.apply(x).sum(), [[0.5, 1.0]])
+
+    class SavedArraySecondDerivative(WrongSecondDerivative):
+        def forward(self, x):
+            self.save_for_backward(x)  # read back as the raw array below, not through saved_for
+            return x**3
+
+        def backward(self, grad, x):  # 3 x * x_saved: right first derivative, second 3 x instead of 6 x
+            return grad * 3 * x * self.saved[0]
+
+    assert tg.gradcheck(lambda x: SavedArraySecondDerivative.apply(x).sum(), [[0.5, 1.0]])
+    assert not tg.gradgradcheck(lambda x: SavedArraySecondDerivative.apply(x).sum(), [[0.5, 1.0]])
 
 
 def test_float32_inputs_warn():

@@ -24,10 +24,12 @@ def test_a_parameter_listed_twice_is_refused():
 
 
 def test_grad_of_a_result_computed_outside_the_graph_warns():
+    with pytest.raises(tg.ConcretizationError, match=r"^tg\.grad: x\.data turned the tensor"):
+        tg.grad(lambda x: np.sum(x.data))(tg.tensor(1.0))  # the read itself is refused now
     with pytest.warns(UserWarning, match=r"grad: the function's result does not depend on its inputs through the "
-                                         r"graph, so every derivative is 0\. If it should depend on them, part of it "
-                                         r"was computed outside the graph -- through \.data"):
-        g = tg.grad(lambda x: np.sum(x.data))(tg.tensor(1.0))
+                                         r"graph, so every derivative is 0\. If it should depend on them, it went "
+                                         r"through \.detach\(\)"):
+        g = tg.grad(lambda x: (x.detach() * 2).sum())(tg.tensor(1.0))
     assert g.item() == 0.0
     with pytest.warns(UserWarning, match="it was computed inside tg.no_grad"):
         tg.grad(lambda x: _under_no_grad(x))(1.0)

@@ -38,6 +38,9 @@ CONVERSIONS = [
     (lambda x: x * x.tolist(), r"x\.tolist\(\)"),
     (lambda x: x * np.asarray(x), r"np\.asarray\(x\)"),
     (lambda x: x * x.numpy(), r"x\.numpy\(\)"),
+    (lambda x: x * math.exp(x.data), r"x\.data"),  # micrograd's habit
+    (lambda x: x * tg.tensor(x), r"tg\.tensor\(x\)"),
+    (lambda x: x * tg.tensor([x, x * 2]).sum(), r"np\.asarray\(x\)"),
     (lambda x: (x * 2).sin() * float((x * 3).exp()), r"float\(x\)"),  # a result computed from x, too
 ]
 
@@ -59,7 +62,8 @@ TRANSFORMS = [
 @pytest.mark.parametrize("f, conversion", CONVERSIONS)
 def test_turning_the_differentiated_tensor_into_a_number_is_refused(who, call, f, conversion):
     with pytest.raises(tg.ConcretizationError, match=rf"^{who}: {conversion} turned the tensor being "
-                                                      r"differentiated into a Python number.*x\.exp\(\).*tg\.exp\(x\)"):
+                                                      r"differentiated into .* without its graph, so the derivative "
+                                                      r"would silently treat it as a constant.*x\.exp\(\).*tg\.exp\(x\)"):
         call(f)
 
 
@@ -727,3 +731,42 @@ def test_compile_live_a_tensor_made_from_an_argument_or_a_closed_over_array_insi
     mask[:] = 5.0
     assert step(np.full(2, 3.0)).tolist() == [11.0, 11.0]  # tg.tensor(x) was frozen at the first call's x
     assert step.traces == 1
+
+
+def test_creating_tensors_shaped_like_the_differentiated_input_is_fine():
+    assert tg.grad(lambda x: (x * tg.ones_like(x) + tg.zeros_like(x)).sum())(np.ones(2)).tolist() == [1.0, 1.0]
+    assert tg.compile(lambda x: x + tg.zeros_like(x))(np.ones(2)).tolist() == [1.0, 1.0]
+
+
+def test_the_checks_name_a_conversion_instead_of_reporting_a_mismatch():
+    with pytest.raises(tg.ConcretizationError, match=r"^tg\.gradcheck: float\(x\)"):
+        tg.gradcheck(lambda x: x * math.exp(x), [np.array(1.0)])
+    with pytest.raises(tg.ConcretizationError, match=r"^tg\.check_formula: x\.item\(\)"):
+        tg.check_formula(lambda x: x * x.item(), [np.array(1.0)], lambda x: 2 * x)
+
+
+def test_a_masked_array_on_the_left_is_refused_not_computed_without_the_tensor():
+    x = tg.tensor([1.0, 2.0], requires_grad=True)
+    for use in (lambda: np.ma.array([2.0, 3.0]) * x, lambda: np.ma.array([2.0, 3.0]) + x,
+                lambda: tg.derivative(lambda v: v * (np.ma.array(2.0) * v))(1.0)):
+        with pytest.raises(TypeError, match="MaskedArray is not supported as tensor data or operand"):
+            use()
+
+
+def test_set_grad_enabled_takes_a_bool_only():
+    for mode in (None, "false", 0.0):
+        with pytest.raises(TypeError, match="set_grad_enabled: mode must be True or False"):
+            tg.set_grad_enabled(mode)
+    assert tg.is_grad_enabled()
+
+
+def test_a_hook_that_assigns_to_g_data_is_told_to_return_a_new_gradient():
+    x = tg.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 3
+
+    def hook(g):
+        g.data = g.data * 2
+
+    y.register_hook(hook)
+    with pytest.raises(ValueError, match=r"register_hook: 'g.data = \.\.\.' would change the gradient"):
+        y.sum().backward()

@@ -39,12 +39,18 @@ def full(shape, fill_value, dtype=_DEFAULT, requires_grad=False) -> Tensor:
 
 def zeros_like(t, dtype=None, requires_grad=False) -> Tensor:
     """Zeros with the shape (and dtype) of ``t``."""
-    return _from_array(np.zeros_like(np.asarray(t), dtype=dtype), requires_grad)
+    return _from_array(np.zeros(np.shape(t), dtype=_like_dtype(t) if dtype is None else dtype), requires_grad)
 
 
 def ones_like(t, dtype=None, requires_grad=False) -> Tensor:
     """Ones with the shape (and dtype) of ``t``."""
-    return _from_array(np.ones_like(np.asarray(t), dtype=dtype), requires_grad)
+    return _from_array(np.ones(np.shape(t), dtype=_like_dtype(t) if dtype is None else dtype), requires_grad)
+
+
+def _like_dtype(t):
+    """The dtype of ``t`` (a Tensor, an array, a list), read without its values: inside a transform
+    zeros_like(x) of the differentiated x needs only its shape and dtype."""
+    return t.dtype if isinstance(t, (Tensor, np.ndarray)) else np.asarray(t).dtype
 
 
 def randn(*shape, dtype=_DEFAULT, requires_grad=False) -> Tensor:

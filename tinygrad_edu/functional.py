@@ -90,8 +90,8 @@ def _warn_outside_the_graph(output, who):
         "no_grad": "it was computed inside tg.no_grad()",
         "detach": "it went through .detach()",
         "compiled": "it came from a tg.compile'd function",
-    }.get(output._origin, "part of it was computed outside the graph -- through .data, .numpy(), "
-                          ".item(), float() or np.asarray() -- where autodiff cannot follow")
+    }.get(output._origin, "part of it was computed outside the graph -- with NumPy on plain arrays, or from a "
+                          "tensor the function made itself -- where autodiff cannot follow")
     warnings.warn(
         f"{who}: the function's result does not depend on its inputs through the graph, so every "
         f"derivative is 0. If it should depend on them, {reason}. (For a function that really is "

@@ -30,7 +30,7 @@ from . import function
 from .anomaly import check_backward
 from .function import Function, grad_mode, shape_str
 from .ops.kernels import ones, unbroadcast
-from .tensor import Tensor, as_tensor, borrowed
+from .tensor import Tensor, as_tensor, borrowed, hook_change_refused
 
 __all__ = ["backward", "grad", "unbroadcast", "nodes_below", "topological_order", "tensors_in_order",
            "tensor_key", "graph_inputs", "latest_gradient", "edge_gradients", "saved_again", "explain_grad"]
@@ -274,9 +274,7 @@ def _run_hooks(hooks, g, on_tensors):
         except ValueError as error:  # NumPy's words for g.data *= 2 inside a hook: say what they mean
             if "read-only" not in str(error) or str(error).startswith("register_hook:"):
                 raise
-            raise ValueError(f"register_hook: the hook changed the gradient it received in place ({error}), but "
-                             "gradients handed to hooks are read-only (the same array may flow on to other "
-                             "tensors). Return a new tensor from the hook instead, e.g. return g * 2") from None
+            raise hook_change_refused(f"writing into its array ({error})") from None
         if changed is not None:
             new = as_tensor(changed) if on_tensors else np.asarray(_array(as_tensor(changed)))
             if new.shape != g.shape:

@@ -17,7 +17,7 @@ per-thread attribute read per conversion.
 >>> tg.derivative(lambda x: x * math.exp(x))(1.0)  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
-tinygrad_edu.engine.concrete.ConcretizationError: tg.derivative: float(x) turned the tensor being differentiated into a Python number, ...
+tinygrad_edu.engine.concrete.ConcretizationError: tg.derivative: float(x) turned the tensor being differentiated into a Python number without its graph, ...
 >>> round(tg.derivative(lambda x: x * x.exp())(1.0), 6)    # 2e
 5.436564
 """
@@ -86,16 +86,20 @@ def _who(tensor):
     return None
 
 
-_FIXES = {
-    "float": "float(x) is also what math.exp(x), math.sin(x) and the other math functions call",
-    "int": "int(x) drops the fractional part and the gradient",
-    "item": "x.item() hands out the number without its graph",
-    "tolist": "x.tolist() hands out numbers without their graph",
-    "array": "np.asarray(x) / np.array(x) hand out an array without its graph",
-    "numpy": "x.numpy() hands out the array without its graph",
-    "round": "round(x) hands out a number without its graph",
-    "index": "using x as an index or a count hands out an int without its graph",
-    "bool": "a Python branch on x is taken once, when the program is traced",
+# what each conversion is called in messages, what it hands out, and a word on it
+_CONVERSIONS = {
+    "float": ("float(x)", "a Python number", "float(x) is also what math.exp(x), math.sin(x) and the other "
+              "math functions call"),
+    "int": ("int(x)", "a Python number", "it also drops the fractional part"),
+    "round": ("round(x)", "a Python number", ""),
+    "item": ("x.item()", "a Python number", ""),
+    "tolist": ("x.tolist()", "Python numbers", ""),
+    "array": ("np.asarray(x)", "a plain array", "np.array(x) too; np.exp(x) itself records"),
+    "numpy": ("x.numpy()", "a plain array", ""),
+    "data": ("x.data", "a plain array", "micrograd's habit; here x itself computes"),
+    "tensor": ("tg.tensor(x)", "a new tensor", "it copies the values and leaves the graph; use x itself, "
+               "x.clone(), or tg.stack([...]) to join tensors"),
+    "bool": ("bool(x) (an if or while on it)", "a Python bool", ""),
 }
 
 
@@ -106,9 +110,10 @@ def check_conversion(tensor, what):
     if grad_mode.watched and what != "bool":  # eager branches on values are right: only compile replays one
         who = _who(tensor)
         if who is not None:
+            call, result, note = _CONVERSIONS[what]
             raise ConcretizationError(
-                f"{who}: {_CALLS.get(what, what)} turned the tensor being differentiated into a Python "
-                f"number, so its derivative would silently be 0 ({_FIXES[what]}). Stay with tensor "
+                f"{who}: {call} turned the tensor being differentiated into {result} without its graph, so the "
+                f"derivative would silently treat it as a constant{f' ({note})' if note else ''}. Stay with tensor "
                 "operations: x.exp() or tg.exp(x) or np.exp(x) instead of math.exp(x), x * 2 instead of "
                 "float(x) * 2; convert to a number only outside the transform, on its result."
             )
@@ -118,12 +123,7 @@ def check_conversion(tensor, what):
                if what == "bool" else "Stay with tensor operations inside the compiled function, or return the "
                "tensor and call .item() on the result outside.")
         raise ConcretizationError(
-            f"tg.compile: {_CALLS.get(what, what)} on a tensor the program computes would freeze its value at "
+            f"tg.compile: {_CONVERSIONS[what][0]} on a tensor the program computes would freeze its value at "
             f"the traced call's, and later calls would silently reuse it. {fix}"
         )
 
-
-_CALLS = {
-    "float": "float(x)", "int": "int(x)", "item": "x.item()", "tolist": "x.tolist()", "array": "np.asarray(x)",
-    "numpy": "x.numpy()", "round": "round(x)", "index": "operator.index(x)", "bool": "bool(x) (an if or while on it)",
-}

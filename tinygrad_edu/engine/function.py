@@ -144,7 +144,18 @@ class _ModeSwitch:
         return wrapper
 
 
-class no_grad(_ModeSwitch):
+class _FixedSwitch(_ModeSwitch):
+    """A switch with one value of its own (no_grad, enable_grad): ``tg.no_grad()`` makes one, and
+    ``tg.no_grad`` written over a function without the parentheses decorates it."""
+
+    def __new__(cls, func=None):
+        return object.__new__(cls) if func is None else decorated(cls, func)
+
+    def __init__(self, func=None):
+        super().__init__()
+
+
+class no_grad(_FixedSwitch):
     """Stop recording: ops inside the block build no graph (used for weight updates).
 
     >>> import tinygrad_edu as tg
@@ -161,24 +172,12 @@ class no_grad(_ModeSwitch):
 
     target = False
 
-    def __new__(cls, func=None):
-        return object.__new__(cls) if func is None else decorated(cls, func)
 
-    def __init__(self, func=None):
-        super().__init__()
-
-
-class enable_grad(_ModeSwitch):
+class enable_grad(_FixedSwitch):
     """Turn recording back on inside a `no_grad` block (context manager or decorator, with or
     without the parentheses)."""
 
     target = True
-
-    def __new__(cls, func=None):
-        return object.__new__(cls) if func is None else decorated(cls, func)
-
-    def __init__(self, func=None):
-        super().__init__()
 
 
 def decorated(cls, func):
@@ -214,6 +213,8 @@ class set_grad_enabled(_ModeSwitch):
     """
 
     def __init__(self, mode: bool):
+        if not isinstance(mode, (bool, np.bool_)):  # set_grad_enabled("false") would switch recording on
+            raise TypeError(f"set_grad_enabled: mode must be True or False, got {mode!r}")
         super().__init__(mode)
         # switch now, and keep what to restore for the `with` block that may follow (this thread's)
         self._entries.switched_from = grad_mode.enabled
@@ -339,7 +340,7 @@ class Function:
         arrays, needs, requires_grad, borrowed = [], [], False, False
         for x in inputs:
             if isinstance(x, Tensor):
-                arrays.append(x._data)  # the slot itself: .data is a property that checks assignments
+                arrays.append(x._array)  # the slot itself: .data is a property that checks assignments
                 wants = x.requires_grad
                 needs.append(wants)
                 if wants:
@@ -385,7 +386,7 @@ class Function:
             anomaly.note_forward(node, inputs, out, record)
         if record:
             t = _new(Tensor)  # Tensor._make, written out: this is the hottest line of the engine
-            t._data, t.requires_grad, t.grad_fn, t._grad, t._origin = out, True, node, None, None
+            t._array, t.requires_grad, t.grad_fn, t._grad, t._origin = out, True, node, None, None
             if node.saved and node.saved[0] is out:  # backward reads the output: note its version
                 counter = t.versions()
                 node.output_versions = (counter, counter.version)
@@ -450,7 +451,7 @@ def own_inputs(inputs, arrays):
         if isinstance(x, np.ndarray):
             inputs[i] = arrays[i] = x.copy(order="K")
         elif isinstance(x, Tensor) and x._borrowed and not x.requires_grad:
-            arrays[i] = x._data.copy(order="K")
+            arrays[i] = x._array.copy(order="K")
             inputs[i] = Tensor._make(arrays[i], False, None, "constant")
             if x.name is not None:
                 inputs[i].name = x.name

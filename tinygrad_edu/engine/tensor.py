@@ -18,6 +18,7 @@ Tensor([2., 4., 6.])
 from __future__ import annotations
 
 import collections
+import sys
 import warnings
 import weakref
 
@@ -56,6 +57,12 @@ def plain_array(array) -> np.ndarray:
     return array.view(np.ndarray)
 
 
+def _called_from_the_library() -> bool:
+    """True when the code reading ``t.data`` (two frames up) is tinygrad_edu's own: ops and helpers
+    read values to compute with them. Only your code's reads are checked inside a transform."""
+    return sys._getframe(2).f_globals.get("__name__", "").startswith("tinygrad_edu.")
+
+
 def _type_name(value) -> str:
     kind = type(value)
     return kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"
@@ -64,10 +71,10 @@ def _type_name(value) -> str:
 def _to_array(data, dtype=None) -> np.ndarray:
     """Convert user data to an array we own: float64 unless floats of another width were given."""
     if isinstance(data, Tensor):
-        data = data.data
+        data = data._array
     elif isinstance(data, np.ndarray) and type(data) is not np.ndarray:
         data = plain_array(data)
-    elif isinstance(data, (list, tuple)) and data and isinstance(data[0], np.ndarray):  # a list of arrays
+    elif isinstance(data, (list, tuple)) and len(data) and isinstance(data[0], np.ndarray):  # a list of arrays
         for item in data:
             if type(item) is not np.ndarray and isinstance(item, np.ndarray):
                 plain_array(item)  # refuses np.matrix and masked arrays here too
@@ -80,6 +87,8 @@ def _to_array(data, dtype=None) -> np.ndarray:
             f"Tensor: cannot make an array from {type(data).__name__} data ({error}). Nested "
             "lists must be rectangular: every row the same length."
         ) from None
+    except concrete.ConcretizationError:
+        raise  # tg.tensor([x, y]) of differentiated tensors inside a transform: its own message
     except TypeError as error:
         raise TypeError(f"Tensor: cannot make an array from {type(data).__name__} data: {error}") from None
     kind = array.dtype.kind
@@ -120,7 +129,7 @@ class Tensor(TensorMath, TensorShape):
     ``"layers.0.weight"``, given the first time the model runs).
     """
 
-    __slots__ = ("_data", "requires_grad", "grad_fn", "_grad", "_origin", "__dict__", "__weakref__")
+    __slots__ = ("_array", "requires_grad", "grad_fn", "_grad", "_origin", "__dict__", "__weakref__")
     # Rarely set, so class-level defaults: a tensor stores them only when they change.
     name = None
     path = None  # where a Module keeps it ("layers.0.weight"), set the first time the model runs
@@ -129,14 +138,16 @@ class Tensor(TensorMath, TensorShape):
     _borrowed = False  # True when the array is the caller's own (as_tensor): a recorded op copies it
 
     def __init__(self, data, requires_grad=False, dtype=None, name=None):
+        if grad_mode.watched and isinstance(data, Tensor):  # tg.tensor(x) inside a transform: x's graph would end
+            concrete.check_conversion(data, "tensor")
         array = _to_array(data, dtype)
         _check_can_require_grad(array, requires_grad)
         if grad_mode.recorder is not None and isinstance(data, (np.ndarray, Tensor)):
             # a program is being written: the copy is made from the array at every call, never
             # frozen at the traced call's values (tg.tensor(x) of an argument x)
-            source = data._data if isinstance(data, Tensor) else data
+            source = data._array if isinstance(data, Tensor) else data
             grad_mode.recorder.made(array, "np.array", (source, array.dtype), "tensor")
-        self._data = array
+        self._array = array
         self.requires_grad = bool(requires_grad)
         self.grad_fn = None
         self._grad = None
@@ -148,7 +159,7 @@ class Tensor(TensorMath, TensorShape):
     def _make(data, requires_grad=False, grad_fn=None, origin=None):
         """Fast internal constructor for arrays the engine made itself: no checks, no copy."""
         t = _new(Tensor)
-        t._data = data
+        t._array = data
         t.requires_grad = requires_grad
         t.grad_fn = grad_fn
         t._grad = None
@@ -163,37 +174,47 @@ class Tensor(TensorMath, TensorShape):
         Assigning replaces the values without autograd noticing -- PyTorch's escape hatch,
         ``w.data = w.data - lr * w.grad`` -- so the new value is checked and made an array of
         numbers first: a Tensor gives its array, a list or number becomes an array.
+
+        Inside a transform, your code reading ``x.data`` of the tensor being differentiated (or
+        of a result computed from it) is refused, as ``float(x)`` is (see `item`): its values
+        would carry no derivative. The same under `tg.compile`, for the tensors the program
+        computes or reads afresh.
         """
-        return self._data
+        if grad_mode.watched or grad_mode.recorder is not None:
+            if not _called_from_the_library():
+                concrete.check_conversion(self, "data")
+        return self._array
 
     @data.setter
     def data(self, value):
+        if self._origin == "hook":
+            raise hook_change_refused("'g.data = ...'")
         if isinstance(value, Tensor):
-            value = value._data
+            value = value._array
         elif type(value) is not np.ndarray or value.dtype.kind not in "fiub":  # subclasses: see plain_array
-            value = _to_array(value, self._data.dtype if self._data.dtype.kind == "f" else None)
+            value = _to_array(value, self._array.dtype if self._array.dtype.kind == "f" else None)
         _check_can_require_grad(value, self.requires_grad)
-        self._data = value
+        self._array = value
 
     @property
     def shape(self) -> tuple:
         """The array's shape, a tuple (``()`` for a single number)."""
-        return self.data.shape
+        return self._array.shape
 
     @property
     def ndim(self) -> int:
         """The number of axes."""
-        return self.data.ndim
+        return self._array.ndim
 
     @property
     def size(self) -> int:
         """Number of elements (NumPy's ``size``)."""
-        return self.data.size
+        return self._array.size
 
     @property
     def dtype(self):
         """The NumPy dtype (float64 unless float32 or another dtype was asked for)."""
-        return self.data.dtype
+        return self._array.dtype
 
     def numpy(self) -> np.ndarray:
         """The underlying array (shared, not copied: writing to it changes the tensor).
@@ -202,9 +223,11 @@ class Tensor(TensorMath, TensorShape):
         has no array to hand out: see `item`."""
         if grad_mode.watched or grad_mode.recorder is not None:
             concrete.check_conversion(self, "numpy")
-        return self._data
+        return self._array
 
     def __array__(self, dtype=None, copy=None):
+        if sys._getframe(1).f_globals.get("__name__") == "numpy.ma.core":  # np.ma.array(...) * t, m + t
+            plain_array(np.ma.masked_array(()))  # refused as any masked operand is, with its message
         if grad_mode.watched or grad_mode.recorder is not None:
             concrete.check_conversion(self, "array")
         if dtype is not None and dtype != self.data.dtype:
@@ -429,7 +452,7 @@ class Tensor(TensorMath, TensorShape):
         * otherwise: the array is updated in place and the tensor's version is bumped.
         """
         if self._origin == "hook":  # checked first: under create_graph 'g *= 2' would rebind g, changing nothing
-            _refuse_hook_change(f"'{symbol}'")
+            raise hook_change_refused(f"'{symbol}'")
         other = _operand(other)
         if grad_mode.recorder is not None:  # a program is being written: it may take numbers as arguments
             (other,) = grad_mode.recorder.unwrap((other,))
@@ -514,7 +537,7 @@ class Tensor(TensorMath, TensorShape):
 
     def _assign(self, index, value, what):
         if self._origin == "hook":
-            _refuse_hook_change(what)
+            raise hook_change_refused(what)
         value = value if isinstance(value, Tensor) else as_tensor(value, self)
         if grad_mode.enabled and (self.requires_grad or value.requires_grad):
             raise RuntimeError(
@@ -533,10 +556,11 @@ class Tensor(TensorMath, TensorShape):
         self._note_in_place()
 
 
-def _refuse_hook_change(what):
-    """A hook changed the gradient it was handed (``g *= 2``, ``g[...] = 0``): refused, since the
-    same array may flow on to other tensors; the hook returns a new gradient instead."""
-    raise ValueError(f"register_hook: {what} would change the gradient the hook received, but gradients handed to "
+def hook_change_refused(what) -> ValueError:
+    """A hook changed the gradient it was handed (``g *= 2``, ``g[...] = 0``, ``g.data = ...``, or
+    NumPy's own write into ``g.data``): refused, since the same array may flow on to other
+    tensors; the hook returns a new gradient instead. The one message for all of them."""
+    return ValueError(f"register_hook: {what} would change the gradient the hook received, but gradients handed to "
                      "hooks are read-only (the same array may flow on to other tensors). Return a new tensor "
                      "from the hook instead, e.g. return g * 2")
 

@@ -73,7 +73,8 @@ class MaxResult(tuple):
         return TypeError(
             f"{name}({dim}{kept[0]}) followed PyTorch and returned the pair (values, indices), not a tensor, so "
             f"{what} is refused: take .values (or .indices, the positions), or write {name}(axis={dim}{kept[1]}) "
-            "for NumPy's values."
+            f"for NumPy's values (for the elementwise {name} of x and the number {dim}, write "
+            f"tg.{name}imum(x, {dim}))."
         )
 
     def __getattr__(self, name):  # called only for names a tuple lacks: say so for a Tensor's
