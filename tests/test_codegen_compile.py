@@ -237,6 +237,45 @@ def test_recording_errors_say_what_to_do():
 
 
 # ----------------------------------------------------------------------------- codegen
+DERIVERS = {"trace": lambda loss, w: tg.trace(loss, backward=True), "codegen": lambda loss, w: tg.codegen(loss, wrt=[w])}
+
+
+@pytest.mark.parametrize("who", DERIVERS)
+@pytest.mark.parametrize("after_backward", [False, True])
+def test_trace_and_codegen_after_an_update_name_themselves_and_say_to_call_them_first(who, after_backward):
+    """An update between the forward pass and tg.trace/tg.codegen: the error names the call the
+    user made (not backward) and says to call it before the update, or on a new loss."""
+    w = tg.tensor([1.0, 2.0], requires_grad=True, name="w")
+    optimizer = tg.optim.SGD([w], lr=0.1)
+    loss = ((w * w) * 3.0).sum()
+    if after_backward:
+        loss.backward()
+    if after_backward:
+        optimizer.step()
+    else:
+        with tg.no_grad():
+            w -= 0.5  # a hand-written update
+    with pytest.raises(RuntimeError, match=rf"^{who}: input 0 of 'mul' \(shape \(2,\), 'w'\) was modified in place") as error:
+        DERIVERS[who](loss, w)
+    message = str(error.value)
+    assert f"call it before changing them (before optimizer.step()" in message and f"call tg.{who} on that" in message
+    assert "backward" not in message.split("Hint")[0] and "update parameters after backward()" not in message
+    DERIVERS[who](((w * w) * 3.0).sum(), w)  # a new loss from the updated values: fine
+    if not after_backward:  # backward() itself still speaks as backward
+        with pytest.raises(RuntimeError, match=r"^backward: input 0 of 'mul'.*update parameters after backward\(\)"):
+            loss.backward()
+
+
+@pytest.mark.parametrize("who", DERIVERS)
+def test_trace_and_codegen_name_themselves_when_an_output_a_backward_reads_was_changed(who):
+    w = tg.tensor([1.0, 2.0], requires_grad=True, name="w")
+    loss = (w * w).sum().exp()
+    with tg.no_grad():
+        loss += 1.0  # changed in place: exp's backward reads its output
+    with pytest.raises(RuntimeError, match=rf"^{who}: the output of 'exp', which its backward needs, was modified"):
+        DERIVERS[who](loss, w)
+
+
 def test_codegen_of_trask_reads_like_trask():
     X, y, s0, s1 = _trask()
     syn0, syn1 = tg.tensor(s0, requires_grad=True, name="syn0"), tg.tensor(s1, requires_grad=True, name="syn1")

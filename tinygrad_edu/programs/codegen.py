@@ -48,7 +48,7 @@ def _after_backward_too(write):
     what they saved (`tinygrad_edu.autograd.saved_again`): the graph is kept for this."""
     @functools.wraps(write)
     def written(output, *args, **kwargs):
-        with saved_again([output]):
+        with saved_again([output], "codegen"):
             return write(output, *args, **kwargs)
     return written
 
