@@ -393,3 +393,30 @@ def test_decision_boundary_refuses_inputs_and_labels_that_do_not_match():
     for model, inputs, labels, message in cases:
         with pytest.raises(ValueError, match="plot_decision_boundary: .*" + message):
             tg.viz.plot_decision_boundary(model, inputs, labels)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+@pytest.mark.parametrize("outputs", [1, 3])
+def test_decision_boundary_refuses_points_it_cannot_place_with_a_clear_message(bad, outputs):
+    """NaN or infinite inputs (matplotlib said "Axis limits cannot be NaN or Inf", or drew an
+    empty plot), no points at all, and points too far apart for a grid between them."""
+    pytest.importorskip("matplotlib")
+    model = (lambda t: t[:, 0].sigmoid()) if outputs == 1 else (lambda t: t @ np.ones((2, outputs)))
+    X = np.array([[0.0, 1.0], [1.0, 0.0], [2.0, 2.0]])
+    X[2, 1] = bad
+    with pytest.raises(ValueError, match=r"plot_decision_boundary: X holds NaN or infinite values \(1 of 3 points, "
+                                         rf"the first is row 2: \[2.0, {bad}\]\); .* drop those rows from X and y"):
+        tg.viz.plot_decision_boundary(model, X, [0, 1, 0])
+    with pytest.raises(ValueError, match=r"plot_decision_boundary: X holds no points \(shape \(0, 2\)\); .* give at least one"):
+        tg.viz.plot_decision_boundary(model, np.zeros((0, 2)), np.zeros(0))
+    with pytest.raises(ValueError, match=r"plot_decision_boundary: X's values are too large to draw a grid .* scale"):
+        tg.viz.plot_decision_boundary(model, np.array([[-1e308, 0.0], [1e308, 1.0]]), [0, 1])
+    figure = tg.viz.plot_decision_boundary(model, np.array([[1e300, 0.0], [-1e300, 1.0]]), [0, 1])  # large but fine
+    assert np.isfinite(figure.axes[0].get_xlim()).all()
+
+
+def test_decision_boundary_of_one_output_refuses_a_nan_label():
+    """NaN > threshold is False: the point would be coloured as class 0 without a word."""
+    pytest.importorskip("matplotlib")
+    with pytest.raises(ValueError, match=r"plot_decision_boundary: y holds NaN \(the first at point 1\)"):
+        tg.viz.plot_decision_boundary(lambda t: t[:, 0].sigmoid(), np.eye(2), [0.0, np.nan])
