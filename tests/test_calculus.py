@@ -93,3 +93,42 @@ def test_trace_after_backward_shows_the_graph_and_its_backward_pass():
         y.backward()  # and the second backward is still refused
 
 
+
+
+LOGARITHMS = {"log": lambda x: x.log(), "log2": lambda x: x.log2(), "log10": lambda x: x.log10(),
+              "log1p": lambda x: x.log1p(), "sqrt": lambda x: x.sqrt(), "x ** 0.5": lambda x: x**0.5,
+              "log(x) * x": lambda x: x.log() * x, "a constant nan": lambda x: x * 0.0 + np.nan}
+
+
+@pytest.mark.parametrize("name", LOGARITHMS)
+def test_derivatives_are_nan_where_f_is_nan(name):
+    """Below its domain f is NaN and has no slope: backward's formula (1/x for log) would give a
+    finite number there. Every helper says nan, as `tinygrad-edu diff` does."""
+    f = LOGARITHMS[name]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        values = tg.derivatives(f, np.array([-2.0, 0.5]), 3)
+        slope = tg.derivative(f)(-2.0)
+        line = tg.tangent_line(f, -2.0)
+        polynomial = tg.taylor(f, -2.0, 2)
+    for k, value in enumerate(values):
+        assert np.isnan(value[0]), f"order {k} at x = -2"
+        assert np.isnan(value[1]) == (name == "a constant nan"), f"order {k} at x = 0.5"
+    assert math.isnan(slope) and math.isnan(line.slope) and np.all(np.isnan(polynomial.coefficients))
+
+
+def test_a_nan_in_a_branch_f_does_not_take_leaves_its_derivative_alone():
+    """What counts is f's value: where(x > 0, log x, x) at -2 is -2, with slope 1."""
+    with np.errstate(invalid="ignore"):
+        assert tg.derivative(lambda x: tg.where(x > 0, x.log(), x))(-2.0) == 1.0
+
+
+@pytest.mark.parametrize("formula", ["log(x)", "log2(x)", "log10(x)", "log1p(x)", "x*log(x)"])
+def test_derivative_and_the_diff_command_agree_where_f_is_nan(formula, capsys):
+    from tinygrad_edu.cli import main
+    from tinygrad_edu.expr import Formula
+
+    assert main(["diff", formula, "--at", "x=-2", "--order", "2"]) == 0
+    printed = {line.split(" = ")[0]: line.split(" = ")[1] for line in capsys.readouterr().out.splitlines()[1:4]}
+    assert printed == {"f": "nan", "df/dx": "nan", "d²f/dx²": "nan"}
+    with np.errstate(invalid="ignore", divide="ignore"):
+        assert all(np.isnan(tg.derivatives(lambda x: Formula(formula)(x=x), -2.0, 2)))

@@ -237,6 +237,45 @@ def test_recording_errors_say_what_to_do():
 
 
 # ----------------------------------------------------------------------------- codegen
+DERIVERS = {"trace": lambda loss, w: tg.trace(loss, backward=True), "codegen": lambda loss, w: tg.codegen(loss, wrt=[w])}
+
+
+@pytest.mark.parametrize("who", DERIVERS)
+@pytest.mark.parametrize("after_backward", [False, True])
+def test_trace_and_codegen_after_an_update_name_themselves_and_say_to_call_them_first(who, after_backward):
+    """An update between the forward pass and tg.trace/tg.codegen: the error names the call the
+    user made (not backward) and says to call it before the update, or on a new loss."""
+    w = tg.tensor([1.0, 2.0], requires_grad=True, name="w")
+    optimizer = tg.optim.SGD([w], lr=0.1)
+    loss = ((w * w) * 3.0).sum()
+    if after_backward:
+        loss.backward()
+    if after_backward:
+        optimizer.step()
+    else:
+        with tg.no_grad():
+            w -= 0.5  # a hand-written update
+    with pytest.raises(RuntimeError, match=rf"^{who}: input 0 of 'mul' \(shape \(2,\), 'w'\) was modified in place") as error:
+        DERIVERS[who](loss, w)
+    message = str(error.value)
+    assert f"call it before changing them (before optimizer.step()" in message and f"call tg.{who} on that" in message
+    assert "backward" not in message.split("Hint")[0] and "update parameters after backward()" not in message
+    DERIVERS[who](((w * w) * 3.0).sum(), w)  # a new loss from the updated values: fine
+    if not after_backward:  # backward() itself still speaks as backward
+        with pytest.raises(RuntimeError, match=r"^backward: input 0 of 'mul'.*update parameters after backward\(\)"):
+            loss.backward()
+
+
+@pytest.mark.parametrize("who", DERIVERS)
+def test_trace_and_codegen_name_themselves_when_an_output_a_backward_reads_was_changed(who):
+    w = tg.tensor([1.0, 2.0], requires_grad=True, name="w")
+    loss = (w * w).sum().exp()
+    with tg.no_grad():
+        loss += 1.0  # changed in place: exp's backward reads its output
+    with pytest.raises(RuntimeError, match=rf"^{who}: the output of 'exp', which its backward needs, was modified"):
+        DERIVERS[who](loss, w)
+
+
 def test_codegen_of_trask_reads_like_trask():
     X, y, s0, s1 = _trask()
     syn0, syn1 = tg.tensor(s0, requires_grad=True, name="syn0"), tg.tensor(s1, requires_grad=True, name="syn1")
@@ -416,3 +455,76 @@ def test_codegen_never_gives_two_values_one_name():
     value, (grad,) = tg.codegen(loss, wrt=[a]).run()
     expected = tg.autograd.grad(loss, a, retain_graph=True)[0]
     assert value == loss.item() and grad.tolist() == expected.tolist()
+
+
+# Losses given integer or boolean targets the function closes over: the targets are cast by the
+# Cast op on the caller's own array, so the program reads them at every call (a converted copy
+# would be frozen at the traced call's targets).
+INTEGER_TARGETS = [
+    ("mse_loss, int64", lambda: np.array([1, 2, 3]), lambda p, t: tg.nn.mse_loss(p, t)),
+    ("sse_loss, uint8", lambda: np.array([1, 2, 3], np.uint8), lambda p, t: tg.nn.sse_loss(p, t)),
+    ("MSELoss on float32 predictions, int32", lambda: np.array([4, 0, 1], np.int32),
+     lambda p, t: tg.nn.MSELoss()(p.astype(np.float32), t)),
+    ("binary_cross_entropy, int 0/1", lambda: np.array([0, 1, 1]),
+     lambda p, t: tg.nn.binary_cross_entropy(p.sigmoid(), t)),
+    ("binary_cross_entropy, bool", lambda: np.array([True, False, False]),
+     lambda p, t: tg.nn.binary_cross_entropy(p.sigmoid(), t)),
+    ("binary_cross_entropy_with_logits, int8", lambda: np.array([1, 0, 0], np.int8),
+     lambda p, t: tg.nn.BCEWithLogitsLoss(reduction="sum")(p, t)),
+    ("mse_loss against one_hot labels", lambda: np.array([0, 2, 1]),
+     lambda p, t: tg.nn.mse_loss(p.reshape(3, 1) * np.arange(1.0, 4.0), tg.nn.functional.one_hot(t, 3))),
+]
+
+
+@pytest.mark.parametrize("name, make, loss", INTEGER_TARGETS, ids=[c[0] for c in INTEGER_TARGETS])
+def test_compiled_loss_reads_closed_over_integer_targets_at_every_call(name, make, loss):
+    target = make()
+
+    def value_and_grad(x):
+        x.requires_grad_()
+        value = loss(x, target)
+        return value, *tg.autograd.grad(value, [x])
+
+    compiled = tg.compile(value_and_grad)
+    x = np.array([0.3, -1.2, 2.0])
+    seen = []
+    for change in ("traced", "changed in place", "name bound to another array"):
+        if change == "changed in place":
+            target[...] = target[::-1].copy()
+        elif change == "name bound to another array":
+            target = np.roll(make(), 1)
+        want = value_and_grad(tg.tensor(x))
+        got = compiled(x)
+        for g, w in zip(got, want):
+            np.testing.assert_allclose(g.data, w.data, rtol=1e-6, err_msg=change)
+        seen.append(want[0].item())
+    assert len(set(seen)) == 3  # each change changed the loss: the program read the new targets
+    assert compiled.traces == 1
+
+
+# What docs/compile.md tells a user to write instead of NumPy on a closed-over array (which is
+# computed once, when traced): the same through Tensor ops, which the program replays.
+LIVE_FORMS = [
+    ("tg.where(tg.tensor(m) > 0, x, -x)", lambda x, m: tg.where(tg.tensor(m) > 0, x, -x)),
+    ("x * (tg.tensor(m) * 2)", lambda x, m: x * (tg.tensor(m) * 2)),
+    ("x * tg.tensor(m).sum()", lambda x, m: x * tg.tensor(m).sum()),
+    ("x * tg.tensor(m).astype(np.float32)", lambda x, m: x * tg.tensor(m).astype(np.float32)),
+    ("x * (tg.tensor(m) > 0)", lambda x, m: x * (tg.tensor(m) > 0)),
+    ("tg.where(tg.as_tensor(m) > 0, x, -x), m of floats", lambda x, m: tg.where(tg.as_tensor(m) > 0, x, -x)),
+]
+
+
+@pytest.mark.parametrize("name, form", LIVE_FORMS, ids=[c[0] for c in LIVE_FORMS])
+@pytest.mark.parametrize("dtype", [np.int64, np.float64])
+def test_compiled_tensor_ops_on_a_closed_over_array_follow_its_changes(name, form, dtype):
+    if "as_tensor" in name:
+        dtype = np.float64  # as_tensor uses a float array as it is (of other dtypes it makes a copy)
+    m = np.array([1, -1, 2], dtype)
+    compiled = tg.compile(lambda x: form(x, m))
+    x = np.array([1.0, 2.0, 3.5])
+    before = compiled(x).numpy()
+    np.testing.assert_allclose(before, form(tg.tensor(x), m).data)
+    m[:] = -m
+    after = compiled(x).numpy()
+    np.testing.assert_allclose(after, form(tg.tensor(x), m).data)
+    assert not np.allclose(before, after) and compiled.traces == 1

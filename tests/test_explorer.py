@@ -133,6 +133,44 @@ def test_a_big_graph_collapses_its_modules_into_boxes():
     assert len(page.data["boxes"]) == 3 and len(page.data["steps"]) > 300
 
 
+def linear_bias_into_a_scalar_product():
+    """The reproducer: a Linear's bias of shape (1,) meets its user's gradient of shape (1, 1)."""
+    tg.manual_seed(0)
+    lin = tg.nn.Linear(2, 1)
+    w = tg.tensor(2.0, requires_grad=True, name="w")
+    return lin(tg.tensor([[1.0, 2.0]])).sum() * w, lin
+
+
+ONE_ELEMENT_GRAPHS = {
+    "a Linear's (1,) bias into a scalar product": lambda: linear_bias_into_a_scalar_product()[0],
+    "(1, 1) reshaped to (1,)": lambda: (tg.tensor([[1.5]], requires_grad=True).reshape(1) * tg.tensor([3.0])).sum(),
+    "(1,) times a () parameter": lambda: (tg.tensor([0.5], requires_grad=True).exp()
+                                           * tg.tensor(-2.0, requires_grad=True)).mean(),
+    "(1, 1) @ (1, 1)": lambda: (tg.tensor([[2.0]], requires_grad=True) @ tg.tensor([[-3.0]], requires_grad=True)).sum(),
+}
+
+
+@needs_dot
+@pytest.mark.parametrize("name", ONE_ELEMENT_GRAPHS)
+def test_the_local_derivative_of_one_number_tensors_of_any_shape(name):
+    """A tensor of one number whose user's gradient is one number shows du/da itself, whatever
+    their shapes ((), (1,), (1, 1)): float() of a (1,) array raised a TypeError under NumPy 2."""
+    out = ONE_ELEMENT_GRAPHS[name]()
+    out.backward(retain_graph=True)
+    page = tg.explore(out)
+    tensors = {page.key_of(t): t for t in tg.autograd.tensors_in_order([out])}
+    checked = 0
+    for key, t in tensors.items():
+        for term in page.data["tensors"][key]["terms"]:
+            user = tensors[term["output"]]
+            if t.size != 1 or user.size != 1:
+                continue
+            (local,) = tg.autograd.grad(user.sum(), t, retain_graph=True)  # du/da, computed apart
+            assert float(term["local"]) == pytest.approx(local.item(), rel=1e-3), (term["op_name"], t.shape)
+            checked += 1
+    assert checked >= 2
+
+
 # ----------------------------------------------------------------------------- in a browser
 @pytest.fixture(scope="module")
 def browser():
@@ -242,6 +280,20 @@ def test_a_convolutional_layer_is_one_box_that_opens(browser, tmp_path):
     assert "conv2d" in page.locator("div.view:not([hidden])").text_content()
     click_node(page, explorer.key_of(model.layers[0].weight))
     assert page.inner_text("#panel h2").startswith("layers.0.weight")
+    assert problems == [] and [url for url in requests if not url.startswith("file:")] == []
+    page.close()
+
+
+def test_a_linear_layers_bias_of_shape_1_shows_its_terms_in_the_browser(browser, tmp_path):
+    out, lin = linear_bias_into_a_scalar_product()
+    out.backward()
+    explorer = tg.explore(out, params=lin, path=tmp_path / "bias.html")
+    page, problems, requests = open_page(browser, tmp_path / "bias.html")
+    click_node(page, explorer.key_of(lin.bias))
+    assert page.inner_text("#panel h2").startswith("bias")
+    assert float(page.inner_text("#panel-grad")) == pytest.approx(lin.bias.grad.item())
+    cells = [c.strip() for c in page.locator("#panel td").all_inner_texts()]
+    assert cells[-3:] == ["2", "1", "2"]  # upstream dL/d(add) = w, local d(add)/d(bias) = 1, contribution
     assert problems == [] and [url for url in requests if not url.startswith("file:")] == []
     page.close()
 

@@ -516,3 +516,28 @@ def test_a_fann_count_beyond_fanns_own_limit_is_a_format_error(tmp_path, header)
     path.write_text(header + "\n1 2\n3\n")
     with pytest.raises(FannFormatError, match=r"huge.data: line 1: header value \d+ is larger than FANN's counts"):
         read_fann(path)
+
+
+@pytest.mark.parametrize("writer", sorted(set(WRITERS) - GRAPHVIZ_WRITERS))  # those make the folders they need
+def test_a_missing_folder_is_named_before_anything_is_written(writer, tmp_path):
+    """The error names the folder the user wrote, not the hidden temporary file next to the
+    path; a folder that is a file is named too."""
+    name, write = WRITERS[writer]
+    missing = tmp_path / "nope" / "deeper"
+    with pytest.raises(FileNotFoundError, match=rf"cannot write .*: the folder '{re.escape(str(missing))}' does not "
+                       r"exist; create it first \(os.makedirs") as error:
+        write(missing / name)
+    assert ".tmp" not in str(error.value)
+    (tmp_path / "a_file").write_text("")
+    with pytest.raises(NotADirectoryError, match="'.*a_file' is a file, not a folder"):
+        write(tmp_path / "a_file" / name)
+    (tmp_path / "link").symlink_to(tmp_path / "gone" / name)
+    with pytest.raises(FileNotFoundError, match=r"the folder '.*gone' \(where the symbolic link points\) does not"):
+        write(tmp_path / "link")
+    assert sorted(os.listdir(tmp_path)) == ["a_file", "link"]  # nothing written, no folder made
+
+
+def test_a_relative_path_names_the_folder_as_written(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(FileNotFoundError, match=r"^cannot write 'nope/x.npz': the folder 'nope' does not exist"):
+        tg.save(tg.nn.Linear(2, 1), "nope/x.npz")

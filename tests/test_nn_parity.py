@@ -192,3 +192,50 @@ def test_buffers_are_saved_and_loaded_with_the_parameters(tmp_path):
     tg.save(bn, tmp_path / "bn.npz")
     fresh = tg.load(tmp_path / "bn.npz", into=tg.nn.BatchNorm1d(2))
     assert np.array_equal(fresh.running_mean.data, bn.running_mean.data)
+
+
+def _pytorch_cumulative_average(batches, axes):
+    """PyTorch's documented update for momentum=None, step by step: with k batches seen,
+    running = (1 - 1/k) running + (1/k) statistic, the variance unbiased (from 0 and 1)."""
+    mean, var = np.zeros(batches[0].shape[1]), np.ones(batches[0].shape[1])
+    for k, b in enumerate(batches, start=1):
+        factor = 1.0 / k
+        count = b.size // b.shape[1]
+        mean = (1 - factor) * mean + factor * b.mean(axis=axes)
+        var = (1 - factor) * var + factor * b.var(axis=axes) * count / (count - 1)
+    return mean, var
+
+
+@pytest.mark.parametrize("shape", [(4, 3), (3, 3, 2)])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_batch_norm_momentum_none_compiled_equals_eager_and_pytorchs_formula(shape, dtype):
+    rng = np.random.default_rng(7)
+    batches = [(rng.normal(size=shape) * k + k).astype(dtype) for k in range(1, 6)]
+    axes = (0,) if len(shape) == 2 else (0, 2)
+    eager_model = tg.nn.Sequential(tg.nn.BatchNorm1d(3, momentum=None, dtype=dtype), tg.nn.Linear(shape[-1], 1, dtype=dtype))
+    compiled_model = tg.nn.Sequential(tg.nn.BatchNorm1d(3, momentum=None, dtype=dtype), tg.nn.Linear(shape[-1], 1, dtype=dtype))
+    compiled_model.load_state_dict(eager_model.state_dict())
+    eager_sgd = tg.optim.SGD(eager_model.parameters(), lr=0.1)
+    compiled_sgd = tg.optim.SGD(compiled_model.parameters(), lr=0.1)
+
+    def step(model, optimizer, x):
+        optimizer.zero_grad()
+        loss = (model(x) ** 2).mean()
+        loss.backward()
+        optimizer.step()
+        return loss
+
+    compiled_step = tg.compile(lambda x: step(compiled_model, compiled_sgd, x))
+    for b in batches:
+        assert step(eager_model, eager_sgd, tg.tensor(b)).item() == compiled_step(b).item()
+        for (name, want), (_, got) in zip(eager_model._state(), compiled_model._state()):
+            np.testing.assert_array_equal(got.data, want.data, err_msg=name)
+    assert compiled_step.traces == 1 and compiled_model.layers[0].num_batches_tracked.item() == len(batches)
+    bn = eager_model.layers[0]
+    exact = [b.astype(np.float64) for b in batches]
+    want_mean, want_var = _pytorch_cumulative_average(exact, axes)
+    rtol = 1e-12 if dtype == np.float64 else 1e-5
+    np.testing.assert_allclose(bn.running_mean.data, want_mean, rtol=rtol)
+    np.testing.assert_allclose(bn.running_var.data, want_var, rtol=rtol)
+    # the cumulative average is the plain average of the batches' statistics
+    np.testing.assert_allclose(want_mean, np.mean([b.mean(axis=axes) for b in exact], axis=0), rtol=1e-12)

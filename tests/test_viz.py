@@ -1,7 +1,10 @@
 """Graph drawings, step-by-step backward, gradient inspection and the training plots."""
+import os
 import pathlib
 import re
 import shutil
+import sys
+import time
 import xml.etree.ElementTree as ET
 
 import numpy as np
@@ -182,6 +185,90 @@ def test_svg_rendering_parses_and_contains_the_op_labels(tmp_path):
     root = ET.parse(path).getroot()
     text = "".join(root.itertext())
     assert root.tag.endswith("svg") and "mul" in text and "add" in text and "grad 3" in text
+
+
+# Graph.render renders into a temporary folder and moves the files into place; what it writes,
+# returns and refuses must be what graphviz.Digraph.render itself does with the same arguments.
+RENDER_CALLS = [
+    {"filename": "g", "format": "svg"}, {"filename": "g", "format": "svg", "cleanup": True},
+    {"filename": "sub/g.gv", "format": "png"}, {"outfile": "out.svg"}, {"outfile": "o/out.svg"},
+    {"outfile": "out.svg", "directory": "d"}, {"filename": "g", "directory": "d", "format": "svg"},
+    {"outfile": "out.svg", "filename": "src.dot"}, {"format": "svg"}, {"filename": "g"},
+    {"outfile": "x.svg", "format": "png"}, {"outfile": "x.weird", "format": "svg"},
+    {"filename": "g", "format": "svg", "engine": "neato"}, {"filename": "g", "format": "svg", "renderer": "cairo"},
+    {"graph_directory": "gd", "outfile": "x.svg"}, {"graph_directory": "gd", "filename": "g", "format": "svg"},
+]
+
+
+def _render_in(folder, call, with_graphviz, monkeypatch):
+    """(result, {file: bytes}, graph's filename and directory after, warning types) of one render in ``folder``."""
+    import warnings
+
+    import graphviz
+
+    folder.mkdir()
+    monkeypatch.chdir(folder)
+    call = dict(call)
+    graph = tg.draw_graph(small_expression())
+    graph.directory = call.pop("graph_directory", "")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = graphviz.Digraph.render(graph, **call) if with_graphviz else graph.render(**call)
+    written = {str(p.relative_to(folder)): p.read_bytes() if p.suffix != ".pdf" else b"(a pdf: dated)"
+               for p in sorted(folder.rglob("*")) if p.is_file()}
+    return result, written, (os.fspath(graph.filename), os.fspath(graph.directory)), [type(w.message) for w in caught]
+
+
+@needs_dot
+@pytest.mark.parametrize("call", RENDER_CALLS, ids=str)
+def test_render_writes_returns_and_warns_as_graphviz_does(call, tmp_path, monkeypatch):
+    ours = _render_in(tmp_path / "ours", call, False, monkeypatch)
+    assert ours == _render_in(tmp_path / "graphviz", call, True, monkeypatch)
+    assert not [name for name in ours[1] if ".render-" in name or ".tmp" in name]  # nothing of the staging left
+
+
+@needs_dot
+@pytest.mark.parametrize("call, error", [
+    ({"outfile": "x.weird"}, "RequiredArgumentError"),  # graphviz named the temporary folder's file here
+    ({"outfile": "x"}, "RequiredArgumentError"),
+    ({"format": "nope"}, "ValueError"),
+    ({"outfile": "g.gv"}, "ValueError"),
+    ({"filename": "g", "format": "svg", "raise_if_result_exists": True}, "FileExistsError"),
+], ids=str)
+def test_render_refuses_what_graphviz_refuses_in_its_words_and_writes_nothing(call, error, tmp_path, monkeypatch):
+    import graphviz
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "g.svg").write_text("old")
+    with pytest.raises(getattr(graphviz, error, None) or ValueError) as theirs:
+        graphviz.Digraph.render(tg.draw_graph(small_expression()), **call)
+    for p in tmp_path.iterdir():
+        if p.name != "g.svg":
+            p.unlink()  # graphviz wrote the source before refusing
+    with pytest.raises(type(theirs.value), match=f"^{re.escape(str(theirs.value))}$"):
+        tg.draw_graph(small_expression()).render(**call)
+    assert [p.name for p in tmp_path.iterdir()] == ["g.svg"] and (tmp_path / "g.svg").read_text() == "old"
+
+
+@needs_dot
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="graphviz opens files with xdg-open on Linux")
+@pytest.mark.parametrize("option", ["view", "quiet_view"])
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # graphviz never waits for its viewer
+def test_render_with_view_opens_the_file_in_place_through_graphviz(option, tmp_path, monkeypatch):
+    """The viewer is graphviz's own (its public graphviz.view), given the final file, not the
+    temporary one: a stand-in xdg-open writes down what it was asked to open."""
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    opened = tmp_path / "opened.txt"
+    (tools / "xdg-open").write_text(f'#!/bin/sh\necho "$1" > "{opened}.part" && mv "{opened}.part" "{opened}"\n')
+    (tools / "xdg-open").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tools}{os.pathsep}{os.environ['PATH']}")
+    path = tg.draw_graph(small_expression()).render(tmp_path / "g", format="svg", **{option: True})
+    for _ in range(600):  # the viewer runs in the background: wait for its note
+        if opened.exists():
+            break
+        time.sleep(0.05)
+    assert opened.read_text().strip() == path and os.path.exists(path)
 
 
 def test_missing_dot_gives_install_hints(tmp_path, monkeypatch):
@@ -393,3 +480,30 @@ def test_decision_boundary_refuses_inputs_and_labels_that_do_not_match():
     for model, inputs, labels, message in cases:
         with pytest.raises(ValueError, match="plot_decision_boundary: .*" + message):
             tg.viz.plot_decision_boundary(model, inputs, labels)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+@pytest.mark.parametrize("outputs", [1, 3])
+def test_decision_boundary_refuses_points_it_cannot_place_with_a_clear_message(bad, outputs):
+    """NaN or infinite inputs (matplotlib said "Axis limits cannot be NaN or Inf", or drew an
+    empty plot), no points at all, and points too far apart for a grid between them."""
+    pytest.importorskip("matplotlib")
+    model = (lambda t: t[:, 0].sigmoid()) if outputs == 1 else (lambda t: t @ np.ones((2, outputs)))
+    X = np.array([[0.0, 1.0], [1.0, 0.0], [2.0, 2.0]])
+    X[2, 1] = bad
+    with pytest.raises(ValueError, match=r"plot_decision_boundary: X holds NaN or infinite values \(1 of 3 points, "
+                                         rf"the first is row 2: \[2.0, {bad}\]\); .* drop those rows from X and y"):
+        tg.viz.plot_decision_boundary(model, X, [0, 1, 0])
+    with pytest.raises(ValueError, match=r"plot_decision_boundary: X holds no points \(shape \(0, 2\)\); .* give at least one"):
+        tg.viz.plot_decision_boundary(model, np.zeros((0, 2)), np.zeros(0))
+    with pytest.raises(ValueError, match=r"plot_decision_boundary: X's values are too large to draw a grid .* scale"):
+        tg.viz.plot_decision_boundary(model, np.array([[-1e308, 0.0], [1e308, 1.0]]), [0, 1])
+    figure = tg.viz.plot_decision_boundary(model, np.array([[1e300, 0.0], [-1e300, 1.0]]), [0, 1])  # large but fine
+    assert np.isfinite(figure.axes[0].get_xlim()).all()
+
+
+def test_decision_boundary_of_one_output_refuses_a_nan_label():
+    """NaN > threshold is False: the point would be coloured as class 0 without a word."""
+    pytest.importorskip("matplotlib")
+    with pytest.raises(ValueError, match=r"plot_decision_boundary: y holds NaN \(the first at point 1\)"):
+        tg.viz.plot_decision_boundary(lambda t: t[:, 0].sigmoid(), np.eye(2), [0.0, np.nan])

@@ -30,7 +30,8 @@ def derivatives(f, x, n):
 
     Each derivative is the gradient of the previous one's sum (the points do not interact, so
     that is the derivative at every point), recorded with ``create_graph=True`` so that it can
-    be differentiated again. Where f goes through a corner (relu or abs at 0, a tie of max) a
+    be differentiated again. Where f itself is NaN, so is every derivative
+    (`undefined_where_nan`). Where f goes through a corner (relu or abs at 0, a tie of max) a
     `NotDifferentiableWarning` names the op and the convention its derivative takes there.
 
     >>> import tinygrad_edu as tg
@@ -52,20 +53,33 @@ def _derivatives(f, x, n, who):
             f"derivative: f must work point by point (an ordinary function of one number), but for "
             f"points of shape {shape_str(t.shape)} it returned shape {shape_str(y.shape)}"
         )
-    values, differentiated = [y.data.copy()], []
+    f_values = y.data.copy()
+    values, differentiated = [f_values], []
     for k in range(n):
         if not y.requires_grad:  # a constant (or a polynomial that ran out): the rest are zero
-            values.extend(np.zeros_like(points) for _ in range(n - k))
+            values.extend(undefined_where_nan(f_values, np.zeros_like(points)) for _ in range(n - k))
             break
         differentiated.append(y)
         (y,) = autograd.grad(y, t, grad_outputs=Tensor(np.ones_like(points)), create_graph=k < n - 1,
                              retain_graph=True, allow_unused=True)
         if y is None:
             y = Tensor(np.zeros_like(points))
-        values.append(y.data.copy())
+        values.append(undefined_where_nan(f_values, y.data))
     if differentiated:
         warn_at_kinks(differentiated, points, who)
     return values
+
+
+def undefined_where_nan(f, derivative):
+    """``derivative`` with NaN wherever ``f`` is NaN: a function has no slope where it has no
+    value. Backward applies the derivative's formula regardless -- for log(x) at x = -2 it
+    would give 1/x = -0.5 beside f = nan -- so every derivative the calculus helpers and
+    ``tinygrad-edu diff`` report goes through here.
+
+    >>> undefined_where_nan(np.array([np.nan, 1.0]), np.array([-0.5, 2.0])).tolist()
+    [nan, 2.0]
+    """
+    return np.where(np.isnan(f), np.nan, derivative)
 
 
 def kinks(outputs):

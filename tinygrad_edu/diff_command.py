@@ -19,7 +19,7 @@ import unicodedata
 
 import numpy as np
 
-from .calculus import corner_sentences
+from .calculus import corner_sentences, undefined_where_nan
 from .expr import Formula, FormulaError, constant, number_literal
 from .files import write_file
 
@@ -214,12 +214,6 @@ def rough_cost(operations):
     size = f"{memory / 1e9:.1f} GB" if memory >= 1e9 else f"{memory / 1e6:.0f} MB"
     time = f"{seconds / 60:.0f} minutes" if seconds >= 120 else f"{seconds:.0f} seconds"
     return f"roughly {size} of memory and {time}"
-
-
-def undefined_where_nan(f, derivative):
-    """A derivative is NaN wherever f itself is: log(x) at x = -1 has no slope, although the
-    formula 1/x that backward applies would print -1 beside f = nan."""
-    return np.where(np.isnan(f), np.nan, derivative)
 
 
 def not_finite_note(formula, arrays):

@@ -40,6 +40,7 @@ def replacing(path):
     if os.path.isdir(target):  # before anything is written (os.replace would say only "Is a directory")
         raise IsADirectoryError(f"cannot write {os.fspath(path)!r}: it is a folder; give a file name inside it")
     folder, name = os.path.split(target)
+    _check_folder(path, folder)
     stem, extension = os.path.splitext(name)
     temporary = os.path.join(folder, f".{stem}.{secrets.token_hex(6)}.tmp{extension}")
     try:
@@ -49,6 +50,22 @@ def replacing(path):
     finally:
         if os.path.lexists(temporary):
             os.remove(temporary)
+
+
+def _check_folder(path, folder):
+    """Refuse, before anything is written, a path whose folder is missing or is a file: the
+    error would otherwise name the hidden temporary file. The folder is named as the user
+    wrote it (the link's target's, for a symbolic link)."""
+    if os.path.isdir(folder):
+        return
+    link = os.path.islink(path)
+    shown = folder if link else os.path.dirname(os.fspath(path))
+    where = " (where the symbolic link points)" if link else ""
+    if os.path.exists(folder):
+        raise NotADirectoryError(f"cannot write {os.fspath(path)!r}: {shown!r}{where} is a file, not a folder; "
+                                 "choose a path inside a folder")
+    raise FileNotFoundError(f"cannot write {os.fspath(path)!r}: the folder {shown!r}{where} does not exist; create "
+                            f"it first (os.makedirs({shown!r}, exist_ok=True)) or choose another path")
 
 
 def _keep_mode(old, new):

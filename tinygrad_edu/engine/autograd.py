@@ -350,22 +350,28 @@ def _retain(node, g, stored):
 
 
 def _check_versions(node):
-    """Refuse to run a backward formula whose saved values changed after the forward pass."""
+    """Refuse to run a backward formula whose saved values changed after the forward pass. The
+    error names the call deriving the backward pass: backward(), or what `saved_again` is for."""
+    who = getattr(_deriving_for, "caller", None) or "backward"
     hint = ("Hint: do not change tensors that a graph still needs between the forward pass and "
             "backward(): update parameters after backward() (then compute a new loss), or write "
             "x = x + y instead of x += y.")
+    if who != "backward":
+        hint = (f"Hint: tg.{who} derives the backward pass from the values the forward pass saw: call it "
+                "before changing them (before optimizer.step() or an in-place update), or compute a new "
+                f"loss from the updated values and call tg.{who} on that.")
     if node.output_versions is not None:
         counter, old = node.output_versions
         if counter.version != old:
             raise RuntimeError(
-                f"backward: the output of '{node.describe()}', which its backward needs, was modified in "
+                f"{who}: the output of '{node.describe()}', which its backward needs, was modified in "
                 f"place: it is at version {counter.version}, but the forward pass saved version {old}. {hint}"
             )
     for i, x in enumerate(node.inputs):
         if isinstance(x, Tensor) and x._changed_at > node.stamp:
             old = x.version_at(node.stamp)
             raise RuntimeError(
-                f"backward: input {i} of '{node.describe()}' (shape {shape_str(x.shape)}"
+                f"{who}: input {i} of '{node.describe()}' (shape {shape_str(x.shape)}"
                 f"{', ' + repr(x.name) if x.name else ''}) was modified in place after the op used it: "
                 f"it is at version {x._version}, but the forward pass saw version {old}. {hint}"
             )
@@ -578,15 +584,20 @@ def _forward_again(node):
     return runner
 
 
+# the call (trace, codegen) whose backward pass `saved_again` is deriving, for the errors it may meet
+_deriving_for = threading.local()
+
+
 @contextlib.contextmanager
-def saved_again(roots):
+def saved_again(roots, caller="backward"):
     """While the block runs, every node below ``roots`` (Tensors) that backward freed holds
     again what its op saved -- its forward runs again on the inputs it kept -- so that the
     backward pass can be derived once more for a trace or a program (`tg.trace`, `tg.codegen`).
     After the block they are freed again: a second ``backward()`` is still refused.
 
     The backward run inside the block still refuses an input changed in place since the forward
-    pass, as any backward does.
+    pass, as any backward does; the error names ``caller`` (``"trace"``, ``"codegen"``) and
+    tells to call it before the update.
 
     >>> import tinygrad_edu as tg
     >>> x = tg.tensor(2.0, requires_grad=True)
@@ -598,11 +609,13 @@ def saved_again(roots):
     (7.3891, True)
     """
     freed = [node for node in topological_order([getattr(t, "grad_fn", None) for t in roots]) if node.saved is None]
+    outer, _deriving_for.caller = getattr(_deriving_for, "caller", None), caller
     try:
         for node in freed:
             node.saved = _forward_again(node).saved
         yield
     finally:
+        _deriving_for.caller = outer
         for node in freed:
             node.saved = None
 

@@ -12,7 +12,7 @@ name; nothing here has state (the modules in tinygrad_edu.nn hold their paramete
 import numpy as np
 
 from ..engine.function import shape_str
-from ..engine.tensor import Tensor, as_tensor, where
+from ..engine.tensor import Tensor, as_tensor, borrowed, where
 from .conv import avg_pool2d, conv2d, max_pool2d
 from .losses import (
     binary_cross_entropy,
@@ -101,7 +101,9 @@ def one_hot(labels, num_classes):
         raise TypeError(f"one_hot: labels must be integers, got dtype {labels.dtype}")
     if labels.size and (labels.min() < 0 or labels.max() >= num_classes):
         raise ValueError(f"one_hot: labels must lie in 0..{num_classes - 1}, got {labels.min()}..{labels.max()}")
-    return Tensor(np.eye(num_classes)[labels])
+    # rows of the identity picked by labels cast through the Cast op on the caller's own array, so
+    # that inside tg.compile the program reads the labels at every call (np.eye(n)[labels] is frozen)
+    return Tensor(np.eye(num_classes))[borrowed(labels).astype(np.int64).data]
 
 
 __all__ = [

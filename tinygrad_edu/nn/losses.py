@@ -45,6 +45,10 @@ def _target(target, pred):
     gradient if it requires one)."""
     if isinstance(target, Tensor):
         return target
+    if type(target) is np.ndarray and target.dtype.kind in "biu" and pred.dtype.kind == "f":
+        # ints or booleans: cast through the Cast op on the caller's own array (not a converted
+        # copy), so that inside tg.compile the program reads the array at every call
+        return borrowed(target).astype(pred.dtype)
     constant = as_tensor(target, like=pred)  # a float array as it is: inside tg.compile it stays an input
     if pred.dtype.kind == "f" and constant.dtype.kind in "biuf" and constant.dtype != pred.dtype:
         constant = constant.astype(pred.dtype)  # through the Cast op, which programs record

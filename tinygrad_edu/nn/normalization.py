@@ -62,8 +62,7 @@ class BatchNorm1d(Module):
             mean, var = x.mean(axis=axes, keepdims=True), x.var(axis=axes, keepdims=True)
             with no_grad():  # Tensor updates in place, which tg.compile writes into its program too
                 self.num_batches_tracked += 1
-                # momentum=None: the plain average of every batch so far, as PyTorch
-                m = self.momentum if self.momentum is not None else 1.0 / int(self.num_batches_tracked.item())
+                m = self.momentum if self.momentum is not None else self._cumulative_factor()
                 self.running_mean *= 1 - m
                 self.running_mean += m * mean.reshape(-1)
                 self.running_var *= 1 - m
@@ -74,6 +73,12 @@ class BatchNorm1d(Module):
         if self.weight is not None:
             out = out * self.weight.reshape(shape) + self.bias.reshape(shape)
         return out
+
+    def _cumulative_factor(self):
+        """momentum=None: 1 / (batches so far), which makes the running statistics the plain
+        average of every batch's, as PyTorch. A Tensor op on the counter, not a Python number
+        read from it, so that tg.compile replays it with the counter's value at every call."""
+        return (1.0 / self.num_batches_tracked).astype(self.running_mean.dtype)
 
     def extra_repr(self):
         return f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.weight is not None}"

@@ -48,7 +48,7 @@ def _after_backward_too(write):
     what they saved (`tinygrad_edu.autograd.saved_again`): the graph is kept for this."""
     @functools.wraps(write)
     def written(output, *args, **kwargs):
-        with saved_again([output]):
+        with saved_again([output], "codegen"):
             return write(output, *args, **kwargs)
     return written
 
@@ -58,7 +58,8 @@ def codegen(output, wrt, name="forward_backward", names=None) -> "Code":
     """NumPy source computing ``output`` and its gradients with respect to the tensors ``wrt``.
 
     ``output`` is a one-number Tensor computed with recording on (a loss), before or after
-    ``backward()``. The source is a function whose parameters are the graph's input tensors;
+    ``backward()``, but before an update changes a tensor it was computed from
+    (``optimizer.step()``: then codegen a new loss). The source is a function whose parameters are the graph's input tensors;
     `Code.run` calls it on their current values. ``names`` (a Module, or a dict name -> Tensor)
     names parameters by their path, ``layers.0.weight`` becoming ``layers_0_weight``.
     """

@@ -47,12 +47,19 @@ def step(x, y, *, sgd_step=sgd_step):
 ``fast_step.source`` shows the program of the last trace: it reads the parameters' arrays and
 the learning rate afresh at every call, and the optimizer's update is part of it. The rules
 (docs/compile.md):
-compute through Tensor ops (``.item()``, ``float()`` or an ``if`` on a computed tensor are
-refused: they would freeze a value; NumPy called on ``.data`` is frozen unseen); a Python float argument is an input of
-the program as long as it only reaches Tensor ops (used in Python arithmetic or a branch, its
-value becomes part of what must match); NumPy arrays it closes over (a mask, an index, targets)
-are read at every call, by the name the function reads them by; update parameters in place
-(``w -= ...``, an optimizer's ``step()``); results come back as Tensors without a graph.
+
+* compute through Tensor ops: ``.item()``, ``float()`` or an ``if`` on a tensor the program
+  computes would freeze a value, so they are refused (`tg.ConcretizationError`);
+* NumPy computing outside Tensor ops -- on ``.data``, or on a closed-over array before it
+  meets a Tensor (``m > 0``, ``m.sum()``, ``m.astype(float)``) -- is not seen: its result is
+  frozen at the traced call's values, without a word; make the array a Tensor first
+  (``tg.tensor(m) > 0``);
+* NumPy arrays it closes over and hands to ops as they are (a mask, an index, a loss's
+  targets) are read at every call, by the name the function reads them by;
+* a Python float argument is an input of the program as long as it only reaches Tensor ops
+  (used in Python arithmetic or a branch, its value becomes part of what must match);
+* update parameters in place (``w -= ...``, an optimizer's ``step()``); results come back as
+  Tensors without a graph.
 """
 from __future__ import annotations
 
@@ -397,7 +404,8 @@ class Program:
 
 def _callers_array(var):
     """The NumPy array of the caller's that an external reads -- one passed to an op as it is, or
-    wrapped by ``as_tensor`` (a loss's target) -- or None (a parameter, a setting, a constant)."""
+    wrapped without a copy (``as_tensor`` of a float array, ``borrowed`` before a cast: a loss's
+    targets, labels, indices) -- or None (a parameter, a setting, a constant)."""
     source = var.source
     if var.kind == "external" and isinstance(source, np.ndarray):
         return source

@@ -13,10 +13,15 @@ backward (a relu's mask) get lines of their own, so a program recomputes them fr
 rather than reusing the traced values.
 
 An array the recording did not see being made is *external*: an argument, a parameter or a
-constant tensor, read afresh (``tensor.data``) each time the program runs.
+constant tensor, read afresh (``tensor.data``) each time the program runs, or a NumPy array of
+the caller's, read by the name the function reaches it by (closed_over.py).
 
-What cannot be followed: NumPy called on ``.data`` and Python values read with ``.item()``
-inside the recorded code are frozen at their recorded values (docs/compile.md).
+What cannot be followed (the rules of docs/compile.md): a Python number taken from a tensor
+the program computes or reads afresh (``.item()``, ``float()``, ``np.asarray()``, an ``if`` on
+it) would be frozen at its traced value, so it is refused (`is_live`,
+engine/concrete.py); NumPy computing outside Tensor ops -- on ``.data``, or on a closed-over
+array before it meets a Tensor (``m > 0``, ``m.sum()``) -- is not seen, and its result is
+frozen at the traced call's values, without a word.
 """
 from __future__ import annotations
 

@@ -130,8 +130,11 @@ def _collect(output, order, ids, names, shown):
             term = {"op": f"op{ids[_key(user)][1:]}", "op_name": user.grad_fn.describe(),
                     "output": ids[_key(user)], "output_name": _call(user, names),
                     "upstream": _text(shown[_key(user)]), "contribution": _text(contribution)}
-            if np.size(shown[_key(user)]) == 1 and t.data.size == 1 and float(shown[_key(user)]) != 0:
-                term["local"] = f"{float(contribution) / float(shown[_key(user)]):.4g}"  # du/da itself
+            upstream = np.asarray(shown[_key(user)])
+            if upstream.size == 1 and t.data.size == 1 and upstream.item() != 0:
+                # du/da itself; .item(), not float(): NumPy 2 converts only 0-d arrays, and these
+                # may be of shape (1,) or (1, 1) -- a Linear's output feeding a scalar op
+                term["local"] = f"{np.asarray(contribution).item() / upstream.item():.4g}"
             terms.append(term)
         tensors[ids[key]] = {
             "name": printable(names.get(id(t)) or t.label or ""), "title": _call(t, names), "role": role,

@@ -82,10 +82,12 @@ class Graph(graphviz.Digraph):
     def render(self, filename=None, directory=None, view=False, cleanup=False, format=None, renderer=None,
                formatter=None, neato_no_op=None, quiet=False, quiet_view=False, *, outfile=None, engine=None,
                raise_if_result_exists=False, overwrite_source=False):
-        """``graphviz.Digraph.render`` (same arguments, same files, same result), except that
-        nothing is written over in place: dot draws into a temporary folder, and each file
-        replaces the old one only once it is complete (dot itself truncates its output file
-        before it fails). A path that is a symbolic link is written through."""
+        """``graphviz.Digraph.render`` (same arguments, same files, same result, same errors),
+        except that nothing is written over in place: graphviz renders a copy of the graph into
+        a temporary folder, and each file replaces the old one only once it is complete (dot
+        itself truncates its output file before it fails), so a refused or failed render
+        writes nothing. A path that is a symbolic link is written through. Only graphviz's
+        public API is used (``Digraph.render``, ``graphviz.view`` for ``view=True``)."""
         self._check_dot()
         folder = self.directory if directory is None else directory
         final_out = None
@@ -97,11 +99,12 @@ class Graph(graphviz.Digraph):
             if place is not None:
                 os.makedirs(os.path.dirname(os.path.realpath(place)), exist_ok=True)
         staging = tempfile.mkdtemp(prefix=".render-", dir=os.path.dirname(os.path.realpath(final_source)))
+        staged_out = None if final_out is None else os.path.join(staging, final_out.name)
         try:
             drawn = graphviz.Digraph.render(  # on a copy: graphviz's save() changes the graph's paths
                 self.copy(), final_source.name, directory=staging, format=format, renderer=renderer,
-                formatter=formatter, neato_no_op=neato_no_op, quiet=quiet, outfile=None if final_out is None else os.path.join(staging, final_out.name),
-                engine=engine, overwrite_source=overwrite_source)
+                formatter=formatter, neato_no_op=neato_no_op, quiet=quiet, outfile=staged_out, engine=engine,
+                overwrite_source=overwrite_source)
             rendered = final_out if final_out is not None else final_source.with_name(os.path.basename(drawn))
             if raise_if_result_exists and os.path.exists(rendered):
                 raise graphviz.FileExistsError(f"output file exists: {os.fspath(rendered)!r}")
@@ -112,11 +115,16 @@ class Graph(graphviz.Digraph):
             raise GraphvizNotFound(INSTALL_HINT) from None
         except subprocess.CalledProcessError as error:
             raise _failed(error) from None
+        except (TypeError, ValueError) as error:  # graphviz's checks of its arguments (an outfile's suffix)
+            if staged_out is None or staged_out not in str(error):
+                raise
+            # it names the outfile it was given, in the temporary folder: name the user's
+            raise type(error)(str(error).replace(staged_out, os.fspath(final_out))) from None
         finally:
             shutil.rmtree(staging, ignore_errors=True)
         self.filename, self.directory = os.fspath(filename if filename is not None else self.filename), folder
-        if view or quiet_view:
-            self._view(rendered, format=self._format, quiet=quiet_view)
+        if view or quiet_view:  # graphviz's own viewer call, through its public function
+            graphviz.view(rendered, quiet=quiet_view)
         return os.fspath(rendered)
 
     def pipe(self, *args, **kwargs):

@@ -112,7 +112,7 @@ def trace(root, backward=False) -> str:
     if not leaves:
         raise ValueError("trace: nothing in this graph requires grad, so there is no backward pass to show")
     gradient = None if root.data.size == 1 else Tensor(autograd.np.ones_like(root.data))
-    with autograd.saved_again([root]):  # after backward() too: the graph is kept for this
+    with autograd.saved_again([root], "trace"):  # after backward() too: the graph is kept for this
         grads = autograd.grad(root, leaves, grad_outputs=gradient, create_graph=True, retain_graph=True,
                               allow_unused=True)
     leaf_names = [printable(t.label) if t.label else names[_key(t)] for t in leaves]

@@ -47,10 +47,7 @@ def plot_decision_boundary(model, X, y, path=None, title="Decision boundary", re
     labels given as class numbers (N,) or as one-hot rows (N, C).
     """
     X = _two_inputs(X)
-    pad = 0.5 * (X.max(axis=0) - X.min(axis=0)) + 0.25
-    xs = np.linspace(X[:, 0].min() - pad[0], X[:, 0].max() + pad[0], resolution)
-    ys = np.linspace(X[:, 1].min() - pad[1], X[:, 1].max() + pad[1], resolution)
-    grid_x, grid_y = np.meshgrid(xs, ys)
+    grid_x, grid_y = np.meshgrid(*_plot_range(X, resolution))
     out = _outputs(model, np.column_stack([grid_x.ravel(), grid_y.ravel()]))
     figure, ax = _figure(5.5, 4.8)
     if out.shape[1] == 1:
@@ -65,11 +62,34 @@ def plot_decision_boundary(model, X, y, path=None, title="Decision boundary", re
 
 
 def _two_inputs(X):
+    """X as an (N, 2) array of finite points, N >= 1: the plot's range is taken from them."""
     X = np.asarray(X.data if isinstance(X, Tensor) else X, dtype=float)
-    if X.ndim != 2 or X.shape[1] != 2 or len(X) == 0:
+    if X.ndim != 2 or X.shape[1] != 2:
         raise ValueError(f"plot_decision_boundary: X must hold points of two inputs, shape (N, 2); got shape "
                          f"{X.shape}")
+    if len(X) == 0:
+        raise ValueError("plot_decision_boundary: X holds no points (shape (0, 2)); the plot's range is taken "
+                         "from the points, so give at least one")
+    broken = ~np.isfinite(X).all(axis=1)
+    if broken.any():
+        first = int(np.flatnonzero(broken)[0])
+        raise ValueError(f"plot_decision_boundary: X holds NaN or infinite values ({int(broken.sum())} of {len(X)} "
+                         f"points, the first is row {first}: {X[first].tolist()}); the plot's range is taken from the "
+                         "points: drop those rows from X and y (keep = np.isfinite(X).all(axis=1); X[keep], y[keep]) "
+                         "or fix them")
     return X
+
+
+def _plot_range(X, resolution):
+    """The grid's x and y values: the points' range with a margin on each side."""
+    with np.errstate(over="ignore", invalid="ignore"):  # checked below: values near the float limit
+        low, high = X.min(axis=0), X.max(axis=0)
+        pad = 0.5 * high - 0.5 * low + 0.25  # halves first: no overflow for a span beyond the float limit
+        ends = np.stack([low - pad, high + pad])
+    if not np.isfinite(ends).all():
+        raise ValueError(f"plot_decision_boundary: X's values are too large to draw a grid around them (from "
+                         f"{low.tolist()} to {high.tolist()}); scale the inputs first")
+    return np.linspace(ends[0, 0], ends[1, 0], resolution), np.linspace(ends[0, 1], ends[1, 1], resolution)
 
 
 def _outputs(model, points):
@@ -97,7 +117,11 @@ def _one_label_each(y, X):
     if labels.shape not in ((len(X),), (len(X), 1)):
         raise ValueError(f"plot_decision_boundary: y has shape {labels.shape} for X of shape {X.shape}, and the "
                          f"model has one output: give one label per point, shape ({len(X)},) or ({len(X)}, 1)")
-    return labels.ravel()
+    labels = labels.ravel()
+    if labels.dtype.kind == "f" and np.isnan(labels).any():  # NaN > threshold is False: a wrong colour
+        raise ValueError(f"plot_decision_boundary: y holds NaN (the first at point {int(np.flatnonzero(np.isnan(labels))[0])}); "
+                         "give a label for every point, or drop that point from X and y")
+    return labels
 
 
 def _class_labels(y, X, count):
