@@ -124,7 +124,7 @@ def test_math_functions_on_arrays_of_points_are_refused_and_tensor_ones_are_righ
     x = np.array(points)
     with pytest.raises(tg.ConcretizationError):
         tg.derivative(lambda t: t * np.asarray(t).sum())(x)
-    np.testing.assert_allclose(tg.derivative(lambda t: t * t.exp())(x), (1 + x) * np.exp(x), rtol=1e-12)
+    np.testing.assert_allclose(tg.derivative(lambda t: t * t.exp())(x), (1 + x) * np.exp(x), rtol=1e-12, atol=1e-14)
 
 
 # ---------------------------------------------------------------- compile
@@ -770,3 +770,13 @@ def test_a_hook_that_assigns_to_g_data_is_told_to_return_a_new_gradient():
     y.register_hook(hook)
     with pytest.raises(ValueError, match=r"register_hook: 'g.data = \.\.\.' would change the gradient"):
         y.sum().backward()
+
+
+def test_compile_live_integer_and_bool_arrays_made_tensors_with_as_tensor():
+    counts, mask = np.array([1, 2, 3]), np.array([True, False, True])
+    step = tg.compile(lambda x: x * tg.as_tensor(counts) + tg.nn.functional.relu(counts) + tg.where(tg.as_tensor(mask), 1.0, 0.0))
+    assert step(np.ones(3)).tolist() == [3.0, 4.0, 7.0]
+    counts[:] = 5
+    mask[:] = False
+    assert step(np.ones(3)).tolist() == [10.0, 10.0, 10.0]  # the int array was copied once, frozen
+    assert tg.as_tensor(counts).dtype == np.float64 and np.shares_memory(tg.as_tensor(mask).data, mask)

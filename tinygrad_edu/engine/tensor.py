@@ -617,9 +617,11 @@ def _explain(t):
 
 
 def as_tensor(value, like=None) -> Tensor:
-    """``value`` as a Tensor that needs no gradient. A float array is used as it is, not copied
-    (as ``torch.as_tensor`` does: changing the array changes the tensor); other data is
-    converted as ``tg.tensor`` does; Python numbers take ``like``'s float dtype.
+    """``value`` as a Tensor that needs no gradient. A float or bool array is used as it is, not
+    copied (as ``torch.as_tensor`` does: changing the array changes the tensor); an integer array
+    becomes float64 through the cast op (so that a compiled program casts it afresh at every
+    call); other data is converted as ``tg.tensor`` does; Python numbers take ``like``'s float
+    dtype.
 
     >>> import numpy as np, tinygrad_edu as tg
     >>> x = np.ones(3)
@@ -630,8 +632,10 @@ def as_tensor(value, like=None) -> Tensor:
         return value
     if isinstance(value, np.ndarray) and type(value) is not np.ndarray:
         value = plain_array(value)  # np.matrix and masked arrays are refused, others used as arrays
-    if isinstance(value, np.ndarray) and value.dtype.kind == "f":
+    if isinstance(value, np.ndarray) and value.dtype.kind in "fb":
         return borrowed(value)
+    if isinstance(value, np.ndarray) and value.dtype.kind in "iu":
+        return borrowed(value).astype(_DEFAULT_DTYPE)
     if like is not None and isinstance(value, (int, float)) and like.data.dtype.kind == "f":
         return Tensor._make(np.array(value, dtype=like.data.dtype), False, None, "constant")
     return Tensor._make(_to_array(value), False, None, "constant")

@@ -308,6 +308,9 @@ class Recorder:
         ``name`` is the variable's name (default: the op's)."""
         block = self.block()
         stand_ins = [self.stand_in(x, block) for x in inputs]
+        # an array option (where's condition) is an input too: where(mask, 1.0, 0.0) is not a constant
+        options = {key: self.stand_in(value, block) if key in node.array_options and type(value) is np.ndarray
+                   else value for key, value in options.items()}
         shadow = type(node).__new__(type(node))
         shadow.saved = ()
         result = shadow.forward(*stand_ins, **options)

@@ -132,6 +132,7 @@ def scatter_add(values, index, shape):
 
 
 def _may_repeat(index):
-    """True when the index holds integer arrays, which may name one element twice."""
+    """True when the index holds integer arrays, which may name one element twice. (Array-generic:
+    a program writer's stand-in for an index array has a shape and a dtype too.)"""
     parts = index if isinstance(index, tuple) else (index,)
-    return any(isinstance(p, np.ndarray) and p.dtype.kind in "iu" for p in parts)
+    return any(getattr(p, "ndim", 0) > 0 and p.dtype.kind in "iu" for p in parts)
