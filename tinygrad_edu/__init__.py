@@ -22,7 +22,8 @@ from .engine.autograd import explain_grad
 from .creation import arange, eye, full, linspace, manual_seed, ones, ones_like, rand, randn, tensor, zeros, zeros_like
 from .engine.anomaly import AnomalyError, detect_anomaly
 from .engine.concrete import ConcretizationError
-from .engine.function import Function, enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .engine.function import Function
+from .engine.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .numpy_api import *  # noqa: F401,F403 - exp, log, sum, ... as free functions
 from .numpy_api import __all__ as _numpy_api_names
 from .engine.tensor import Tensor, as_tensor, cat, concatenate, stack, where

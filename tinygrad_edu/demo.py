@@ -15,7 +15,7 @@ import time
 import numpy as np
 
 from . import data, nn, optim
-from .engine.function import no_grad
+from .engine.grad_mode import no_grad
 from .files import write_file
 from .gradcheck import check_formula, gradcheck
 from .engine.tensor import Tensor

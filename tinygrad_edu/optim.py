@@ -20,7 +20,7 @@ import numbers
 
 import numpy as np
 
-from .engine.function import grad_mode
+from .engine.grad_mode import grad_mode
 from .engine.tensor import Tensor
 
 __all__ = ["SGD", "Adam", "Optimizer"]

@@ -8,7 +8,8 @@ and reads graphs through the walker in `autograd` (``tensors_in_order``, ``graph
 """
 from . import autograd, ops
 from .anomaly import AnomalyError, detect_anomaly
-from .function import Function, enable_grad, grad_mode, is_grad_enabled, no_grad, set_grad_enabled, shape_str
+from .function import Function, shape_str
+from .grad_mode import enable_grad, grad_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .tensor import Tensor, as_tensor, concatenate, stack, where
 
 __all__ = ["autograd", "ops", "AnomalyError", "detect_anomaly", "Function", "enable_grad", "grad_mode",

@@ -11,7 +11,7 @@ import traceback
 import numpy as np
 
 from . import function
-from .function import _ModeSwitch
+from .grad_mode import _ModeSwitch, decorated
 
 
 class AnomalyError(RuntimeError):
@@ -43,7 +43,7 @@ class detect_anomaly(_ModeSwitch):
 
     def __new__(cls, enabled=True):
         if callable(enabled):  # @tg.detect_anomaly without parentheses
-            return function.decorated(cls, enabled)
+            return decorated(cls, enabled)
         return super().__new__(cls)
 
     def __init__(self, enabled=True):

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import contextlib
 
-from .function import grad_mode
+from .grad_mode import grad_mode
 
 __all__ = ["ConcretizationError", "watching", "check_conversion"]
 
@@ -39,7 +39,7 @@ class ConcretizationError(TypeError):
 def watching(who, tensors):
     """While the block runs, converting anything that depends on ``tensors`` is refused in the
     name of ``who`` (``"tg.grad"``). Per thread, and nested transforms stack."""
-    from .autograd import tensor_key
+    from .graph import tensor_key
 
     entry = (who, {tensor_key(t) for t in tensors})
     previous = grad_mode.watched
@@ -60,7 +60,7 @@ def watched_keys():
 
 def depends_on(tensor, keys) -> bool:
     """True when ``tensor`` is one of ``keys`` or was computed from one (an iterative walk)."""
-    from .autograd import tensor_key
+    from .graph import tensor_key
     from .tensor import Tensor
 
     pending, seen = [tensor], set()

@@ -1,4 +1,4 @@
-"""The node type of the graph (`Function`) and the per-thread switches (`no_grad`, ...).
+"""The node type of the graph (`Function`), and how an op runs and is recorded (`apply`).
 
 Every primitive op is a subclass of `Function` with two methods side by side, both written in
 *array-generic* NumPy -- operators, array methods and ``np.*`` functions, nothing that only an
@@ -20,220 +20,15 @@ grad, links the output to this node. The node *is* the context object: one per o
 """
 from __future__ import annotations
 
-import functools
-import inspect
-import itertools
-import threading
-
 import numpy as np
+
+from .grad_mode import clock, grad_mode
+
+_ticks = clock.ticks  # next(_ticks) stamps a recorded node
 
 Tensor = None  # the Tensor class; tensor.py fills this in when it is imported (it imports us)
 _tensor = None  # Tensor's fast internal constructor (Tensor._make), filled in with it
 _new = object.__new__
-
-
-class _GradMode(threading.local):
-    """Per-thread switches: one thread's ``no_grad`` block must not affect another's.
-
-    ``recorder`` is the engine's one hook for the program writers: None, or an object that
-    `tg.compile` / `tg.codegen` install (tinygrad_edu/programs/recorder.py) and that the engine
-    tells about what it does -- ``op(node, inputs, out, options)`` after every op,
-    ``statement(...)`` for in-place updates, ``expr(...)`` for the few values the engine makes
-    itself (backward's seed), ``gradient_of(...)`` and ``set_grad(...)`` during backward. The
-    engine never imports the recorder.
-    """
-
-    enabled = True
-    module = None  # the innermost Module being called; recorded nodes remember it (for drawings)
-    anomaly = False  # detect_anomaly() (anomaly.py): check every result, remember where nodes came from
-    recorder = None  # the program hook (see above)
-    watched = ()  # (transform, tensor keys) of the transforms running now: see concrete.py
-
-
-# A clock that ticks once per recorded op and once per in-place update: comparing ticks tells
-# whether a tensor was changed after an op saved it for backward (see Tensor._note_in_place).
-clock = itertools.count(1)
-last_in_place = 0  # the tick of the latest in-place update anywhere: backward skips the version
-#                    checks of every node recorded after it (the usual case in a training loop)
-
-grad_mode = _GradMode()
-
-
-def is_grad_enabled() -> bool:
-    """True when new ops are being recorded for autograd (the default)."""
-    return grad_mode.enabled
-
-
-class _ModeSwitch:
-    """A per-thread switch (``grad_mode.<attribute>``) as a context manager or a decorator.
-
-    `no_grad`, `enable_grad`, `set_grad_enabled` and `detect_anomaly` are this, each with its
-    own attribute and value. Entering sets the switch and remembers what it was; leaving puts
-    that back. What to put back is a stack, one per thread, so one object may be entered again
-    inside itself (``with ng: ... with ng:``) and each exit restores the state of its own entry.
-
-    As a decorator it wraps every call in a switch of its own. A decorated generator runs each
-    step of its body with the switch set and gives the caller back its own mode between steps,
-    so the code that consumes the generator is not switched by it.
-    """
-
-    attribute = "enabled"
-    target = True
-
-    def __init__(self, target=None):
-        if target is not None:
-            self.target = bool(target)
-        self._entries = threading.local()  # this thread's states to restore, innermost last
-
-    def _stack(self) -> list:
-        stack = getattr(self._entries, "stack", None)
-        if stack is None:
-            stack = self._entries.stack = []
-        return stack
-
-    def __enter__(self):
-        self._stack().append(getattr(grad_mode, self.attribute))
-        setattr(grad_mode, self.attribute, self.target)
-        return self
-
-    def __exit__(self, *exc_info):
-        setattr(grad_mode, self.attribute, self._stack().pop())
-        return False
-
-    def _fresh(self):
-        """A new switch of the same kind and value, one per call of a decorated function (made
-        as the base class makes it: set_grad_enabled's constructor would switch at once)."""
-        fresh = object.__new__(type(self))
-        _ModeSwitch.__init__(fresh, self.target)
-        return fresh
-
-    def __call__(self, func):
-        if inspect.isgeneratorfunction(func):
-            return self._wrap_generator(func)
-
-        @functools.wraps(func)
-        def wrapper(*args, **kwargs):
-            with self._fresh():
-                return func(*args, **kwargs)
-
-        return wrapper
-
-    def _wrap_generator(self, func):
-        """A generator's body runs in steps, and the caller runs between them: switch around
-        each step (the first, every ``send`` or ``throw``, the ``close``), never across a yield."""
-
-        @functools.wraps(func)
-        def wrapper(*args, **kwargs):
-            body = func(*args, **kwargs)  # runs nothing of the body yet
-            step, argument = body.send, None
-            while True:
-                try:
-                    with self._fresh():
-                        answer = step(argument)
-                except StopIteration as done:
-                    return done.value
-                try:
-                    argument, step = (yield answer), body.send
-                except GeneratorExit:  # the caller closed us: let the body clean up, switched
-                    with self._fresh():
-                        body.close()
-                    raise
-                except BaseException as error:  # thrown in by the caller: on into the body
-                    step, argument = body.throw, error
-
-        return wrapper
-
-
-class _FixedSwitch(_ModeSwitch):
-    """A switch with one value of its own (no_grad, enable_grad): ``tg.no_grad()`` makes one, and
-    ``tg.no_grad`` written over a function without the parentheses decorates it."""
-
-    def __new__(cls, func=None):
-        return object.__new__(cls) if func is None else decorated(cls, func)
-
-    def __init__(self, func=None):
-        super().__init__()
-
-
-class no_grad(_FixedSwitch):
-    """Stop recording: ops inside the block build no graph (used for weight updates).
-
-    >>> import tinygrad_edu as tg
-    >>> w = tg.tensor([1.0, 2.0], requires_grad=True)
-    >>> with tg.no_grad():
-    ...     y = w * 2
-    >>> y.requires_grad
-    False
-
-    Also a decorator: ``@tg.no_grad()`` on a function runs its body without recording (on a
-    generator, each step of its body); ``@tg.no_grad`` without the parentheses too, as in
-    PyTorch 2.
-    """
-
-    target = False
-
-
-class enable_grad(_FixedSwitch):
-    """Turn recording back on inside a `no_grad` block (context manager or decorator, with or
-    without the parentheses)."""
-
-    target = True
-
-
-def decorated(cls, func):
-    """``func`` wrapped in switches of kind ``cls`` with its default value: what ``@tg.no_grad``
-    written without parentheses means (PyTorch 2 accepts it). Before, ``no_grad(f)`` made a
-    switch that ignored ``f``, and calling the "decorated" function did not run it."""
-    if not callable(func):
-        raise TypeError(f"{cls.__name__}() takes no value, got {func!r}; write 'with tg.{cls.__name__}():' "
-                        f"or decorate a function with @tg.{cls.__name__}")
-    switch = object.__new__(cls)
-    _ModeSwitch.__init__(switch)
-    return switch(func)
-
-
-class set_grad_enabled(_ModeSwitch):
-    """Switch recording on or off, as PyTorch's: the call itself switches.
-
-    ``tg.set_grad_enabled(False)`` turns recording off until ``tg.set_grad_enabled(True)``;
-    ``with tg.set_grad_enabled(flag):`` records only when ``flag`` is true and restores the
-    previous mode at the end of the block; ``@tg.set_grad_enabled(flag)`` does so for each
-    call of the function (and leaves the mode as it was where the decorator is written).
-
-    >>> import tinygrad_edu as tg
-    >>> _ = tg.set_grad_enabled(False)
-    >>> tg.is_grad_enabled()
-    False
-    >>> _ = tg.set_grad_enabled(True)
-    >>> with tg.set_grad_enabled(False):
-    ...     tg.is_grad_enabled()
-    False
-    >>> tg.is_grad_enabled()
-    True
-    """
-
-    def __init__(self, mode: bool):
-        if not isinstance(mode, (bool, np.bool_)):  # set_grad_enabled("false") would switch recording on
-            raise TypeError(f"set_grad_enabled: mode must be True or False, got {mode!r}")
-        super().__init__(mode)
-        # switch now, and keep what to restore for the `with` block that may follow (this thread's)
-        self._entries.switched_from = grad_mode.enabled
-        grad_mode.enabled = self.target
-
-    def __enter__(self):
-        previous = getattr(self._entries, "switched_from", None)
-        if previous is None:  # entered again, or in another thread: switch as any block does
-            return super().__enter__()
-        del self._entries.switched_from  # the call already switched: only remember what it was
-        self._stack().append(previous)
-        return self
-
-    def __call__(self, func):
-        previous = getattr(self._entries, "switched_from", None)
-        if previous is not None:  # used as a decorator: the mode changes only while func runs
-            del self._entries.switched_from
-            grad_mode.enabled = previous
-        return super().__call__(func)
 
 
 class Function:
@@ -265,7 +60,7 @@ class Function:
     # Rare, so class-level defaults: a node stores them only when it needs them.
     hooks = None  # gradient hooks registered on this node's output tensor
     retained = None  # weakref to the output tensor when it asked for retain_grad()
-    output_versions = None  # (counter, version) of the output, when forward saved it for backward
+    output_versions = None  # the version counter of the output, when forward saved it (made at version 0)
     makes_views = False  # True for ops whose output may share the input's memory (reshape, slices)
     # What a recorded node keeps must stay what forward used, although the caller still holds the
     # NumPy arrays it passed (an index buffer refilled for the next micro-batch, a target array
@@ -330,72 +125,48 @@ class Function:
     # -- running an op --------------------------------------------------------------------
     @classmethod
     def apply(cls, *inputs, **options):
-        """Run the op on Tensors (or numbers) and record it when some input requires grad."""
-        mode = grad_mode
-        recorder, watching = mode.recorder, mode.anomaly  # the per-thread switches, read once
-        if recorder is not None:  # a program is being written: it may take numbers as arguments
-            inputs = recorder.unwrap(inputs)
+        """Run the op on Tensors (or numbers); when some input requires grad, record it: a new
+        node, linked to its inputs and to the Tensor it returns.
+
+        This is the fast path, for the usual case: recording on and nothing else switched on.
+        Recording off, a program being written or anomaly mode take `_apply_observed`.
+        """
+        if not grad_mode.plain:
+            return _apply_observed(cls, inputs, options)
+        arrays, needs, requires_grad, foreign = _unpack(inputs)
+        if not (requires_grad and cls.differentiable):
+            return _result(cls, inputs, arrays, options)  # nothing to differentiate: no node
+        if (foreign and cls.reads_inputs) or cls.array_options:
+            inputs, arrays, options = own_inputs(cls, inputs, arrays, options, foreign)
         node = _new(cls)
         node.saved = ()
-        arrays, needs, requires_grad, borrowed = [], [], False, False
-        for x in inputs:
-            if isinstance(x, Tensor):
-                arrays.append(x._array)  # the slot itself: .data is a property that checks assignments
-                wants = x.requires_grad
-                needs.append(wants)
-                if wants:
-                    requires_grad = True
-                elif x._borrowed:  # as_tensor(array): the caller's array itself
-                    borrowed = True
-            else:
-                arrays.append(x)
-                needs.append(False)
-                if isinstance(x, np.ndarray):
-                    borrowed = True
-        record = requires_grad and mode.enabled and cls.differentiable
-        if record and recorder is None:  # (a program being written reads them where they live, at every call)
-            if borrowed and cls.reads_inputs:
-                inputs, arrays = own_inputs(inputs, arrays)
-            if cls.array_options:
-                options = own_options(options, cls.array_options)
+        out = node.run_forward(inputs, arrays, options)
+        node.inputs, node.arrays, node.needs_input_grad, node.options = inputs, arrays, needs, options
+        node.grad, node.module, node.stamp = None, grad_mode.module, next(_ticks)
+        return node.output_tensor(out, inputs, arrays)
+
+    def run_forward(self, inputs, arrays, options):
+        """``forward`` on the input arrays, as an array (NumPy gives 0-d results as scalars);
+        when forward rejects its inputs, an error that names the op and the shapes."""
         try:
-            if watching:  # our error below says more than NumPy's warning would
-                with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
-                    out = node.forward(*arrays, **options)
-            else:
-                out = node.forward(*arrays, **options)
+            out = self.forward(*arrays, **options)
         except (ValueError, TypeError, IndexError) as error:
-            raise node.failure(inputs, error) from error
-        if type(out) is not np.ndarray:  # NumPy gives scalars for 0-d results; a Tensor holds an array
+            raise self.failure(inputs, error) from error
+        if type(out) is not np.ndarray:
             scalar, out = out, np.asarray(out)
-            if node.saved and node.saved[0] is scalar:  # the saved output is the output itself
-                node.saved = (out,) + node.saved[1:]
-        if record:
-            node.inputs = inputs
-            # tuples of arrays, numbers and bools: the cyclic collector stops tracking them, and
-            # a deep graph made of fewer tracked objects costs fewer full collections
-            node.arrays = tuple(arrays)
-            node.needs_input_grad = tuple(needs)
-            node.options = options
-            node.grad = None
-            node.module = mode.module
-            node.stamp = next(clock)
-        if recorder is not None:  # tg.compile / tg.codegen: write this op down as NumPy source
-            recorder.op(node, inputs, out, options)
-        if watching:
-            anomaly.note_forward(node, inputs, out, record)
-        if record:
-            t = _new(Tensor)  # Tensor._make, written out: this is the hottest line of the engine
-            t._array, t.requires_grad, t.grad_fn, t._grad, t._origin = out, True, node, None, None
-            if node.saved and node.saved[0] is out:  # backward reads the output: note its version
-                counter = t.versions()
-                node.output_versions = (counter, counter.version)
-        else:
-            t = _tensor(out, False, None, "no_grad" if requires_grad and cls.differentiable else _inherited(inputs))
-        if cls.makes_views and isinstance(inputs[0], Tensor) and np.may_share_memory(out, arrays[0]):
-            t._versions = inputs[0].versions()  # a view: one version counter for the shared memory
-            if inputs[0]._borrowed:  # a view of the caller's array is the caller's array too
-                t._borrowed = True
+            if self.saved and self.saved[0] is scalar:  # the saved output is the output itself
+                self.saved = (out,) + self.saved[1:]
+        return out
+
+    def output_tensor(self, out, inputs, arrays):
+        """The Tensor this recorded node returns. When backward reads it (forward saved it) a
+        version counter notes changes in place; a view shares its input's counter."""
+        t = _new(Tensor)  # Tensor._make, written out: the hottest line of the engine
+        t._array, t.requires_grad, t.grad_fn, t._grad, t._origin = out, True, self, None, None
+        if self.saved and self.saved[0] is out:
+            self.output_versions = t.versions()  # at version 0: backward checks it still is
+        if self.makes_views:
+            _share_versions(t, inputs, arrays)
         return t
 
     @classmethod
@@ -429,6 +200,88 @@ class Function:
         return f"<{type(self).__name__} {self.describe_safely()}>"
 
 
+def _unpack(inputs):
+    """``(arrays, needs, requires_grad, foreign)`` of an op's inputs: each input's array (a
+    number stays a number), whether each wants a gradient, whether any does, and whether any is
+    an array the caller still holds (an ndarray, or a Tensor `as_tensor` made over one). One and
+    two inputs -- nearly every op -- are unpacked without a loop: this runs once per op."""
+    if len(inputs) == 2:
+        a, b = inputs
+        if isinstance(a, Tensor):
+            array_a, needs_a, foreign_a = a._array, a.requires_grad, a._borrowed
+        else:
+            array_a, needs_a, foreign_a = a, False, type(a) is np.ndarray
+        if isinstance(b, Tensor):
+            array_b, needs_b, foreign_b = b._array, b.requires_grad, b._borrowed
+        else:
+            array_b, needs_b, foreign_b = b, False, type(b) is np.ndarray
+        return (array_a, array_b), (needs_a, needs_b), needs_a or needs_b, foreign_a or foreign_b
+    if len(inputs) == 1 and isinstance(inputs[0], Tensor):
+        x = inputs[0]
+        return (x._array,), (x.requires_grad,), x.requires_grad, x._borrowed
+    arrays = tuple(x._array if isinstance(x, Tensor) else x for x in inputs)
+    needs = tuple(isinstance(x, Tensor) and x.requires_grad for x in inputs)
+    foreign = any(x._borrowed if isinstance(x, Tensor) else type(x) is np.ndarray for x in inputs)
+    return arrays, needs, True in needs, foreign
+
+
+def _result(cls, inputs, arrays, options):
+    """The op's result when nothing needs recording: a Tensor without a node."""
+    node = _new(cls)
+    node.saved = ()
+    return _unrecorded(cls, node.run_forward(inputs, arrays, options), inputs, arrays, False)
+
+
+def _unrecorded(cls, out, inputs, arrays, requires_grad):
+    """A result without a node, whose origin says why it has no graph (``explain_grad``):
+    computed while recording was off, or from results cut off from a graph, or a constant."""
+    origin = "no_grad" if requires_grad and cls.differentiable else _inherited(inputs)
+    t = _tensor(out, False, None, origin)
+    if cls.makes_views:
+        _share_versions(t, inputs, arrays)
+    return t
+
+
+def _share_versions(t, inputs, arrays):
+    """A view (reshape, a slice, a transpose) shares its input's memory, so it shares its version
+    counter: a change through either is seen by every graph that saved the other."""
+    base = inputs[0]
+    if isinstance(base, Tensor) and np.may_share_memory(t._array, arrays[0]):
+        t._versions = base.versions()
+        if base._borrowed:  # a view of the caller's array is the caller's array too
+            t._borrowed = True
+
+
+def _apply_observed(cls, inputs, options):
+    """`Function.apply` when more than recording is on: recording off (no_grad), a program being
+    written (the recorder hears of every op, and reads the caller's arrays where they live, so
+    nothing is copied), or anomaly mode (every result is checked). The one slow path."""
+    recorder, watching, recording = grad_mode.recorder, grad_mode.anomaly, grad_mode.enabled
+    if recorder is not None:  # a program being written may take numbers as arguments
+        inputs = recorder.unwrap(inputs)
+    arrays, needs, requires_grad, foreign = _unpack(inputs)
+    record = requires_grad and recording and cls.differentiable
+    if record and recorder is None and ((foreign and cls.reads_inputs) or cls.array_options):
+        inputs, arrays, options = own_inputs(cls, inputs, arrays, options, foreign)
+    node = _new(cls)
+    node.saved = ()
+    if watching:  # anomaly mode's error says more than NumPy's warning would
+        with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+            out = node.run_forward(inputs, arrays, options)
+    else:
+        out = node.run_forward(inputs, arrays, options)
+    if record:
+        node.inputs, node.arrays, node.needs_input_grad, node.options = inputs, arrays, needs, options
+        node.grad, node.module, node.stamp = None, grad_mode.module, next(_ticks)
+    if recorder is not None:  # tg.compile / tg.codegen: write this op down as NumPy source
+        recorder.op(node, inputs, out, options)
+    if watching:
+        anomaly.note_forward(node, inputs, out, record)
+    if record:
+        return node.output_tensor(out, inputs, arrays)
+    return _unrecorded(cls, out, inputs, arrays, requires_grad)
+
+
 _CUT_OFF = ("no_grad", "detach", "compiled")  # origins that explain why a result has no graph
 
 
@@ -442,30 +295,31 @@ def _inherited(inputs) -> str:
     return "constant"
 
 
-def own_inputs(inputs, arrays):
-    """The inputs of a node being recorded, with every NumPy array the caller still holds --
-    passed as it is, or inside a Tensor made by ``as_tensor`` -- replaced by a copy. Backward,
-    ``create_graph``, drawings and the explorer then all read what forward used."""
-    inputs, arrays = list(inputs), list(arrays)
-    for i, x in enumerate(inputs):  # order="K": a transposed array stays one, so BLAS sees the same layout
-        if isinstance(x, np.ndarray):
-            inputs[i] = arrays[i] = x.copy(order="K")
-        elif isinstance(x, Tensor) and x._borrowed and not x.requires_grad:
-            arrays[i] = x._array.copy(order="K")
-            inputs[i] = Tensor._make(arrays[i], False, None, "constant")
-            if x.name is not None:
-                inputs[i].name = x.name
-    return tuple(inputs), arrays
-
-
-def own_options(options, names):
-    """The options of a node being recorded, with the arrays among ``names`` (an index may be a
-    tuple of arrays and slices) replaced by copies: the caller may refill its buffer."""
-    options = dict(options)
-    for name in names:
-        if name in options:
-            options[name] = _copied(options[name])
-    return options
+# What a recorded node keeps must stay what forward used, although the caller still holds the
+# NumPy arrays it passed (an index buffer refilled for the next micro-batch, a target array
+# refilled before backward()). So when a node is recorded, the engine copies them -- once, as
+# tg.tensor(array) would -- unless the op reads nothing but their shapes (``reads_inputs``).
+def own_inputs(cls, inputs, arrays, options, foreign):
+    """``(inputs, arrays, options)`` of a node being recorded, with every array the caller still
+    holds replaced by a copy: passed as it is, inside a Tensor made by ``as_tensor``, or in an
+    option that holds arrays (``cls.array_options``: an index, a condition)."""
+    if foreign and cls.reads_inputs:
+        inputs, arrays = list(inputs), list(arrays)
+        for i, x in enumerate(inputs):  # order="K": a transposed array stays one, so BLAS sees the same layout
+            if type(x) is np.ndarray:
+                inputs[i] = arrays[i] = x.copy(order="K")
+            elif isinstance(x, Tensor) and x._borrowed and not x.requires_grad:
+                arrays[i] = x._array.copy(order="K")
+                inputs[i] = Tensor._make(arrays[i], False, None, "constant")
+                if x.name is not None:
+                    inputs[i].name = x.name
+        inputs, arrays = tuple(inputs), tuple(arrays)
+    if cls.array_options:
+        options = dict(options)
+        for name in cls.array_options:
+            if name in options:
+                options[name] = _copied(options[name])
+    return inputs, arrays, options
 
 
 def _copied(value):
@@ -481,6 +335,6 @@ def shape_str(shape) -> str:
     return str(tuple(shape))
 
 
-__all__ = ["Function", "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled", "shape_str"]
+__all__ = ["Function", "shape_str"]
 
-from . import anomaly  # noqa: E402 - it builds on the switches above
+from . import anomaly  # noqa: E402 - it builds on the switches

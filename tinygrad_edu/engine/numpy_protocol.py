@@ -19,7 +19,7 @@ functions that only read values (``np.allclose``, ``np.shape``) run on the array
 import numpy as np
 
 from . import ops
-from .function import grad_mode
+from .grad_mode import grad_mode
 from .tensor import Tensor, _operand, as_tensor, concatenate, stack, where
 from .tensor_shape import memory_order
 

@@ -25,8 +25,10 @@ import weakref
 import numpy as np
 
 from . import concrete, function, ops
-from .function import grad_mode, shape_str
+from .function import shape_str
+from .grad_mode import clock, grad_mode
 from .tensor_math import TensorMath, _operand, numpy_or_pytorch_axis
+from .why_no_grad import explain_grad
 from .tensor_shape import TensorShape, shape_arg as _shape_arg  # noqa: F401 - _shape_arg for creation.py
 
 _DEFAULT_DTYPE = np.float64
@@ -498,7 +500,7 @@ class Tensor(TensorMath, TensorShape):
     def versions(self):
         """The version counter of this tensor's memory (made on first use)."""
         if self._versions is None:
-            self._versions = Versions()
+            self._versions = _new(Versions)
         return self._versions
 
     @property
@@ -567,18 +569,18 @@ def hook_change_refused(what) -> ValueError:
 
 class Versions:
     """How many times the values in one block of memory were changed in place, and when (by the
-    clock in function.py). Every Tensor over that memory -- a tensor and its views -- shares
+    clock in grad_mode.py). Every Tensor over that memory -- a tensor and its views -- shares
     one. Only the last few changes are kept, so memory stays bounded over training."""
 
-    __slots__ = ("version", "changed_at", "history")
-
-    def __init__(self):
-        self.version, self.changed_at, self.history = 0, 0, collections.deque(maxlen=8)
+    # class-level starting values: a counter costs one small object until its memory changes
+    version = 0
+    changed_at = 0
+    history = ()  # (tick, version before) of the last changes, newest last
 
     def bump(self):
-        tick = next(function.clock)
-        self.history.append((tick, self.version))
-        self.changed_at = function.last_in_place = tick
+        tick = clock.in_place()
+        self.history = (self.history + ((tick, self.version),))[-8:]
+        self.changed_at = tick
         self.version += 1
 
     def at(self, tick) -> int:
@@ -611,8 +613,6 @@ def _warn_intermediate_grad(t):
 
 
 def _explain(t):
-    from .autograd import explain_grad
-
     return explain_grad(t)
 
 

@@ -8,7 +8,8 @@ from collections import OrderedDict
 
 import numpy as np
 
-from ..engine.function import grad_mode, shape_str
+from ..engine.function import shape_str
+from ..engine.grad_mode import grad_mode
 from ..engine.tensor import Tensor, _to_array
 from ..engine.tensor_shape import target_dtype
 

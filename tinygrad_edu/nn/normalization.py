@@ -8,7 +8,8 @@ import numbers
 import numpy as np
 
 from ..engine.arguments import whole_number
-from ..engine.function import no_grad, shape_str
+from ..engine.function import shape_str
+from ..engine.grad_mode import no_grad
 from ..engine.tensor import Tensor
 from .module import Module, Parameter
 

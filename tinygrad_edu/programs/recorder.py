@@ -33,7 +33,7 @@ import unicodedata
 import numpy as np
 
 from ..engine import function
-from ..engine.function import grad_mode
+from ..engine.grad_mode import grad_mode
 from .source import Expr, Literal, RecordingError, Var
 from .stand_in import Block, StandIn, Statement
 

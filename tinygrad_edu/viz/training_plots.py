@@ -3,7 +3,7 @@ true-vs-predicted surfaces, and activation functions with their derivatives (by 
 import numpy as np
 
 from ..calculus import derivatives
-from ..engine.function import no_grad
+from ..engine.grad_mode import no_grad
 from ..engine.tensor import Tensor
 from .figures import new_figure as _figure, save_figure
 
