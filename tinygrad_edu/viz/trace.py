@@ -22,6 +22,8 @@ backward: d %2 / d x
 Read it bottom-up as the chain rule: sin' = cos (%4), times the incoming 1 (%5); x * x sends
 that to both of its inputs, each times the other factor (%6, %7); both are x, so they add (%8).
 """
+import numpy as np
+
 from ..engine import autograd
 from ..engine.function import shape_str
 from ..engine.tensor import Tensor
@@ -44,7 +46,7 @@ def _operand(x, names):
     """How an input appears in a line: %k for a tensor, the number itself for a constant."""
     if isinstance(x, Tensor):
         return names[_key(x)]
-    array = autograd.np.asarray(x)
+    array = np.asarray(x)
     return f"{array.item():.6g}" if array.size == 1 else f"constant{shape_str(array.shape)}"
 
 
@@ -111,7 +113,7 @@ def trace(root, backward=False) -> str:
     leaves = [t for t in order if t.grad_fn is None and t.requires_grad]
     if not leaves:
         raise ValueError("trace: nothing in this graph requires grad, so there is no backward pass to show")
-    gradient = None if root.data.size == 1 else Tensor(autograd.np.ones_like(root.data))
+    gradient = None if root.data.size == 1 else Tensor(np.ones_like(root.data))
     with autograd.saved_again([root], "trace"):  # after backward() too: the graph is kept for this
         grads = autograd.grad(root, leaves, grad_outputs=gradient, create_graph=True, retain_graph=True,
                               allow_unused=True)

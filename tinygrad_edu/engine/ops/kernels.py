@@ -28,6 +28,18 @@ def unbroadcast(grad, shape):
     return grad
 
 
+def conform(grad, like):
+    """A gradient in its input's shape (summing what broadcasting repeated) and dtype: what
+    every gradient is made into on its way to an input (``like``, the input's array).
+
+    >>> conform(np.ones((2, 3)), np.zeros(3, np.float32)).tolist()
+    [2.0, 2.0, 2.0]
+    """
+    if grad.shape != like.shape:
+        grad = unbroadcast(grad, like.shape)
+    return grad if grad.dtype == like.dtype else grad.astype(like.dtype)
+
+
 def ones(shape, like):
     """Ones of ``shape`` in ``like``'s dtype, made the way ``like`` is made: a read-only array
     for an array (small ones are made once per shape and dtype and reused: np.ones costs more
