@@ -29,7 +29,7 @@ import numpy as np
 from . import function
 from .anomaly import check_backward
 from .function import Function, grad_mode, shape_str
-from .ops.kernels import ones, unbroadcast
+from .ops.adjoint_helpers import ones, unbroadcast
 from .tensor import Tensor, as_tensor, borrowed, hook_change_refused
 
 __all__ = ["backward", "grad", "unbroadcast", "nodes_below", "topological_order", "tensors_in_order",

@@ -523,11 +523,11 @@ def numpy_or_pytorch_axis(op, axis, dim, default=None):
 
 def check_axis(axis, shape, op):
     """``axis`` as NumPy takes it -- an int, a tuple of ints (a list becomes one) or None --
-    each checked against ``shape`` by `kernels.normalize_axis`, the one rule for every op."""
+    each checked against ``shape`` by `adjoint_helpers.normalize_axis`, the one rule for every op."""
     axis = tuple(axis) if isinstance(axis, list) else axis
     if axis is not None:
         for a in axis if isinstance(axis, tuple) else (axis,):
-            ops.kernels.normalize_axis(a, shape, op)
+            ops.adjoint_helpers.normalize_axis(a, shape, op)
     return axis
 
 

@@ -25,6 +25,7 @@ import numpy as np
 
 from ..arguments import is_whole_number
 from ..function import Function, shape_str
+from .adjoint_helpers import tie_shares
 
 
 def pair(value, name, op, minimum):
@@ -247,9 +248,8 @@ class MaxPool2d(Pool2d):
         out = images[0].copy()
         for image in images[1:]:
             out = np.maximum(out, image)  # NaN propagates, as in max
-        winners = [(image == out) | np.isnan(image) for image in images]
-        # (kh·kw, N, C, OH, OW): each position's share of its window's gradient
-        self.save_for_backward((np.stack(winners) / total(winners)).astype(x.dtype))
+        # (kh·kw, N, C, OH, OW): each kernel position's share of its window's gradient
+        self.save_for_backward(tie_shares(np.stack(images), out, axis=0, nan_wins=True))
         return out
 
     def backward(self, grad, x):

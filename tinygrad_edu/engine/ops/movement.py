@@ -11,7 +11,7 @@ import numpy as np
 
 from .. import function
 from ..function import Function
-from .kernels import normalize_axis, scatter_add, unbroadcast
+from .adjoint_helpers import normalize_axis, scatter_add, unbroadcast
 
 
 class Reshape(Function):

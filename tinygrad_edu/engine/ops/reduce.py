@@ -2,7 +2,7 @@
 import numpy as np
 
 from ..function import Function
-from .kernels import kept_shape, ones, tie_shares
+from .adjoint_helpers import kept_shape, ones, tie_shares
 
 
 def describe_axis(name, axis, keepdims):
