@@ -19,6 +19,7 @@ class Add(Function):
 
     __slots__ = ()
     name = "add"
+    numpy_ufuncs = ("add",)
     reads_inputs = False  # backward passes the gradient on: an array operand is not copied
     formula = "∂(a+b)/∂a = 1,  ∂(a+b)/∂b = 1"
     hint = BROADCAST_HINT
@@ -35,6 +36,7 @@ class Sub(Function):
 
     __slots__ = ()
     name = "sub"
+    numpy_ufuncs = ("subtract",)
     reads_inputs = False
     formula = "∂(a−b)/∂a = 1,  ∂(a−b)/∂b = −1"
     hint = BROADCAST_HINT
@@ -51,6 +53,7 @@ class Mul(Function):
 
     __slots__ = ()
     name = "mul"
+    numpy_ufuncs = ("multiply",)
     formula = "∂(a·b)/∂a = b,  ∂(a·b)/∂b = a"
     hint = BROADCAST_HINT
 
@@ -67,6 +70,7 @@ class Div(Function):
 
     __slots__ = ()
     name = "div"
+    numpy_ufuncs = ("true_divide",)
     formula = "∂(a/b)/∂a = 1/b,  ∂(a/b)/∂b = −a/b²"
     hint = BROADCAST_HINT
 
@@ -83,6 +87,7 @@ class Neg(Function):
 
     __slots__ = ()
     name = "neg"
+    numpy_ufuncs = ("negative",)
     formula = "∂(−a)/∂a = −1"
 
     def forward(self, a):

@@ -213,7 +213,7 @@ def total(images):
     return result
 
 
-class Pool2d(Function):
+class _Pool2d(Function):
     """What both poolings share: the options, the checks, one image per kernel position, and
     the folding of window-shaped gradients back onto the input."""
 
@@ -236,7 +236,7 @@ class Pool2d(Function):
         return Fold.call(per_position, shape=x.shape, stride=self.stride, padding=(0, 0))
 
 
-class MaxPool2d(Pool2d):
+class MaxPool2d(_Pool2d):
     """The largest value of each window; tied values share the gradient equally (as `max`), and
     a NaN wins its window."""
 
@@ -257,7 +257,7 @@ class MaxPool2d(Pool2d):
         return self.fold_back((grad * shares).reshape(tuple(self.kernel) + tuple(grad.shape)), x)
 
 
-class AvgPool2d(Pool2d):
+class AvgPool2d(_Pool2d):
     """The mean of each window; each input pixel gets 1/(kh·kw) of each window's gradient."""
 
     __slots__ = ()

@@ -9,10 +9,12 @@ class Matmul(Function):
 
     __slots__ = ()
     name = "matmul"
+    numpy_ufuncs = ("matmul",)
+    tg_functions = ("matmul",)
     formula = "∂L/∂A = ∂L/∂C · Bᵀ,  ∂L/∂B = Aᵀ · ∂L/∂C   (C = A @ B)"
 
     def forward(self, a, b):
-        if a.ndim == 0 or b.ndim == 0:
+        if getattr(a, "ndim", 0) == 0 or getattr(b, "ndim", 0) == 0:  # a number too: np.matmul(t, 2)
             raise ValueError("matmul needs at least 1-D operands; use * to multiply by a scalar")
         inner_a, inner_b = a.shape[-1], b.shape[0] if b.ndim == 1 else b.shape[-2]
         if inner_a != inner_b:

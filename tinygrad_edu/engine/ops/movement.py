@@ -19,6 +19,7 @@ class Reshape(Function):
 
     __slots__ = ()
     name = "reshape"
+    tg_functions = ("reshape",)
     makes_views = True
     formula = "each element keeps its gradient: ∂L/∂x = reshape(∂L/∂y, x.shape)"
     hint = "The number of elements must stay the same; use -1 for one dimension to be inferred."
@@ -35,6 +36,7 @@ class Transpose(Function):
 
     __slots__ = ("axes",)
     name = "transpose"
+    tg_functions = ("transpose",)
     makes_views = True
     formula = "∂L/∂x = ∂L/∂y with the axes permuted back"
 
@@ -57,6 +59,7 @@ class BroadcastTo(Function):
 
     __slots__ = ()
     name = "broadcast_to"
+    tg_functions = ("broadcast_to",)
     formula = "∂L/∂x = ∂L/∂y summed over the copies"
 
     def forward(self, x, shape):

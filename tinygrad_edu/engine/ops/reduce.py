@@ -17,6 +17,7 @@ class Sum(Function):
 
     __slots__ = ("axis", "keepdims")
     name = "sum"
+    tg_functions = ("sum",)
     formula = "∂(Σx)/∂xᵢ = 1"
 
     def forward(self, x, axis, keepdims):
@@ -46,6 +47,7 @@ class Max(Function):
 
     __slots__ = ("axis", "keepdims")
     name = "max"
+    tg_functions = ("max",)
     formula = "∂(max x)/∂xᵢ = 1/k for the k largest elements, 0 for the others"
     kink = "tied elements share the gradient equally"
     reduce = "max"  # the array method
@@ -76,5 +78,6 @@ class Min(Max):
 
     __slots__ = ()
     name = "min"
+    tg_functions = ("min",)
     reduce = "min"
 

@@ -19,6 +19,9 @@ class Maximum(Function):
 
     __slots__ = ()
     name = "maximum"
+    numpy_ufuncs = ("maximum",)
+    tg_functions = ("maximum",)
+    formula_functions = ("max",)
     formula = "∂max(a,b)/∂a = 1 where a > b, ½ at a tie, 0 where a < b"
     hint = BROADCAST_HINT
     kink = "each input gets half the gradient at a tie (a = b)"
@@ -47,6 +50,9 @@ class Minimum(Maximum):
 
     __slots__ = ()
     name = "minimum"
+    numpy_ufuncs = ("minimum",)
+    tg_functions = ("minimum",)
+    formula_functions = ("min",)
     pick = staticmethod(np.minimum)
     first_wins = staticmethod(np.less)
 
@@ -79,6 +85,7 @@ class Clip(Function):
 
     __slots__ = ("low", "high")
     name = "clip"
+    tg_functions = ("clip",)
     formula = "∂clip(x)/∂x = 1 inside [low, high], 0 outside"
     kink = "slope 1 at the ends of [low, high]"
 

@@ -15,6 +15,7 @@ class LogSoftmax(Function):
 
     __slots__ = ("axis",)
     name = "log_softmax"
+    tg_functions = ("log_softmax",)
     formula = "∂L/∂x = g − softmax(x)·Σg   (Σ along the axis)"
 
     def forward(self, x, axis):
@@ -37,6 +38,7 @@ class Softmax(Function):
 
     __slots__ = ("axis",)
     name = "softmax"
+    tg_functions = ("softmax",)
     formula = "∂L/∂x = s·(g − Σ g·s)   (s = softmax(x), Σ along the axis)"
 
     def forward(self, x, axis):

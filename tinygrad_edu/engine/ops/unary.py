@@ -24,6 +24,9 @@ class Exp(Function):
 
     __slots__ = ()
     name = "exp"
+    numpy_ufuncs = ("exp",)
+    tg_functions = ("exp",)
+    formula_functions = ("exp",)
     formula = "∂eˣ/∂x = eˣ"
 
     def forward(self, x):
@@ -40,6 +43,9 @@ class Log(Function):
 
     __slots__ = ()
     name = "log"
+    numpy_ufuncs = ("log",)
+    tg_functions = ("log",)
+    formula_functions = ("log", "ln")
     formula = "∂ln x/∂x = 1/x"
 
     def forward(self, x):
@@ -54,6 +60,9 @@ class Sin(Function):
 
     __slots__ = ()
     name = "sin"
+    numpy_ufuncs = ("sin",)
+    tg_functions = ("sin",)
+    formula_functions = ("sin",)
     formula = "∂sin x/∂x = cos x"
 
     def forward(self, x):
@@ -68,6 +77,9 @@ class Cos(Function):
 
     __slots__ = ()
     name = "cos"
+    numpy_ufuncs = ("cos",)
+    tg_functions = ("cos",)
+    formula_functions = ("cos",)
     formula = "∂cos x/∂x = −sin x"
 
     def forward(self, x):
@@ -82,6 +94,9 @@ class Tanh(Function):
 
     __slots__ = ()
     name = "tanh"
+    numpy_ufuncs = ("tanh",)
+    tg_functions = ("tanh",)
+    formula_functions = ("tanh",)
     formula = "∂tanh x/∂x = 1 − tanh²x"
 
     def forward(self, x):
@@ -99,6 +114,8 @@ class Sigmoid(Function):
 
     __slots__ = ()
     name = "sigmoid"
+    tg_functions = ("sigmoid",)
+    formula_functions = ("sigmoid",)
     formula = "∂σ(x)/∂x = σ(x)·(1 − σ(x))"
 
     def forward(self, x):
@@ -121,6 +138,8 @@ class Softplus(Function):
 
     __slots__ = ()
     name = "softplus"
+    tg_functions = ("softplus",)
+    formula_functions = ("softplus",)
     formula = "∂softplus(x)/∂x = σ(x)"
 
     def forward(self, x):
@@ -141,6 +160,8 @@ class Relu(Function):
 
     __slots__ = ()
     name = "relu"
+    tg_functions = ("relu",)
+    formula_functions = ("relu",)
     formula = "∂relu(x)/∂x = 1 where x > 0, else 0"
     kink = "relu'(0) = 0"
 
@@ -165,6 +186,9 @@ class Abs(Function):
 
     __slots__ = ()
     name = "abs"
+    numpy_ufuncs = ("absolute",)
+    tg_functions = ("abs",)
+    formula_functions = ("abs",)
     formula = "∂|x|/∂x = sign x (0 at 0)"
     kink = "abs'(0) = 0"
 
@@ -194,6 +218,9 @@ class Tan(Function):
 
     __slots__ = ()
     name = "tan"
+    numpy_ufuncs = ("tan",)
+    tg_functions = ("tan",)
+    formula_functions = ("tan",)
     formula = "∂tan x/∂x = 1 + tan²x"
 
     def forward(self, x):
@@ -211,6 +238,9 @@ class Arctan(Function):
 
     __slots__ = ()
     name = "arctan"
+    numpy_ufuncs = ("arctan",)
+    tg_functions = ("arctan", "atan")
+    formula_functions = ("arctan", "atan")
     formula = "∂arctan x/∂x = 1/(1 + x²)"
 
     def forward(self, x):
@@ -230,6 +260,9 @@ class Arcsin(Function):
 
     __slots__ = ()
     name = "arcsin"
+    numpy_ufuncs = ("arcsin",)
+    tg_functions = ("arcsin", "asin")
+    formula_functions = ("arcsin", "asin")
     formula = "∂arcsin x/∂x = 1/√(1 − x²)"
 
     def forward(self, x):
@@ -249,6 +282,9 @@ class Arccos(Function):
 
     __slots__ = ()
     name = "arccos"
+    numpy_ufuncs = ("arccos",)
+    tg_functions = ("arccos", "acos")
+    formula_functions = ("arccos", "acos")
     formula = "∂arccos x/∂x = −1/√(1 − x²)"
 
     def forward(self, x):
@@ -264,6 +300,9 @@ class Sinh(Function):
 
     __slots__ = ()
     name = "sinh"
+    numpy_ufuncs = ("sinh",)
+    tg_functions = ("sinh",)
+    formula_functions = ("sinh",)
     formula = "∂sinh x/∂x = cosh x"
 
     def forward(self, x):
@@ -278,6 +317,9 @@ class Cosh(Function):
 
     __slots__ = ()
     name = "cosh"
+    numpy_ufuncs = ("cosh",)
+    tg_functions = ("cosh",)
+    formula_functions = ("cosh",)
     formula = "∂cosh x/∂x = sinh x"
 
     def forward(self, x):
@@ -297,6 +339,9 @@ class Log10(Function):
 
     __slots__ = ()
     name = "log10"
+    numpy_ufuncs = ("log10",)
+    tg_functions = ("log10",)
+    formula_functions = ("log10",)
     formula = "∂log₁₀x/∂x = 1/(x·ln 10)"
 
     def forward(self, x):
@@ -311,6 +356,9 @@ class Log2(Function):
 
     __slots__ = ()
     name = "log2"
+    numpy_ufuncs = ("log2",)
+    tg_functions = ("log2",)
+    formula_functions = ("log2",)
     formula = "∂log₂x/∂x = 1/(x·ln 2)"
 
     def forward(self, x):
@@ -329,6 +377,9 @@ class Log1p(Function):
 
     __slots__ = ()
     name = "log1p"
+    numpy_ufuncs = ("log1p",)
+    tg_functions = ("log1p",)
+    formula_functions = ("log1p",)
     formula = "∂ln(1 + x)/∂x = 1/(1 + x)"
 
     def forward(self, x):
@@ -347,6 +398,9 @@ class Expm1(Function):
 
     __slots__ = ()
     name = "expm1"
+    numpy_ufuncs = ("expm1",)
+    tg_functions = ("expm1",)
+    formula_functions = ("expm1",)
     formula = "∂(eˣ − 1)/∂x = eˣ"
 
     def forward(self, x):
@@ -367,6 +421,9 @@ class Arctan2(Function):
 
     __slots__ = ()
     name = "arctan2"
+    numpy_ufuncs = ("arctan2",)
+    tg_functions = ("arctan2", "atan2")
+    formula_functions = ("arctan2", "atan2")
     formula = "∂atan2(y, x)/∂y = x/(x² + y²),  ∂atan2(y, x)/∂x = −y/(x² + y²)"
     hint = BROADCAST_HINT
 
