@@ -33,8 +33,8 @@ def unbroadcast(grad, shape):
 
 def ones(shape, like):
     """Ones of ``shape`` in ``like``'s dtype, made the way ``like`` is made: a read-only array
-    for an array (small ones are made once per shape and dtype and reused: np.ones costs more
-    than the multiplication it serves), a constant Tensor for a Tensor (``like=`` lets NumPy hand
+    for an array (small ones are made once per shape and dtype and reused, see
+    docs/performance.md), a constant Tensor for a Tensor (``like=`` lets NumPy hand
     the call to it, so that programs say ``np.ones(...)``)."""
     if not isinstance(like, (np.ndarray, np.generic)):
         return np.ones(shape, like.dtype, like=like)

@@ -127,8 +127,8 @@ class Conv2d(Function):
 
 
 class ConvInputGrad(Function):
-    """The gradient of `Conv2d` for its input: fold(g · w), an image of the input's ``shape``
-    (a "transposed convolution")."""
+    """The gradient of `Conv2d` for its input, fold(g · w): an image of the input's ``shape`` (a
+    "transposed convolution")."""
 
     __slots__ = ("shape", "stride", "padding")
     name = "conv2d_input_grad"
@@ -167,7 +167,7 @@ class ConvWeightGrad(Function):
 
 
 class Unfold(Function):
-    """The windows of an image, copied position-major: (kh, kw, N, C, OH, OW). Its backward is `Fold`."""
+    """The windows of an image, copied position-major: (kh, kw, N, C, OH, OW)."""
 
     __slots__ = ("kernel", "stride", "padding")
     name = "unfold"
@@ -198,9 +198,8 @@ class Fold(Function):
 
 
 def kernel_positions(patches):
-    """(u, v) for every position of the kernel: the loops below reduce a window one position at
-    a time, because NumPy reduces over two small trailing axes of a strided view about 30 times
-    slower than it adds or compares whole images."""
+    """(u, v) for every position of the kernel: the poolings reduce a window one position at a
+    time, whole images at once, rather than over the window's two small axes (docs/performance.md)."""
     kh, kw = patches.shape[4:]
     return [(u, v) for u in range(kh) for v in range(kw)]
 
@@ -237,8 +236,8 @@ class _Pool2d(Function):
 
 
 class MaxPool2d(_Pool2d):
-    """The largest value of each window; tied values share the gradient equally (as `max`), and
-    a NaN wins its window."""
+    """The largest value of each window. Tied values share the gradient equally (as `Max`); a NaN
+    wins its window and takes its gradient (as PyTorch's ``max_pool2d``)."""
 
     __slots__ = ()
     name = "max_pool2d"
@@ -258,7 +257,7 @@ class MaxPool2d(_Pool2d):
 
 
 class AvgPool2d(_Pool2d):
-    """The mean of each window; each input pixel gets 1/(kh·kw) of each window's gradient."""
+    """The mean of each window."""
 
     __slots__ = ()
     name = "avg_pool2d"
@@ -269,5 +268,5 @@ class AvgPool2d(_Pool2d):
 
     def backward(self, grad, x):
         kh, kw = self.kernel
-        spread = np.full((kh, kw, 1, 1, 1, 1), 1.0 / (kh * kw), dtype=x.dtype)  # each window element's share
+        spread = np.full((kh, kw, 1, 1, 1, 1), 1.0 / (kh * kw), dtype=x.dtype)
         return self.fold_back(spread * grad, x)

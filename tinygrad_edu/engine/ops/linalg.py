@@ -5,7 +5,8 @@ from ..function import Function, shape_str
 
 
 class Matmul(Function):
-    """a @ b; dA = G B^T and dB = A^T G, with 1-D operands treated as a row or a column."""
+    """a @ b, with NumPy's rules: a 1-D operand is a row (left) or a column (right), and leading
+    axes are batches that broadcast."""
 
     __slots__ = ()
     name = "matmul"
@@ -24,8 +25,7 @@ class Matmul(Function):
                 f"the right one"
             )
         if a.ndim <= 2 and b.ndim <= 2:
-            # The same product; np.dot goes straight to BLAS, where np.matmul's own loop is up to
-            # 2.5x slower on the outer products (n,1)@(1,m) that per-sample backward passes make.
+            # the same product as np.matmul, faster on outer products (docs/performance.md)
             return np.dot(a, b)
         return np.matmul(a, b)
 
@@ -40,7 +40,7 @@ class Matmul(Function):
 
     def backward(self, grad, a, b):
         needs_a, needs_b = self.needs_input_grad
-        if a.ndim == 2 and b.ndim == 2:  # the common case: dA = G B^T, dB = A^T G
+        if a.ndim == 2 and b.ndim == 2:  # the common case
             return (np.dot(grad, b.T) if needs_a else None, np.dot(a.T, grad) if needs_b else None)
         # Otherwise treat 1-D operands as a row (left) or a column (right) matrix, as NumPy does,
         # so the same pair of formulas covers every case, batches included.

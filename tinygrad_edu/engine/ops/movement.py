@@ -15,7 +15,7 @@ from .adjoint_helpers import normalize_axis, scatter_add, unbroadcast
 
 
 class Reshape(Function):
-    """Same elements, new shape; backward reshapes the gradient back."""
+    """The same elements in a new shape (a view where NumPy can make one)."""
 
     __slots__ = ()
     name = "reshape"
@@ -32,7 +32,7 @@ class Reshape(Function):
 
 
 class Transpose(Function):
-    """Permute axes; backward applies the inverse permutation."""
+    """The axes permuted (all reversed when ``axes`` is None, as ``.T``)."""
 
     __slots__ = ("axes",)
     name = "transpose"
@@ -55,7 +55,7 @@ class Transpose(Function):
 
 
 class BroadcastTo(Function):
-    """Repeat along new or size-1 axes; backward sums the copies (`unbroadcast`)."""
+    """x repeated along new or size-1 axes to ``shape``, as ``np.broadcast_to`` (a copy)."""
 
     __slots__ = ()
     name = "broadcast_to"
@@ -90,7 +90,7 @@ def plain_index(index):
 
 
 class GetItem(Function):
-    """x[index]; backward scatters the gradient back to the indexed places (`ScatterAdd`)."""
+    """x[index], with NumPy's basic, integer-array and boolean indexing."""
 
     __slots__ = ("index",)
     name = "getitem"
@@ -108,11 +108,8 @@ class GetItem(Function):
 
 
 class ScatterAdd(Function):
-    """Zeros of ``shape`` with ``grad`` added at ``index``: the backward of indexing.
-
-    Integer-array indices may repeat an element (``x[[0, 0, 1]]``); ``np.add.at`` adds every
-    occurrence, where plain assignment would keep only the last one.
-    """
+    """Zeros of ``shape`` with ``grad`` added at ``index``: the backward of indexing. An index
+    that names one element twice (``x[[0, 0, 1]]``) adds both values there."""
 
     __slots__ = ("index",)
     name = "scatter_add"
@@ -128,7 +125,7 @@ class ScatterAdd(Function):
 
 
 class Concatenate(Function):
-    """Join along an axis; backward slices the gradient back into the pieces."""
+    """The inputs joined along an existing axis, as ``np.concatenate``."""
 
     __slots__ = ("axis",)
     name = "concatenate"
@@ -152,7 +149,7 @@ class Concatenate(Function):
 
 
 class Stack(Function):
-    """Join along a new axis; backward takes each input's slice of the gradient."""
+    """The inputs joined along a new axis, as ``np.stack``."""
 
     __slots__ = ("axis",)
     name = "stack"
@@ -174,7 +171,7 @@ class Stack(Function):
 
 
 class Clone(Function):
-    """A copy of the values with a memory of its own; the gradient passes through unchanged."""
+    """A copy of the values with a memory of its own."""
 
     __slots__ = ()
     name = "clone"
@@ -188,7 +185,7 @@ class Clone(Function):
 
 
 class Cast(Function):
-    """The same values in another dtype (``astype``); the gradient is cast back."""
+    """The same values in another float dtype (``astype``)."""
 
     __slots__ = ("dtype",)
     name = "astype"

@@ -9,7 +9,7 @@ from .arithmetic import BROADCAST_HINT
 
 
 class Maximum(Function):
-    """Elementwise max of two tensors; at a tie each input gets half the gradient (as PyTorch).
+    """The elementwise larger of a and b. At a tie each input gets half the gradient (as PyTorch).
 
     A NaN wins, as in NumPy's result (``np.maximum(nan, 1)`` is nan): the gradient goes to the
     input the NaN came from, half to each when both are NaN. (PyTorch gives both inputs the
@@ -46,7 +46,7 @@ class Maximum(Function):
 
 
 class Minimum(Maximum):
-    """Elementwise min of two tensors; at a tie each input gets half the gradient."""
+    """The elementwise smaller of a and b. At a tie each input gets half the gradient, as `Maximum`."""
 
     __slots__ = ()
     name = "minimum"
@@ -58,7 +58,7 @@ class Minimum(Maximum):
 
 
 class Where(Function):
-    """``where(condition, a, b)``: a where condition holds, else b. The condition gets no gradient."""
+    """``where(condition, a, b)``: a where the condition holds, else b. The condition gets no gradient."""
 
     __slots__ = ("condition",)
     name = "where"
@@ -78,7 +78,7 @@ class Where(Function):
 
 
 class Clip(Function):
-    """Clamp into [low, high]; the gradient passes where low <= x <= high (ends included, as PyTorch).
+    """x clamped into [low, high]. At the ends themselves the gradient passes (ends included, as PyTorch).
 
     A NaN stays NaN (as ``np.clip``) and gets gradient 0, as in PyTorch: NaN is not inside.
     """

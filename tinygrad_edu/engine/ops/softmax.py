@@ -11,7 +11,7 @@ from .reduce import describe_axis
 
 
 class LogSoftmax(Function):
-    """x - log(sum(e^x)) along ``axis``, shifted by the max first so that e^x cannot overflow."""
+    """x − ln Σeˣ along ``axis``, shifted by the max first so that eˣ cannot overflow."""
 
     __slots__ = ("axis",)
     name = "log_softmax"
@@ -34,7 +34,7 @@ class LogSoftmax(Function):
 
 
 class Softmax(Function):
-    """e^x / sum(e^x) along ``axis``, shifted by the max first so that e^x cannot overflow."""
+    """eˣ / Σeˣ along ``axis``, shifted by the max first so that eˣ cannot overflow."""
 
     __slots__ = ("axis",)
     name = "softmax"

@@ -20,7 +20,7 @@ from .arithmetic import BROADCAST_HINT
 
 
 class Exp(Function):
-    """e^x; derivative e^x (read back from the saved output)."""
+    """eˣ."""
 
     __slots__ = ()
     name = "exp"
@@ -35,11 +35,11 @@ class Exp(Function):
         return out
 
     def backward(self, grad, x):
-        return grad * self.output(grad)  # (e^x)' = e^x
+        return grad * self.output(grad)
 
 
 class Log(Function):
-    """ln x; derivative 1/x."""
+    """ln x. ``log(0) = -inf`` with gradient ``inf``; below 0 the value is NaN, as in NumPy."""
 
     __slots__ = ()
     name = "log"
@@ -52,11 +52,11 @@ class Log(Function):
         return np.log(x)
 
     def backward(self, grad, x):
-        return grad / x  # (ln x)' = 1/x
+        return grad / x
 
 
 class Sin(Function):
-    """sin x; derivative cos x."""
+    """sin x (radians)."""
 
     __slots__ = ()
     name = "sin"
@@ -73,7 +73,7 @@ class Sin(Function):
 
 
 class Cos(Function):
-    """cos x; derivative -sin x."""
+    """cos x (radians)."""
 
     __slots__ = ()
     name = "cos"
@@ -90,7 +90,7 @@ class Cos(Function):
 
 
 class Tanh(Function):
-    """tanh x; derivative 1 - tanh^2 from the saved output."""
+    """tanh x, in (-1, 1)."""
 
     __slots__ = ()
     name = "tanh"
@@ -106,11 +106,11 @@ class Tanh(Function):
 
     def backward(self, grad, x):
         t = self.output(grad)
-        return grad * (1.0 - t * t)  # tanh' = 1 - tanh^2
+        return grad * (1.0 - t * t)
 
 
 class Sigmoid(Function):
-    """1 / (1 + e^-x); derivative s (1 - s) from the saved output s."""
+    """σ(x) = 1 / (1 + e⁻ˣ), finite and warning-free for any x."""
 
     __slots__ = ()
     name = "sigmoid"
@@ -130,11 +130,11 @@ class Sigmoid(Function):
 
     def backward(self, grad, x):
         s = self.output(grad)
-        return grad * (s * (1.0 - s))  # sigma' = sigma (1 - sigma)
+        return grad * (s * (1.0 - s))
 
 
 class Softplus(Function):
-    """log(1 + e^x), computed as NumPy's logaddexp(0, x): no overflow for any x."""
+    """ln(1 + eˣ), a smooth relu, computed as NumPy's logaddexp(0, x): no overflow for any x."""
 
     __slots__ = ()
     name = "softplus"
@@ -146,7 +146,7 @@ class Softplus(Function):
         return np.logaddexp(0.0, x)
 
     def backward(self, grad, x):
-        return grad * Sigmoid.call(x)  # softplus' = sigmoid
+        return grad * Sigmoid.call(x)
 
 
 @functools.lru_cache(maxsize=None)
@@ -156,7 +156,7 @@ def largest_safe_exponent(dtype):
 
 
 class Relu(Function):
-    """max(x, 0); derivative 1 where x > 0, else 0 (so 0 at 0, as in PyTorch)."""
+    """max(x, 0). At its corner x = 0 the gradient is 0, as in PyTorch; a NaN passes the gradient."""
 
     __slots__ = ()
     name = "relu"
@@ -176,13 +176,13 @@ class Relu(Function):
 
     def backward(self, grad, x):
         (passes,) = self.saved_for(grad)
-        # grad * 1[x > 0], the chain rule as written (and 4x faster than np.where). A NaN
-        # arriving from above stays NaN where x <= 0, as in JAX (PyTorch makes it 0 there).
+        # a product, not np.where: a NaN arriving from above stays NaN where x <= 0, as in JAX
+        # (PyTorch makes it 0 there)
         return grad * passes
 
 
 class Abs(Function):
-    """|x|; derivative sign(x), 0 at 0 and at NaN (as in PyTorch)."""
+    """|x|. At its corner x = 0, and at a NaN, the gradient is 0, as in PyTorch."""
 
     __slots__ = ()
     name = "abs"
@@ -210,7 +210,7 @@ LN2, LN10 = math.log(2.0), math.log(10.0)  # Python floats: a float32 tensor sta
 
 
 class Tan(Function):
-    """tan x (radians); derivative 1 + tan²x, from the saved output.
+    """tan x (radians).
 
     Between the poles at odd multiples of π/2 only: in floating point π/2 is never hit exactly,
     so there the value is NumPy's large finite one (about 1.6e16) and the slope its square.
@@ -230,11 +230,11 @@ class Tan(Function):
 
     def backward(self, grad, x):
         t = self.output(grad)
-        return grad * (1.0 + t * t)  # tan' = 1/cos^2 = 1 + tan^2
+        return grad * (1.0 + t * t)
 
 
 class Arctan(Function):
-    """arctan x, in (-π/2, π/2); derivative 1 / (1 + x²), finite everywhere."""
+    """arctan x, in (-π/2, π/2)."""
 
     __slots__ = ()
     name = "arctan"
@@ -251,7 +251,7 @@ class Arctan(Function):
 
 
 class Arcsin(Function):
-    """arcsin x for -1 <= x <= 1, in [-π/2, π/2]; derivative 1 / sqrt(1 - x²).
+    """arcsin x for -1 <= x <= 1, in [-π/2, π/2].
 
     At x = ±1 the slope is vertical: the gradient is ``inf`` (NumPy warns, divide by zero), as
     in PyTorch. Outside [-1, 1] the value is NaN (NumPy warns, invalid value) and so is the
@@ -274,7 +274,7 @@ class Arcsin(Function):
 
 
 class Arccos(Function):
-    """arccos x for -1 <= x <= 1, in [0, π]; derivative -1 / sqrt(1 - x²).
+    """arccos x for -1 <= x <= 1, in [0, π].
 
     At x = ±1 the gradient is ``-inf`` (a vertical slope, as in PyTorch); outside [-1, 1] the
     value and the gradient are NaN (NumPy warns).
@@ -295,8 +295,8 @@ class Arccos(Function):
 
 
 class Sinh(Function):
-    """sinh x = (eˣ − e⁻ˣ)/2; derivative cosh x. Overflows to ±inf past |x| ≈ 710 (float64),
-    with NumPy's warning, as exp does."""
+    """sinh x = (eˣ − e⁻ˣ)/2. Overflows to ±inf past |x| ≈ 710 (float64), with NumPy's warning,
+    as exp does."""
 
     __slots__ = ()
     name = "sinh"
@@ -309,11 +309,11 @@ class Sinh(Function):
         return np.sinh(x)
 
     def backward(self, grad, x):
-        return grad * np.cosh(x)  # on Tensors np.cosh is the Cosh op: its own backward is sinh
+        return grad * np.cosh(x)  # on Tensors np.cosh is the Cosh op, so second derivatives work
 
 
 class Cosh(Function):
-    """cosh x = (eˣ + e⁻ˣ)/2; derivative sinh x. Overflows to inf past |x| ≈ 710 (float64)."""
+    """cosh x = (eˣ + e⁻ˣ)/2. Overflows to inf past |x| ≈ 710 (float64)."""
 
     __slots__ = ()
     name = "cosh"
@@ -330,7 +330,7 @@ class Cosh(Function):
 
 
 class Log10(Function):
-    """log₁₀ x; derivative 1 / (x ln 10).
+    """log₁₀ x.
 
     As `Log`: ``log10(0) = -inf`` with gradient ``inf``; for x < 0 the value is NaN (NumPy
     warns) while the gradient is the formula's finite number, as in PyTorch -- the NaN value
@@ -352,7 +352,7 @@ class Log10(Function):
 
 
 class Log2(Function):
-    """log₂ x; derivative 1 / (x ln 2). At 0 and below, as `Log10`."""
+    """log₂ x. At 0 and below, as `Log10`."""
 
     __slots__ = ()
     name = "log2"
@@ -369,7 +369,7 @@ class Log2(Function):
 
 
 class Log1p(Function):
-    """ln(1 + x), accurate for tiny x (where 1 + x would round x away); derivative 1 / (1 + x).
+    """ln(1 + x), accurate for tiny x (where 1 + x would round x away).
 
     At x = -1 the value is -inf and the gradient ``inf``; below -1 the value is NaN (NumPy
     warns) and the gradient the formula's finite number, as `Log` and PyTorch.
@@ -390,7 +390,7 @@ class Log1p(Function):
 
 
 class Expm1(Function):
-    """eˣ − 1, accurate for tiny x; derivative eˣ.
+    """eˣ − 1, accurate for tiny x.
 
     The slope is computed as e^x itself rather than from the output as expm1(x) + 1 (PyTorch's
     way), which loses every digit for very negative x, where e^x is tiny.
@@ -412,7 +412,7 @@ class Expm1(Function):
 
 class Arctan2(Function):
     """The angle of the point (x, y), ``arctan2(y, x)`` in (-π, π], NumPy's argument order
-    (y first, as ``torch.atan2``). Derivatives: ∂/∂y = x / (x² + y²), ∂/∂x = -y / (x² + y²).
+    (y first, as ``torch.atan2``).
 
     At the origin the angle has no slope: both gradients are NaN (0/0, NumPy warns), as in
     PyTorch and JAX. Across the negative x axis the angle jumps from π to -π; either side has
