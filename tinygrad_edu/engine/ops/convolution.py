@@ -132,7 +132,7 @@ class ConvInputGrad(Function):
 
     __slots__ = ("shape", "stride", "padding")
     name = "conv2d_input_grad"
-    formula = "linear in g and in w: its gradients are Conv2d(g', w) and ConvWeightGrad(g', g)"
+    formula = "∂L/∂g = Conv2d(∂L/∂y, w),  ∂L/∂w = ConvWeightGrad(∂L/∂y, g)"
 
     def forward(self, g, w, shape, stride, padding):
         self.shape, self.stride, self.padding = tuple(shape), stride, padding
@@ -153,7 +153,7 @@ class ConvWeightGrad(Function):
 
     __slots__ = ("kernel", "stride", "padding")
     name = "conv2d_weight_grad"
-    formula = "linear in x and in g: its gradients are ConvInputGrad(g, g') and Conv2d(x, g')"
+    formula = "∂L/∂x = ConvInputGrad(g, ∂L/∂y),  ∂L/∂g = Conv2d(x, ∂L/∂y)"
 
     def forward(self, x, g, kernel, stride, padding):
         self.kernel, self.stride, self.padding = tuple(kernel), stride, padding

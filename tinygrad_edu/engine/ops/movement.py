@@ -208,3 +208,4 @@ class CastToIntegers(Cast):
 
     __slots__ = ()
     differentiable = False
+    formula = ""

@@ -77,6 +77,7 @@ class Min(Max):
 
     __slots__ = ()
     name = "min"
+    formula = "∂(min x)/∂xᵢ = 1/k for the k smallest elements, 0 for the others"
     tg_functions = ("min",)
     reduce = "min"
 

@@ -22,7 +22,7 @@ class Maximum(Function):
     numpy_ufuncs = ("maximum",)
     tg_functions = ("maximum",)
     formula_functions = ("max",)
-    formula = "∂max(a,b)/∂a = 1 where a > b, ½ at a tie, 0 where a < b"
+    formula = "∂max(a,b)/∂a = 1 where a > b, ½ at a tie, 0 where a < b,  ∂max(a,b)/∂b = 1 − ∂max(a,b)/∂a"
     hint = BROADCAST_HINT
     kink = "each input gets half the gradient at a tie (a = b)"
     pick = staticmethod(np.maximum)
@@ -50,6 +50,7 @@ class Minimum(Maximum):
 
     __slots__ = ()
     name = "minimum"
+    formula = "∂min(a,b)/∂a = 1 where a < b, ½ at a tie, 0 where a > b,  ∂min(a,b)/∂b = 1 − ∂min(a,b)/∂a"
     numpy_ufuncs = ("minimum",)
     tg_functions = ("minimum",)
     formula_functions = ("min",)
@@ -64,7 +65,7 @@ class Where(Function):
     name = "where"
     reads_inputs = False  # backward reads the condition (copied: an array option), not a or b
     array_options = ("condition",)
-    formula = "∂/∂a = 1 where the condition holds, ∂/∂b = 1 where it does not"
+    formula = "∂/∂a = 1 where the condition holds, else 0,  ∂/∂b = 1 where it does not, else 0"
     hint = BROADCAST_HINT
 
     def forward(self, a, b, condition):
