@@ -6,11 +6,12 @@ method (see `Function`): ``numpy_ufuncs`` (``np.sin(t)``), ``tg_functions`` (``t
 and ``formula_functions`` (``sin(x)`` in ``tinygrad-edu diff``). Every table that makes an op
 reachable is generated from those declarations: `OPS` and ``__all__`` here, NumPy's dispatch
 (engine/numpy_protocol.py), the free functions (numpy_api.py), the formula grammar (expr.py)
-and docs/derivatives.md (`derivative_table`).
+and docs/derivatives.md (scripts/make_api_docs.py). tests/test_op_declarations.py fails when an
+op is missing from any of them.
 
 To add an op: write its class in the module of its kind, give `Tensor` a method that calls
 ``YourOp.apply(...)`` (engine/tensor_math.py), and add one row to ``tests/op_table.py``, with
-its independent reference (docs/autograd.md, "Adding an op").
+its independent reference (docs/autograd.md, "Adding an op to the library").
 """
 import inspect
 
