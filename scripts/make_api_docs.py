@@ -1,7 +1,8 @@
-"""Write docs/api.md, the reference of every public name, from the docstrings.
+"""Write docs/api.md, the reference of every public name, from the docstrings, and
+docs/derivatives.md, the table of every op's derivatives, from the ops themselves.
 
-    python scripts/make_api_docs.py          # rewrite docs/api.md
-    python scripts/make_api_docs.py --check  # exit 1 if docs/api.md is out of date (the tests do this)
+    python scripts/make_api_docs.py          # rewrite docs/api.md and docs/derivatives.md
+    python scripts/make_api_docs.py --check  # exit 1 if either is out of date (the tests do this)
 """
 import inspect
 import pathlib
@@ -9,7 +10,9 @@ import sys
 
 import tinygrad_edu as tg
 
-OUTPUT = pathlib.Path(__file__).resolve().parent.parent / "docs" / "api.md"
+DOCS = pathlib.Path(__file__).resolve().parent.parent / "docs"
+OUTPUT = DOCS / "api.md"
+DERIVATIVES = DOCS / "derivatives.md"
 
 SECTIONS = [
     ("tg", tg, "Tensors, creation, free functions, transforms, checks, calculus, saving, training"),
@@ -129,15 +132,42 @@ def render():
     return "\n".join(lines).rstrip() + "\n"
 
 
+def cell(text):
+    """Text for one cell of a Markdown table: one line, with its bars escaped."""
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def what_it_computes(op):
+    """The first paragraph of the op's docstring: what the op is."""
+    return cell((inspect.getdoc(op) or "").split("\n\n")[0])
+
+
+def render_derivatives():
+    """docs/derivatives.md: one row per op -- its name, what it computes, one partial derivative
+    per input (its ``formula``, whose partials are separated by a comma and two spaces), and the
+    value it takes at a corner (its ``kink``)."""
+    lines = ["# Derivatives of the ops", "",
+             "Generated from the ops (tinygrad_edu/engine/ops/) by `python scripts/make_api_docs.py`; do not",
+             "edit by hand. Each op states its derivative once, as its `formula`; its `backward` implements",
+             "it, and tests/op_table.py checks it against central differences and HIPS autograd. ``g`` or",
+             "``∂L/∂y`` is the gradient arriving at the op's output. How to add an op: [autograd.md](autograd.md#adding-an-op).",
+             "", "| op | computes | derivatives | at a corner |", "|---|---|---|---|"]
+    for class_name, op in tg.ops.OPS.items():
+        partials = [cell(p) for p in op.formula.split(",  ")] if op.differentiable else ["no gradient flows"]
+        lines.append(f"| `{class_name}` (`{op.name}`) | {what_it_computes(op)} | {'<br>'.join(partials)} | {cell(op.kink)} |")
+    return "\n".join(lines) + "\n"
+
+
 def main(argv):
-    text = render()
+    outputs = {OUTPUT: render(), DERIVATIVES: render_derivatives()}
     if "--check" in argv:
-        if not OUTPUT.exists() or OUTPUT.read_text() != text:
-            print("docs/api.md is out of date: run python scripts/make_api_docs.py", file=sys.stderr)
-            return 1
-        return 0
-    OUTPUT.write_text(text)
-    print(f"wrote {OUTPUT}")
+        stale = [path.name for path, text in outputs.items() if not path.exists() or path.read_text() != text]
+        for name in stale:
+            print(f"docs/{name} is out of date: run python scripts/make_api_docs.py", file=sys.stderr)
+        return 1 if stale else 0
+    for path, text in outputs.items():
+        path.write_text(text)
+        print(f"wrote {path}")
     return 0
 
 

@@ -1,7 +1,9 @@
 """Every op the gradient tests cover, with the inputs that suit it.
 
 Each row: a name, a function of Tensors, a hypothesis strategy drawing the input arrays (and
-keyword options), and whether the op is smooth (so its second derivative is checked too).
+keyword options), the op it checks (None for a composition of ops), its independent reference
+(the same function in HIPS autograd's ``autograd.numpy``, tests/test_oracle_autograd.py), and
+whether the op is smooth (so its second derivative is checked too).
 Domains keep clear of poles (log at 0, 1/x at 0, tan at pi/2), edges of a domain (arcsin at
 ±1) and kinks (relu and abs at 0, ties in max,
 the ends of clip) so that central differences are a fair oracle.
@@ -9,11 +11,13 @@ the ends of clip) so that central differences are a fair oracle.
 from dataclasses import dataclass, field
 from typing import Callable
 
+import autograd.numpy as anp  # a test dependency (the dev extra): the oracle must run, never be skipped
 import numpy as np
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import tinygrad_edu as tg
+from tinygrad_edu import ops
 
 SMALL_SHAPES = hnp.array_shapes(min_dims=0, max_dims=3, min_side=1, max_side=4)
 
@@ -177,77 +181,186 @@ def pow_const_case(draw):
     return [draw(array(draw(SMALL_SHAPES), values(0.25, 2)))], {"exponent": exponent}
 
 
+# -- the references' own helpers, written for autograd.numpy ------------------------------------
+def sigmoid(a):
+    return 1.0 / (1.0 + anp.exp(-a))
+
+
+def log_softmax(a, axis=-1):
+    shifted = a - anp.max(a, axis=axis, keepdims=True)
+    return shifted - anp.log(anp.sum(anp.exp(shifted), axis=axis, keepdims=True))
+
+
+def windows(x, kernel, stride, padding=0):
+    """Each output pixel's patch, by slicing: a plain loop, the reference for our windows."""
+    if padding:
+        x = anp.concatenate([anp.zeros(x.shape[:2] + (padding, x.shape[3])), x, anp.zeros(x.shape[:2] + (padding, x.shape[3]))], axis=2)
+        x = anp.concatenate([anp.zeros(x.shape[:3] + (padding,)), x, anp.zeros(x.shape[:3] + (padding,))], axis=3)
+    (kh, kw), s = kernel, stride
+    rows = []
+    for i in range((x.shape[2] - kh) // s[0] + 1):
+        rows.append([x[:, :, i * s[0] : i * s[0] + kh, j * s[1] : j * s[1] + kw]
+                     for j in range((x.shape[3] - kw) // s[1] + 1)])
+    return rows  # rows[i][j]: (N, C, kh, kw)
+
+
+def conv2d(x, w, stride, padding):
+    rows = windows(x, w.shape[2:], (stride, stride), padding)
+    return anp.stack([anp.stack([anp.einsum("ncuv,ocuv->no", patch, w) for patch in row], axis=-1) for row in rows], axis=-2)
+
+
+def pool(reduce, x, kernel_size, stride):
+    rows = windows(x, kernel_size, kernel_size if stride is None else (stride, stride))
+    return anp.stack([anp.stack([reduce(patch, axis=(2, 3)) for patch in row], axis=-1) for row in rows], axis=-2)
+
+
+
+@st.composite
+def probabilities_and_targets(draw):
+    """Predictions in [0.05, 0.95] (away from the guards at 0 and 1) and targets in [0, 1]."""
+    shape = draw(SMALL_SHAPES)
+    return [draw(array(shape, values(0.05, 0.95))), draw(array(shape, values(0, 1)))], {}
+
+
 @dataclass
 class OpCase:
     name: str
     fn: Callable
     inputs: st.SearchStrategy
+    op: type | None  # the op class the row checks; None for a composition of ops (sqrt, mean, ...)
+    reference: Callable  # the same function in autograd.numpy: the independent oracle
     smooth: bool = True
+    backward_ops: tuple = ()  # ops that only this op's backward uses (conv's gradients, indexing's scatter)
     tolerance: dict = field(default_factory=dict)
 
 
 OPS = [
-    OpCase("add", lambda a, b: a + b, broadcast_pair()),
-    OpCase("sub", lambda a, b: a - b, broadcast_pair()),
-    OpCase("mul", lambda a, b: a * b, broadcast_pair()),
-    OpCase("div", lambda a, b: a / b, broadcast_pair(second=away_from_zero(0.5, 2))),
-    OpCase("neg", lambda a: -a, unary()),
-    OpCase("pow_tensor", lambda a, b: a**b, broadcast_pair(first=values(0.25, 2), second=values(-2, 2))),
-    OpCase("pow_const", lambda a, exponent: a**exponent, pow_const_case()),
-    OpCase("rpow", lambda a: 2.0**a, unary()),
-    OpCase("matmul", lambda a, b: a @ b, matmul_pair()),
-    OpCase("exp", lambda a: a.exp(), unary()),
-    OpCase("log", lambda a: a.log(), unary(values(0.1, 3))),
-    OpCase("sqrt", lambda a: a.sqrt(), unary(values(0.1, 3))),
-    OpCase("sin", lambda a: a.sin(), unary()),
-    OpCase("cos", lambda a: a.cos(), unary()),
-    OpCase("tanh", lambda a: a.tanh(), unary()),
-    OpCase("sigmoid", lambda a: a.sigmoid(), unary(values(-6, 6))),
-    OpCase("softplus", lambda a: a.softplus(), unary(values(-6, 6))),
-    OpCase("tan", lambda a: a.tan(), unary(values(-1.25, 1.25))),  # the poles are at ±pi/2 = ±1.57
-    OpCase("arctan", lambda a: a.arctan(), unary(values(-3, 3))),
-    OpCase("arcsin", lambda a: a.arcsin(), unary(values(-0.9, 0.9))),  # the slope is vertical at ±1
-    OpCase("arccos", lambda a: a.arccos(), unary(values(-0.9, 0.9))),
-    OpCase("sinh", lambda a: a.sinh(), unary()),
-    OpCase("cosh", lambda a: a.cosh(), unary()),
-    OpCase("log10", lambda a: a.log10(), unary(values(0.1, 3))),
-    OpCase("log2", lambda a: a.log2(), unary(values(0.1, 3))),
-    OpCase("log1p", lambda a: a.log1p(), unary(values(-0.75, 3))),  # defined above -1
-    OpCase("expm1", lambda a: a.expm1(), unary()),
+    OpCase("add", lambda a, b: a + b, broadcast_pair(),
+           op=ops.Add, reference=lambda a, b: a + b),
+    OpCase("sub", lambda a, b: a - b, broadcast_pair(),
+           op=ops.Sub, reference=lambda a, b: a - b),
+    OpCase("mul", lambda a, b: a * b, broadcast_pair(),
+           op=ops.Mul, reference=lambda a, b: a * b),
+    OpCase("div", lambda a, b: a / b, broadcast_pair(second=away_from_zero(0.5, 2)),
+           op=ops.Div, reference=lambda a, b: a / b),
+    OpCase("neg", lambda a: -a, unary(),
+           op=ops.Neg, reference=lambda a: -a),
+    OpCase("pow_tensor", lambda a, b: a**b, broadcast_pair(first=values(0.25, 2), second=values(-2, 2)),
+           op=ops.Pow, reference=lambda a, b: a**b),
+    OpCase("pow_const", lambda a, exponent: a**exponent, pow_const_case(),
+           op=ops.PowConst, reference=lambda a, exponent: a**exponent),
+    OpCase("rpow", lambda a: 2.0**a, unary(),
+           op=ops.Pow, reference=lambda a: 2.0**a),
+    OpCase("matmul", lambda a, b: a @ b, matmul_pair(),
+           op=ops.Matmul, reference=lambda a, b: anp.matmul(a, b)),
+    OpCase("exp", lambda a: a.exp(), unary(),
+           op=ops.Exp, reference=anp.exp),
+    OpCase("log", lambda a: a.log(), unary(values(0.1, 3)),
+           op=ops.Log, reference=anp.log),
+    OpCase("sqrt", lambda a: a.sqrt(), unary(values(0.1, 3)),
+           op=None, reference=anp.sqrt),
+    OpCase("sin", lambda a: a.sin(), unary(),
+           op=ops.Sin, reference=anp.sin),
+    OpCase("cos", lambda a: a.cos(), unary(),
+           op=ops.Cos, reference=anp.cos),
+    OpCase("tanh", lambda a: a.tanh(), unary(),
+           op=ops.Tanh, reference=anp.tanh),
+    OpCase("sigmoid", lambda a: a.sigmoid(), unary(values(-6, 6)),
+           op=ops.Sigmoid, reference=sigmoid),
+    OpCase("softplus", lambda a: a.softplus(), unary(values(-6, 6)),
+           op=ops.Softplus, reference=lambda a: anp.logaddexp(0.0, a)),
+    OpCase("tan", lambda a: a.tan(), unary(values(-1.25, 1.25)),
+           op=ops.Tan, reference=anp.tan),  # the poles are at ±pi/2 = ±1.57
+    OpCase("arctan", lambda a: a.arctan(), unary(values(-3, 3)),
+           op=ops.Arctan, reference=anp.arctan),
+    OpCase("arcsin", lambda a: a.arcsin(), unary(values(-0.9, 0.9)),
+           op=ops.Arcsin, reference=anp.arcsin),  # the slope is vertical at ±1
+    OpCase("arccos", lambda a: a.arccos(), unary(values(-0.9, 0.9)),
+           op=ops.Arccos, reference=anp.arccos),
+    OpCase("sinh", lambda a: a.sinh(), unary(),
+           op=ops.Sinh, reference=anp.sinh),
+    OpCase("cosh", lambda a: a.cosh(), unary(),
+           op=ops.Cosh, reference=anp.cosh),
+    OpCase("log10", lambda a: a.log10(), unary(values(0.1, 3)),
+           op=ops.Log10, reference=anp.log10),
+    OpCase("log2", lambda a: a.log2(), unary(values(0.1, 3)),
+           op=ops.Log2, reference=anp.log2),
+    OpCase("log1p", lambda a: a.log1p(), unary(values(-0.75, 3)),
+           op=ops.Log1p, reference=anp.log1p),  # defined above -1
+    OpCase("expm1", lambda a: a.expm1(), unary(),
+           op=ops.Expm1, reference=anp.expm1),
     # y away from 0 (arctan2 jumps by 2 pi across the negative x axis), so x^2 + y^2 >= 1/16 too
-    OpCase("arctan2", lambda y, x: y.arctan2(x), broadcast_pair(first=away_from_zero(0.25, 2), second=values(-2, 2))),
-    OpCase("relu", lambda a: a.relu(), unary(away_from_zero(0.05, 2)), smooth=False),
-    OpCase("abs", lambda a: a.abs(), unary(away_from_zero(0.05, 2)), smooth=False),
-    OpCase("maximum", lambda a, b: a.maximum(b), broadcast_pair(away_from_zero(1, 2), values(-0.5, 0.5)), smooth=False),
-    OpCase("minimum", lambda a, b: a.minimum(b), broadcast_pair(away_from_zero(1, 2), values(-0.5, 0.5)), smooth=False),
-    OpCase("where", lambda a, b, condition: tg.where(condition, a, b), where_case(), smooth=False),
-    OpCase("clip", lambda a: a.clip(-0.5, 0.75), clip_case(), smooth=False),
-    OpCase("sum", lambda a, axis, keepdims: a.sum(axis=axis, keepdims=keepdims), reduction()),
-    OpCase("mean", lambda a, axis, keepdims: a.mean(axis=axis, keepdims=keepdims), reduction()),
-    OpCase("var", lambda a, axis, keepdims: a.var(axis=axis, keepdims=keepdims), reduction()),
-    OpCase("max", lambda a, axis, keepdims: a.max(axis=axis, keepdims=keepdims), reduction(unique=True), smooth=False),
-    OpCase("min", lambda a, axis, keepdims: a.min(axis=axis, keepdims=keepdims), reduction(unique=True), smooth=False),
-    OpCase("softmax", lambda a: a.softmax(axis=-1), unary(shapes=hnp.array_shapes(min_dims=1, max_dims=3, max_side=4))),
-    OpCase("log_softmax", lambda a: a.log_softmax(axis=-1), unary(shapes=hnp.array_shapes(min_dims=1, max_dims=3, max_side=4))),
-    OpCase("reshape", lambda a, shape: a.reshape(shape), reshape_case()),
-    OpCase("flatten", lambda a: a.flatten(), unary()),
-    OpCase("transpose", lambda a, axes: a.transpose(axes) if axes else a.transpose(), transpose_case()),
-    OpCase("T", lambda a: a.T, unary()),
-    OpCase("permute", lambda a, axes: a.permute(*(axes or reversed(range(a.ndim)))), transpose_case()),
-    OpCase("transpose_swap", lambda a, d0, d1: a.transpose(d0, d1), swap_case()),
-    OpCase("squeeze", lambda a, axis: a.squeeze(axis), squeeze_case()),
-    OpCase("unsqueeze", lambda a, dim: a.unsqueeze(dim), unsqueeze_case()),
-    OpCase("broadcast_to", lambda a, shape: a.broadcast_to(shape), broadcast_case()),
-    OpCase("getitem", lambda a, index: a[index], index_case()),
-    OpCase("concatenate", lambda *xs, axis: tg.concatenate(xs, axis=axis), join_case()),
-    OpCase("stack", lambda *xs, axis: tg.stack(xs, axis=axis), join_case(stack=True)),
-    OpCase("dot", lambda a, b: a.dot(b), matmul_pair()),
+    OpCase("arctan2", lambda y, x: y.arctan2(x), broadcast_pair(first=away_from_zero(0.25, 2), second=values(-2, 2)),
+           op=ops.Arctan2, reference=anp.arctan2),
+    OpCase("relu", lambda a: a.relu(), unary(away_from_zero(0.05, 2)), smooth=False,
+           op=ops.Relu, reference=lambda a: anp.maximum(a, 0.0)),
+    OpCase("abs", lambda a: a.abs(), unary(away_from_zero(0.05, 2)), smooth=False,
+           op=ops.Abs, reference=anp.abs),
+    OpCase("maximum", lambda a, b: a.maximum(b), broadcast_pair(away_from_zero(1, 2), values(-0.5, 0.5)), smooth=False,
+           op=ops.Maximum, reference=anp.maximum),
+    OpCase("minimum", lambda a, b: a.minimum(b), broadcast_pair(away_from_zero(1, 2), values(-0.5, 0.5)), smooth=False,
+           op=ops.Minimum, reference=anp.minimum),
+    OpCase("where", lambda a, b, condition: tg.where(condition, a, b), where_case(), smooth=False,
+           op=ops.Where, reference=lambda a, b, condition: anp.where(condition, a, b)),
+    OpCase("clip", lambda a: a.clip(-0.5, 0.75), clip_case(), smooth=False,
+           op=ops.Clip, reference=lambda a: anp.clip(a, -0.5, 0.75)),
+    OpCase("sum", lambda a, axis, keepdims: a.sum(axis=axis, keepdims=keepdims), reduction(),
+           op=ops.Sum, reference=lambda a, axis, keepdims: anp.sum(a, axis=axis, keepdims=keepdims)),
+    OpCase("mean", lambda a, axis, keepdims: a.mean(axis=axis, keepdims=keepdims), reduction(),
+           op=None, reference=lambda a, axis, keepdims: anp.mean(a, axis=axis, keepdims=keepdims)),
+    OpCase("var", lambda a, axis, keepdims: a.var(axis=axis, keepdims=keepdims), reduction(),
+           op=None, reference=lambda a, axis, keepdims: anp.var(a, axis=axis, keepdims=keepdims)),
+    OpCase("max", lambda a, axis, keepdims: a.max(axis=axis, keepdims=keepdims), reduction(unique=True), smooth=False,
+           op=ops.Max, reference=lambda a, axis, keepdims: anp.max(a, axis=axis, keepdims=keepdims)),
+    OpCase("min", lambda a, axis, keepdims: a.min(axis=axis, keepdims=keepdims), reduction(unique=True), smooth=False,
+           op=ops.Min, reference=lambda a, axis, keepdims: anp.min(a, axis=axis, keepdims=keepdims)),
+    OpCase("softmax", lambda a: a.softmax(axis=-1), unary(shapes=hnp.array_shapes(min_dims=1, max_dims=3, max_side=4)),
+           op=ops.Softmax, reference=lambda a: anp.exp(log_softmax(a))),
+    OpCase("log_softmax", lambda a: a.log_softmax(axis=-1), unary(shapes=hnp.array_shapes(min_dims=1, max_dims=3, max_side=4)),
+           op=ops.LogSoftmax, reference=log_softmax),
+    OpCase("reshape", lambda a, shape: a.reshape(shape), reshape_case(),
+           op=ops.Reshape, reference=lambda a, shape: anp.reshape(a, shape)),
+    OpCase("flatten", lambda a: a.flatten(), unary(),
+           op=None, reference=anp.ravel),
+    OpCase("transpose", lambda a, axes: a.transpose(axes) if axes else a.transpose(), transpose_case(),
+           op=ops.Transpose, reference=lambda a, axes: anp.transpose(a, axes)),
+    OpCase("T", lambda a: a.T, unary(),
+           op=ops.Transpose, reference=anp.transpose),
+    OpCase("permute", lambda a, axes: a.permute(*(axes or reversed(range(a.ndim)))), transpose_case(),
+           op=ops.Transpose, reference=lambda a, axes: anp.transpose(a, axes)),
+    OpCase("transpose_swap", lambda a, d0, d1: a.transpose(d0, d1), swap_case(),
+           op=ops.Transpose, reference=lambda a, d0, d1: anp.swapaxes(a, d0, d1)),
+    OpCase("squeeze", lambda a, axis: a.squeeze(axis), squeeze_case(),
+           op=ops.Reshape, reference=lambda a, axis: anp.squeeze(a, axis)),
+    OpCase("unsqueeze", lambda a, dim: a.unsqueeze(dim), unsqueeze_case(),
+           op=ops.Reshape, reference=lambda a, dim: anp.expand_dims(a, dim)),
+    OpCase("broadcast_to", lambda a, shape: a.broadcast_to(shape), broadcast_case(),
+           op=ops.BroadcastTo, reference=lambda a, shape: anp.broadcast_to(a, shape)),
+    OpCase("getitem", lambda a, index: a[index], index_case(),
+           op=ops.GetItem, reference=lambda a, index: a[index], backward_ops=(ops.ScatterAdd,)),
+    OpCase("concatenate", lambda *xs, axis: tg.concatenate(xs, axis=axis), join_case(),
+           op=ops.Concatenate, reference=lambda *xs, axis: anp.concatenate(xs, axis=axis)),
+    OpCase("stack", lambda *xs, axis: tg.stack(xs, axis=axis), join_case(stack=True),
+           op=ops.Stack, reference=lambda *xs, axis: anp.stack(xs, axis=axis)),
+    OpCase("dot", lambda a, b: a.dot(b), matmul_pair(),
+           op=None, reference=lambda a, b: anp.dot(a, b)),
     OpCase("conv2d", lambda x, w, stride, padding: tg.nn.functional.conv2d(x, w, stride=stride, padding=padding),
-           conv_case()),
+           conv_case(), op=ops.Conv2d, reference=conv2d, backward_ops=(ops.ConvInputGrad, ops.ConvWeightGrad)),
     OpCase("max_pool2d", lambda x, kernel_size, stride: tg.nn.functional.max_pool2d(x, kernel_size, stride),
-           pool_case(unique=True), smooth=False),
+           pool_case(unique=True), smooth=False,
+           op=ops.MaxPool2d, reference=lambda x, kernel_size, stride: pool(anp.max, x, kernel_size, stride),
+           backward_ops=(ops.Fold,)),
     OpCase("avg_pool2d", lambda x, kernel_size, stride: tg.nn.functional.avg_pool2d(x, kernel_size, stride),
-           pool_case()),
+           pool_case(),
+           op=ops.AvgPool2d, reference=lambda x, kernel_size, stride: pool(anp.mean, x, kernel_size, stride),
+           backward_ops=(ops.Fold, ops.Unfold)),
+    OpCase("binary_cross_entropy", lambda p, t: tg.nn.binary_cross_entropy(p, t, reduction="none"),
+           probabilities_and_targets(),
+           op=ops.BinaryCrossEntropy, reference=lambda p, t: -(t * anp.log(p) + (1 - t) * anp.log(1 - p))),
+    OpCase("astype", lambda a: a.astype(np.float64).astype(a.dtype), unary(),  # Cast when a is float32
+           op=ops.Cast, reference=lambda a: a),
+    OpCase("clone", lambda a: a.clone(), unary(),
+           op=ops.Clone, reference=lambda a: a),
 ]
 
 OPS_BY_NAME = {case.name: case for case in OPS}

@@ -121,6 +121,23 @@ def test_api_reference_is_current_and_complete():
         assert (f"## `tg.{name}`" if is_module else f"`tg.{name}") in text, name
 
 
+def test_derivatives_table_is_current():
+    """docs/derivatives.md is what scripts/make_api_docs.py writes from the ops, row for row."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_api_docs", ROOT / "scripts" / "make_api_docs.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    assert (ROOT / "docs" / "derivatives.md").read_text() == script.render_derivatives()
+    import tinygrad_edu as tg
+
+    text = (ROOT / "docs" / "derivatives.md").read_text()
+    for class_name, op in tg.ops.OPS.items():
+        assert f"| `{class_name}` (`{op.name}`) |" in text, class_name
+    assert "(derivatives.md)" in (ROOT / "docs" / "index.md").read_text()
+    assert "(derivatives.md)" in (ROOT / "docs" / "autograd.md").read_text()
+
+
 LINK = re.compile(r"\]\(([^)#\s]+)")
 
 

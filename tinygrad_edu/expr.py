@@ -18,6 +18,7 @@ import re
 
 import numpy as np
 
+from .engine import ops
 from .engine.tensor import Tensor, as_tensor
 
 __all__ = ["Formula", "FormulaError", "constant"]
@@ -27,21 +28,14 @@ class FormulaError(ValueError):
     """The formula is not one we can build: the message says what and where."""
 
 
-FUNCTIONS = {
-    "sin": lambda t: t.sin(), "cos": lambda t: t.cos(), "tan": lambda t: t.tan(),
-    "arcsin": lambda t: t.arcsin(), "arccos": lambda t: t.arccos(), "arctan": lambda t: t.arctan(),
-    "asin": lambda t: t.arcsin(), "acos": lambda t: t.arccos(), "atan": lambda t: t.arctan(),
-    "sinh": lambda t: t.sinh(), "cosh": lambda t: t.cosh(), "tanh": lambda t: t.tanh(),
-    "exp": lambda t: t.exp(), "expm1": lambda t: t.expm1(),
-    "log": lambda t: t.log(), "ln": lambda t: t.log(), "log10": lambda t: t.log10(), "log2": lambda t: t.log2(),
-    "log1p": lambda t: t.log1p(), "sqrt": lambda t: t.sqrt(),
-    "sigmoid": lambda t: t.sigmoid(), "relu": lambda t: t.relu(), "abs": lambda t: t.abs(),
-    "softplus": lambda t: t.softplus(),
-}
-TWO_ARGUMENT_FUNCTIONS = {
-    "max": lambda a, b: a.maximum(b), "min": lambda a, b: a.minimum(b),
-    "atan2": lambda y, x: y.arctan2(x), "arctan2": lambda y, x: y.arctan2(x),  # the angle of (x, y)
-}
+def _op_functions(count):
+    """The formula names the ops declare (``formula_functions = ("log", "ln")``), for the ops
+    of ``count`` inputs: name -> a function of Tensors that applies the op."""
+    return {name: op.apply for name, op in ops.declared("formula_functions").items() if ops.arity(op) == count}
+
+
+FUNCTIONS = {**_op_functions(1), "sqrt": lambda t: t.sqrt()}  # sqrt is x ** 0.5, no op of its own
+TWO_ARGUMENT_FUNCTIONS = _op_functions(2)  # max(a, b), atan2(y, x): the angle of (x, y)
 CONSTANTS = {"pi": math.pi, "π": math.pi, "e": math.e}
 BINARY = {
     ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b,

@@ -1,6 +1,7 @@
 """The NumPy-style free functions: ``tg.exp(x)`` is ``x.exp()``, ``tg.sum(x, axis=0)`` is
 ``x.sum(axis=0)``. Arguments that are not Tensors (lists, arrays, numbers) are converted.
 """
+from .engine import ops
 from .engine.tensor import Tensor, as_tensor, concatenate, stack, where
 
 
@@ -16,13 +17,10 @@ def _method_as_function(method_name):
     return function
 
 
-_NAMES = [
-    "exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "softplus", "relu", "abs",
-    "tan", "arctan", "arcsin", "arccos", "arctan2", "sinh", "cosh", "log10", "log2", "log1p", "expm1",
-    "atan", "asin", "acos", "atan2",
-    "maximum", "minimum", "clip", "sum", "mean", "var", "max", "min", "argmax", "argmin",
-    "softmax", "log_softmax", "reshape", "transpose", "flatten", "swapaxes", "broadcast_to",
-    "matmul", "dot",
+# the ops' own free functions (``tg_functions = ("sin",)`` on the op's class), then the Tensor
+# methods that are compositions of ops or have no gradient
+_NAMES = list(ops.declared("tg_functions")) + [
+    "sqrt", "mean", "var", "argmax", "argmin", "flatten", "swapaxes", "dot",
 ]
 
 for _name in _NAMES:

@@ -6,12 +6,12 @@
   `latest_gradient`, `edge_gradients`, `saved_again`; drawings, traces and the explorer use
   these, never a node's private fields.
 * why_no_grad.py -- `explain_grad`: why a tensor's ``.grad`` is what it is.
-* ops/kernels.py -- `unbroadcast`: the one place broadcasting is undone.
+* ops/adjoint_helpers.py -- `unbroadcast`: the one place broadcasting is undone.
 """
 from .backward import backward, grad
 from .graph import (edge_gradients, graph_inputs, latest_gradient, nodes_below, saved_again, tensor_key,
                     tensors_in_order, topological_order)
-from .ops.kernels import unbroadcast
+from .ops.adjoint_helpers import unbroadcast
 from .why_no_grad import explain_grad
 
 __all__ = ["backward", "grad", "unbroadcast", "nodes_below", "topological_order", "tensors_in_order",

@@ -36,7 +36,7 @@ from .function import shape_str
 from .graph import saved_again_caller, topological_order
 from .grad_mode import clock, grad_mode
 from .hooks import run_hooks
-from .ops.kernels import conform, ones
+from .ops.adjoint_helpers import conform, ones
 from .tensor import Tensor, as_tensor, borrowed
 from .why_no_grad import explain_grad
 

@@ -53,7 +53,12 @@ class Function:
     __slots__ = ("inputs", "arrays", "needs_input_grad", "saved", "options", "grad", "module", "stamp",
                  "__dict__", "__weakref__")
     name = "function"
-    formula = ""  # the local derivative as a formula, for the explorer ("∂(a·b)/∂a = b, ∂(a·b)/∂b = a")
+    formula = ""  # the derivative, stated once: "∂(a·b)/∂a = b,  ∂(a·b)/∂b = a" (one partial per input)
+    # Where the op is reachable besides its Tensor method; engine/ops/__init__.py generates every
+    # such table from these (NumPy's dispatch, the tg.* functions, the formula grammar):
+    numpy_ufuncs = ()  # NumPy's ufuncs that are this op on Tensors: ("sin",) makes np.sin(t) record it
+    tg_functions = ()  # its Tensor methods that are also free functions: ("sin",) makes tg.sin(x) = x.sin()
+    formula_functions = ()  # its names in formulas (tinygrad-edu diff, tg.expr): ("log", "ln")
     differentiable = True  # False for ops whose result never has a gradient (comparisons, argmax)
     hint = ""  # one sentence on the usual fix, shown when forward rejects its inputs
     kink = ""  # ops with corners (relu, abs, ...): the value their derivative takes there, "relu'(0) = 0"
@@ -70,6 +75,11 @@ class Function:
     array_options = ()  # the options that may hold arrays backward reads (an index, a condition)
     created_at = None  # anomaly mode: the line of user code that made the node
     anomaly = None  # anomaly mode: what went wrong here
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.name == "function":  # an op without a name of its own is shown by its class's: "cube"
+            cls.name = cls.__name__.lower()
 
     # -- to be written by each op ---------------------------------------------------------
     def forward(self, *inputs, **options):  # pragma: no cover - abstract

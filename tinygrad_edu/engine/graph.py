@@ -15,7 +15,7 @@ import numpy as np
 
 from .function import Function
 from .grad_mode import grad_mode
-from .ops.kernels import conform
+from .ops.adjoint_helpers import conform
 from .tensor import Tensor
 
 # ---------------------------------------------------------------------------- the order

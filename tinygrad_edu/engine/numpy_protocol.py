@@ -40,39 +40,25 @@ def _logaddexp(a, b):
     raise TypeError("np.logaddexp on Tensors is supported as np.logaddexp(0, x), which is x.softplus()")
 
 
-# ufunc -> the Tensor op it is, for ``np.<ufunc>(...)`` on Tensors
-UFUNCS = {
-    np.add: lambda a, b: ops.Add.apply(_operand(a), _operand(b)),
-    np.subtract: lambda a, b: ops.Sub.apply(_operand(a), _operand(b)),
-    np.multiply: lambda a, b: ops.Mul.apply(_operand(a), _operand(b)),
-    np.true_divide: lambda a, b: ops.Div.apply(_operand(a), _operand(b)),
-    np.power: _power,
-    np.matmul: lambda a, b: as_tensor(a) @ b,
-    np.maximum: lambda a, b: ops.Maximum.apply(_operand(a), _operand(b)),
-    np.minimum: lambda a, b: ops.Minimum.apply(_operand(a), _operand(b)),
-    np.negative: lambda a: -a,
+def _recording(op):
+    """``np.<ufunc>(...)`` on Tensors as the op: numbers and arrays among the inputs are its
+    constants, as for the operators (a number keeps a float32 tensor float32)."""
+    def call(*inputs):
+        return op.apply(*[_operand(x) for x in inputs])
+    call.__name__ = call.__qualname__ = op.__name__
+    return call
+
+
+# ufunc -> the Tensor op it is, for ``np.<ufunc>(...)`` on Tensors: generated from the ops'
+# declarations (``numpy_ufuncs = ("sin",)``), then the ufuncs that are not one op
+UFUNCS = {getattr(np, name): _recording(op) for name, op in ops.declared("numpy_ufuncs").items()}
+UFUNCS.update({
+    np.power: _power,  # Pow or PowConst, by the exponent
     np.positive: lambda a: a,
-    np.exp: lambda a: a.exp(),
-    np.log: lambda a: a.log(),
     np.sqrt: lambda a: a.sqrt(),
     np.square: lambda a: a * a,
-    np.sin: lambda a: a.sin(),
-    np.cos: lambda a: a.cos(),
-    np.tanh: lambda a: a.tanh(),
-    np.tan: lambda a: a.tan(),
-    np.arctan: lambda a: a.arctan(),
-    np.arcsin: lambda a: a.arcsin(),
-    np.arccos: lambda a: a.arccos(),
-    np.sinh: lambda a: a.sinh(),
-    np.cosh: lambda a: a.cosh(),
-    np.log10: lambda a: a.log10(),
-    np.log2: lambda a: a.log2(),
-    np.log1p: lambda a: a.log1p(),
-    np.expm1: lambda a: a.expm1(),
-    np.arctan2: lambda a, b: ops.Arctan2.apply(_operand(a), _operand(b)),
-    np.absolute: lambda a: a.abs(),
-    np.logaddexp: _logaddexp,
-}
+    np.logaddexp: _logaddexp,  # only as softplus
+})
 
 # ufuncs whose results have no gradient: computed, and recorded in programs, without a graph
 NO_GRADIENT_UFUNCS = {

@@ -683,7 +683,7 @@ def concatenate(tensors, axis=0, *, dim=None) -> Tensor:
         raise ValueError("concatenate: needs at least one tensor")
     if tensors[0].ndim == 0:
         raise ValueError("concatenate: cannot join 0-d tensors (single numbers) along an axis; use tg.stack")
-    ops.kernels.normalize_axis(axis, tensors[0].shape, "concatenate")
+    ops.adjoint_helpers.normalize_axis(axis, tensors[0].shape, "concatenate")
     return ops.Concatenate.apply(*tensors, axis=axis)
 
 
@@ -693,7 +693,7 @@ def stack(tensors, axis=0, *, dim=None) -> Tensor:
     tensors = [as_tensor(t) for t in tensors]
     if not tensors:
         raise ValueError("stack: needs at least one tensor")
-    ops.kernels.normalize_axis(axis, tensors[0].shape, "stack", tensors[0].ndim + 1)  # the new axis may also come last
+    ops.adjoint_helpers.normalize_axis(axis, tensors[0].shape, "stack", tensors[0].ndim + 1)  # the new axis may also come last
     return ops.Stack.apply(*tensors, axis=axis)
 
 

@@ -237,122 +237,222 @@ class TensorMath:
 
     # ------------------------------------------------------------------ elementwise functions
     def exp(self) -> Tensor:
-        """e^x; its derivative is itself."""
+        """e^x, elementwise.
+
+        >>> import tinygrad_edu as tg
+        >>> tg.tensor([0.0, 1.0]).exp()
+        Tensor([1.        , 2.71828183])
+        """
         return ops.Exp.apply(self)
 
     def log(self) -> Tensor:
-        """Natural logarithm. ``log(0) = -inf`` and its gradient there is ``inf`` (1/x)."""
+        """Natural logarithm, elementwise. ``log(0) = -inf`` and below 0 the value is NaN, as in NumPy
+        (with its warning).
+
+        >>> import tinygrad_edu as tg
+        >>> tg.tensor([1.0, 100.0]).log()
+        Tensor([0.        , 4.60517019])
+        """
         return ops.Log.apply(self)
 
     def sqrt(self) -> Tensor:
-        """Square root, as ``x ** 0.5``; its gradient at 0 is ``inf`` (1 / (2 sqrt(x)))."""
+        """Square root, elementwise: ``x ** 0.5`` (so its gradient at 0 is ``inf``).
+
+        >>> import tinygrad_edu as tg
+        >>> tg.tensor([4.0, 2.0]).sqrt()
+        Tensor([2.        , 1.41421356])
+        """
         return self**0.5
 
     def sin(self) -> Tensor:
-        """sin x (radians); derivative cos x."""
+        """sin x (radians), elementwise.
+
+        >>> import tinygrad_edu as tg
+        >>> tg.tensor([0.0, 3.14159265 / 2]).sin()
+        Tensor([0., 1.])
+        """
         return ops.Sin.apply(self)
 
     def cos(self) -> Tensor:
-        """cos x (radians); derivative -sin x."""
+        """cos x (radians), elementwise.
+
+        >>> import tinygrad_edu as tg
+        >>> tg.tensor([0.0, 3.14159265]).cos()
+        Tensor([ 1., -1.])
+        """
         return ops.Cos.apply(self)
 
     def tanh(self) -> Tensor:
-        """Hyperbolic tangent, in (-1, 1); derivative 1 - tanh^2."""
+        """Hyperbolic tangent, elementwise, in (-1, 1).
+
+        >>> import tinygrad_edu as tg
+        >>> tg.tensor([0.0, 1.0]).tanh()
+        Tensor([0.        , 0.76159416])
+        """
         return ops.Tanh.apply(self)
 
     def tan(self) -> Tensor:
-        """tan x (radians); derivative 1 + tan^2 x. Poles at odd multiples of pi/2."""
+        """tan x (radians), elementwise. Poles at odd multiples of pi/2.
+
+        >>> import tinygrad_edu as tg
+        >>> tg.tensor([0.0, 0.7853981633974483]).tan()
+        Tensor([0., 1.])
+        """
         return ops.Tan.apply(self)
 
     def arctan(self) -> Tensor:
-        """Inverse tangent, in (-pi/2, pi/2); derivative 1 / (1 + x^2). PyTorch's name: ``atan``."""
+        """Inverse tangent, elementwise, in (-pi/2, pi/2). PyTorch's name: ``atan``.
+
+        >>> import tinygrad_edu as tg
+        >>> tg.tensor([0.0, 1.0]).arctan()
+        Tensor([0.        , 0.78539816])
+        """
         return ops.Arctan.apply(self)
 
     def arcsin(self) -> Tensor:
-        """Inverse sine of x in [-1, 1]; derivative 1 / sqrt(1 - x^2): ``inf`` at ±1, NaN (value
-        and gradient) outside [-1, 1], as in NumPy and PyTorch. PyTorch's name: ``asin``.
+        """Inverse sine of x in [-1, 1], in [-pi/2, pi/2]; NaN outside [-1, 1], as in NumPy.
+        PyTorch's name: ``asin``.
 
         >>> import tinygrad_edu as tg
-        >>> x = tg.tensor([0.0, 0.6], requires_grad=True)
-        >>> x.arcsin().sum().backward()
-        >>> x.grad
-        Tensor([1.  , 1.25])
+        >>> tg.tensor([0.0, 1.0]).arcsin()
+        Tensor([0.        , 1.57079633])
         """
         return ops.Arcsin.apply(self)
 
     def arccos(self) -> Tensor:
-        """Inverse cosine of x in [-1, 1], in [0, pi]; derivative -1 / sqrt(1 - x^2) (``-inf`` at
-        ±1, NaN outside). PyTorch's name: ``acos``."""
+        """Inverse cosine of x in [-1, 1], in [0, pi]; NaN outside. PyTorch's name: ``acos``.
+
+        >>> import tinygrad_edu as tg
+        >>> tg.tensor([1.0, 0.0]).arccos()
+        Tensor([0.        , 1.57079633])
+        """
         return ops.Arccos.apply(self)
 
     def arctan2(self, other) -> Tensor:
         """The angle of the point (x, y) for ``y.arctan2(x)``, in (-pi, pi]: NumPy's
-        ``np.arctan2(y, x)``, PyTorch's ``y.atan2(x)``. Gradients x / (x^2 + y^2) for y and
-        -y / (x^2 + y^2) for x; NaN at the origin, where the angle has no slope.
+        ``np.arctan2(y, x)``, PyTorch's ``y.atan2(x)``.
 
         >>> import tinygrad_edu as tg
-        >>> y, x = tg.tensor(1.0, requires_grad=True), tg.tensor(1.0, requires_grad=True)
-        >>> y.arctan2(x).backward()
-        >>> y.grad.item(), x.grad.item()
-        (0.5, -0.5)
+        >>> tg.tensor([1.0, 1.0]).arctan2(tg.tensor([1.0, -1.0]))
+        Tensor([0.78539816, 2.35619449])
         """
         return ops.Arctan2.apply(self, _operand(other))
 
     def sinh(self) -> Tensor:
-        """Hyperbolic sine; derivative cosh x."""
+        """Hyperbolic sine, elementwise.
+
+        >>> import tinygrad_edu as tg
+        >>> tg.tensor([0.0, 1.0]).sinh()
+        Tensor([0.        , 1.17520119])
+        """
         return ops.Sinh.apply(self)
 
     def cosh(self) -> Tensor:
-        """Hyperbolic cosine; derivative sinh x."""
+        """Hyperbolic cosine, elementwise.
+
+        >>> import tinygrad_edu as tg
+        >>> tg.tensor([0.0, 1.0]).cosh()
+        Tensor([1.        , 1.54308063])
+        """
         return ops.Cosh.apply(self)
 
     def log10(self) -> Tensor:
-        """Base-10 logarithm; derivative 1 / (x ln 10). ``log10(0) = -inf``, NaN below 0, as `log`."""
+        """Base-10 logarithm, elementwise. ``log10(0) = -inf``, NaN below 0, as `log`.
+
+        >>> import tinygrad_edu as tg
+        >>> tg.tensor([1.0, 1000.0]).log10()
+        Tensor([0., 3.])
+        """
         return ops.Log10.apply(self)
 
     def log2(self) -> Tensor:
-        """Base-2 logarithm; derivative 1 / (x ln 2). ``log2(0) = -inf``, NaN below 0, as `log`."""
+        """Base-2 logarithm, elementwise. ``log2(0) = -inf``, NaN below 0, as `log`.
+
+        >>> import tinygrad_edu as tg
+        >>> tg.tensor([1.0, 8.0]).log2()
+        Tensor([0., 3.])
+        """
         return ops.Log2.apply(self)
 
     def log1p(self) -> Tensor:
-        """ln(1 + x), accurate where x is tiny; derivative 1 / (1 + x). -inf at -1, NaN below."""
+        """ln(1 + x), elementwise, accurate where x is tiny. -inf at -1, NaN below.
+
+        >>> import tinygrad_edu as tg
+        >>> tg.tensor([0.0, 1e-20]).log1p()
+        Tensor([0.e+00, 1.e-20])
+        """
         return ops.Log1p.apply(self)
 
     def expm1(self) -> Tensor:
-        """e^x - 1, accurate where x is tiny; derivative e^x."""
+        """e^x - 1, elementwise, accurate where x is tiny.
+
+        >>> import tinygrad_edu as tg
+        >>> tg.tensor([0.0, 1e-20]).expm1()
+        Tensor([0.e+00, 1.e-20])
+        """
         return ops.Expm1.apply(self)
 
     # PyTorch's names for the inverse functions
     atan, asin, acos, atan2 = arctan, arcsin, arccos, arctan2
 
     def sigmoid(self) -> Tensor:
-        """1 / (1 + e^-x), finite and warning-free for any x."""
+        """1 / (1 + e^-x), elementwise, finite and warning-free for any x.
+
+        >>> import tinygrad_edu as tg
+        >>> tg.tensor([0.0, 2.0]).sigmoid()
+        Tensor([0.5       , 0.88079708])
+        """
         return ops.Sigmoid.apply(self)
 
     def softplus(self) -> Tensor:
-        """log(1 + e^x), a smooth relu; finite for any x. Its derivative is sigmoid(x)."""
+        """log(1 + e^x), elementwise: a smooth relu, finite for any x.
+
+        >>> import tinygrad_edu as tg
+        >>> tg.tensor([-1000.0, 1000.0]).softplus().tolist()
+        [0.0, 1000.0]
+        """
         return ops.Softplus.apply(self)
 
     def relu(self) -> Tensor:
-        """max(x, 0); its gradient at exactly 0 is 0."""
+        """max(x, 0), elementwise.
+
+        >>> import tinygrad_edu as tg
+        >>> tg.tensor([-1.0, 0.0, 2.0]).relu()
+        Tensor([0., 0., 2.])
+        """
         return ops.Relu.apply(self)
 
     def abs(self) -> Tensor:
-        """|x|; its gradient at exactly 0 is 0."""
+        """|x|, elementwise.
+
+        >>> import tinygrad_edu as tg
+        >>> tg.tensor([-1.5, 2.0]).abs()
+        Tensor([1.5, 2. ])
+        """
         return ops.Abs.apply(self)
 
     __abs__ = abs
 
     def maximum(self, other) -> Tensor:
-        """Elementwise larger of two tensors; at a tie both get half the gradient."""
+        """The elementwise larger of ``self`` and ``other`` (broadcast).
+
+        >>> import tinygrad_edu as tg
+        >>> tg.tensor([1.0, 5.0]).maximum(tg.tensor([3.0, 2.0]))
+        Tensor([3., 5.])
+        """
         return ops.Maximum.apply(self, _operand(other))
 
     def minimum(self, other) -> Tensor:
-        """Elementwise smaller of two tensors; at a tie both get half the gradient."""
+        """The elementwise smaller of ``self`` and ``other`` (broadcast).
+
+        >>> import tinygrad_edu as tg
+        >>> tg.tensor([1.0, 5.0]).minimum(tg.tensor([3.0, 2.0]))
+        Tensor([1., 2.])
+        """
         return ops.Minimum.apply(self, _operand(other))
 
     def clip(self, min=None, max=None) -> Tensor:  # noqa: A002 - NumPy's and PyTorch's names
-        """Clamp into [min, max] (either may be None); the gradient passes inside, ends included.
+        """Clamp into [min, max] (either may be None).
 
         The bounds are numbers, or tensors (arrays) that broadcast against ``self``; a bound
         that requires grad gets the gradient where it is the result, as in PyTorch.
@@ -412,8 +512,8 @@ class TensorMath:
                         unbiased=unbiased).sqrt()
 
     def max(self, dim=None, keepdim=None, *, axis=None, keepdims=False):
-        """Largest element(s); tied elements share the gradient equally. What comes back follows
-        the form of the call:
+        """Largest element(s) (`ops.Max`: tied elements share the gradient). What comes back
+        follows the form of the call:
 
         * NumPy's keyword ``axis=`` (``t.max(axis=1)``), or no axis (``t.max()``): the values,
           as ``np.max``; ``np.max(t, 1)`` is NumPy's function, so the values too;
@@ -423,9 +523,6 @@ class TensorMath:
           refuses arithmetic (`MaxResult`): ``t.max(1) * 2`` is an error that says to take
           ``.values`` or write ``axis=1``;
         * another tensor, ``tg.max(a, b)``: the elementwise `maximum`, as ``torch.max(a, b)``.
-
-        A NaN makes its slice's maximum NaN, and the gradient of every element of that slice NaN
-        (as JAX and ``torch.amax`` give; see `ops.Max`).
 
         >>> import tinygrad_edu as tg
         >>> t = tg.tensor([[1.0, 5.0], [7.0, 2.0]])
@@ -440,7 +537,7 @@ class TensorMath:
         return self._extreme(ops.Max, np.argmax, "max", dim, keepdim, axis, keepdims)
 
     def min(self, dim=None, keepdim=None, *, axis=None, keepdims=False):
-        """Smallest element(s); tied elements share the gradient equally. The same rule as `max`:
+        """Smallest element(s) (`ops.Min`). The same rule as `max`:
         ``axis=`` or no axis give the values (NumPy), a positional axis or ``dim=`` the pair
         ``(values, indices)`` (PyTorch), another tensor the elementwise `minimum`."""
         return self._extreme(ops.Min, np.argmin, "min", dim, keepdim, axis, keepdims)
@@ -464,7 +561,12 @@ class TensorMath:
         return MaxResult(values, indices, name, dim, keepdims)
 
     def softmax(self, axis=-1, *, dim=None) -> Tensor:
-        """e^x / sum(e^x) along ``axis``; shifted by the max first so e^x cannot overflow."""
+        """e^x / sum(e^x) along ``axis``; shifted by the max first so e^x cannot overflow.
+
+        >>> import tinygrad_edu as tg
+        >>> tg.tensor([0.0, 1000.0]).softmax().tolist()
+        [0.0, 1.0]
+        """
         axis, _ = reduction_axis("softmax", self.data.shape, axis, False, dim, default=-1)
         if self.data.size == 0:  # nothing to normalise (NumPy's max has no answer for an empty axis)
             return self * 1.0
@@ -523,11 +625,11 @@ def numpy_or_pytorch_axis(op, axis, dim, default=None):
 
 def check_axis(axis, shape, op):
     """``axis`` as NumPy takes it -- an int, a tuple of ints (a list becomes one) or None --
-    each checked against ``shape`` by `kernels.normalize_axis`, the one rule for every op."""
+    each checked against ``shape`` by `adjoint_helpers.normalize_axis`, the one rule for every op."""
     axis = tuple(axis) if isinstance(axis, list) else axis
     if axis is not None:
         for a in axis if isinstance(axis, tuple) else (axis,):
-            ops.kernels.normalize_axis(a, shape, op)
+            ops.adjoint_helpers.normalize_axis(a, shape, op)
     return axis
 
 

@@ -27,7 +27,7 @@ import numpy as np
 
 from . import ops
 from .function import shape_str
-from .ops.kernels import normalize_axis
+from .ops.adjoint_helpers import normalize_axis
 from .tensor_math import numpy_or_pytorch_axis
 
 if typing.TYPE_CHECKING:  # for the annotations: Tensor inherits these methods

@@ -11,7 +11,8 @@ Which loss a tutorial's hand-derived update follows, with its factor:
 """
 import numpy as np
 
-from ..engine.function import Function, shape_str
+from ..engine.function import shape_str
+from ..engine.ops import BinaryCrossEntropy
 from ..engine.tensor import Tensor, as_tensor, borrowed
 from .module import Module
 
@@ -95,36 +96,6 @@ def binary_cross_entropy(pred, target, reduction="mean", logits=False):
             )
         values = BinaryCrossEntropy.apply(pred, target)
     return _reduce(values, reduction, "binary_cross_entropy")
-
-
-class BinaryCrossEntropy(Function):
-    """-(t log p + (1 - t) log(1 - p)) elementwise, with PyTorch's guards at p = 0 and 1."""
-
-    __slots__ = ()
-    name = "binary_cross_entropy"
-    formula = "∂/∂p = (p − t) / (p(1 − p)),  ∂/∂t = log(1 − p) − log p"
-    hint = "Predictions and targets must have the same shape."
-
-    def forward(self, p, t):
-        log_p, log_q = _floored_logs(p)
-        return -(t * log_p + (1.0 - t) * log_q)
-
-    def backward(self, grad, p, t):
-        needs_p, needs_t = self.needs_input_grad
-        grad_p = grad_t = None
-        if needs_p:  # d/dp = -t/p + (1 - t)/(1 - p) = (p - t) / (p (1 - p)); the denominator at least 1e-12
-            grad_p = grad * (p - t) / np.maximum(p * (1.0 - p), 1e-12)
-        if needs_t:
-            log_p, log_q = _floored_logs(p)
-            grad_t = grad * (log_q - log_p)
-        return grad_p, grad_t
-
-
-def _floored_logs(p):
-    """log p and log(1 - p), each at least -100 (p floored at e^-100, which float32 can hold as a
-    subnormal: no log(0) and so no warning)."""
-    floor = float(np.exp(-100.0))  # a Python float: float32 stays float32
-    return np.log(np.maximum(p, floor)), np.log(np.maximum(1.0 - p, floor))
 
 
 def binary_cross_entropy_with_logits(logits, target, reduction="mean"):

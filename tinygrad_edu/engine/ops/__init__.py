@@ -1,31 +1,55 @@
-"""The primitive ops, one small `Function` subclass each, grouped by kind.
+"""The primitive ops, one `Function` subclass each, grouped by kind in the modules here.
 
-To add an op: write its Function here (forward and backward side by side, both array-generic:
-see tinygrad_edu/engine/function.py; a backward written with ops that have backward rules
-gives derivatives of every order), give `Tensor` a method that calls ``YourOp.apply(...)``
-(engine/tensor_math.py), and add a row to the op table in ``tests/op_table.py`` so the
-gradient, second-derivative, two-mode and program tests cover it, with its reference in
-tests/test_oracle_autograd.py. An elementwise function usually also wants its NumPy ufunc in
-``UFUNCS`` (engine/numpy_protocol.py: ``np.f(t)`` and backward formulas that call ``np.f``),
-its free function in numpy_api.py's ``_NAMES`` (``tg.f``), and a formula function in
-expr.py's ``FUNCTIONS`` (``tinygrad-edu diff``).
+An op is declared once, as its class: ``forward``, ``backward``, its ``formula`` (the
+derivative, stated once), and the names under which it is reachable besides its Tensor
+method (see `Function`): ``numpy_ufuncs`` (``np.sin(t)``), ``tg_functions`` (``tg.sin(x)``)
+and ``formula_functions`` (``sin(x)`` in ``tinygrad-edu diff``). Every table that makes an op
+reachable is generated from those declarations: `OPS` and ``__all__`` here, NumPy's dispatch
+(engine/numpy_protocol.py), the free functions (numpy_api.py), the formula grammar (expr.py)
+and docs/derivatives.md (scripts/make_api_docs.py). tests/test_op_declarations.py fails when an
+op is missing from any of them.
+
+To add an op: write its class in the module of its kind, give `Tensor` a method that calls
+``YourOp.apply(...)`` (engine/tensor_math.py), and add one row to ``tests/op_table.py``, with
+its independent reference (docs/autograd.md, "Adding an op to the library").
 """
-from .arithmetic import Add, Div, Mul, Neg, Pow, PowConst, Sub
-from .convolution import AvgPool2d, Conv2d, ConvInputGrad, ConvWeightGrad, Fold, MaxPool2d, Unfold
-from .linalg import Matmul
-from .movement import BroadcastTo, Cast, CastToIntegers, Clone, Concatenate, GetItem, Reshape, ScatterAdd, Stack, Transpose
-from .nograd import NoGradient
-from .reduce import Max, Min, Sum
-from .softmax import LogSoftmax, Softmax
-from .selection import Clip, Maximum, Minimum, Where
-from .unary import (Abs, Arccos, Arcsin, Arctan, Arctan2, Cos, Cosh, Exp, Expm1, Log, Log1p, Log2, Log10, Relu,
-                    Sigmoid, Sin, Sinh, Softplus, Tan, Tanh)
+import inspect
 
-__all__ = [
-    "Add", "Sub", "Mul", "Div", "Neg", "Pow", "PowConst", "Matmul",
-    "Conv2d", "ConvInputGrad", "ConvWeightGrad", "Unfold", "Fold", "MaxPool2d", "AvgPool2d",
-    "BroadcastTo", "Cast", "CastToIntegers", "Clone", "Concatenate", "GetItem", "Reshape", "ScatterAdd", "Stack", "Transpose",
-    "Max", "Min", "Sum", "LogSoftmax", "Softmax", "Clip", "Maximum", "Minimum", "Where", "NoGradient",
-    "Abs", "Cos", "Exp", "Log", "Relu", "Sigmoid", "Sin", "Softplus", "Tanh",
-    "Tan", "Arctan", "Arcsin", "Arccos", "Sinh", "Cosh", "Log10", "Log2", "Log1p", "Expm1", "Arctan2",
-]
+from ..function import Function
+from . import adjoint_helpers, arithmetic, convolution, linalg, losses, movement, nograd, reduce, selection, softmax, unary
+
+MODULES = (arithmetic, unary, selection, reduce, softmax, linalg, movement, convolution, losses, nograd)
+
+
+def _ops_of(module):
+    """The public Function subclasses a module defines, in the order it defines them."""
+    return [value for name, value in vars(module).items()
+            if isinstance(value, type) and issubclass(value, Function) and value.__module__ == module.__name__
+            and not name.startswith("_")]
+
+
+OPS = {op.__name__: op for module in MODULES for op in _ops_of(module)}  # class name -> op class
+globals().update(OPS)  # ops.Add, ops.Sin, ... (from tinygrad_edu.ops import Mul)
+__all__ = list(OPS)
+
+
+def declared(attribute):
+    """``{name: op}`` for every name the ops declare in ``attribute`` ("numpy_ufuncs",
+    "tg_functions" or "formula_functions"), in the order the ops are defined.
+
+    >>> declared("formula_functions")["ln"]
+    <class 'tinygrad_edu.engine.ops.unary.Log'>
+    """
+    return {name: op for op in OPS.values() for name in vars(op).get(attribute, ())}  # its own, not inherited
+
+
+def arity(op):
+    """How many inputs ``op`` takes: one per input its backward receives (None for any number).
+
+    >>> arity(unary.Arctan2), arity(reduce.Sum), arity(movement.Stack)
+    (2, 1, None)
+    """
+    parameters = list(inspect.signature(op.backward).parameters.values())[2:]  # after self, grad
+    if any(p.kind is p.VAR_POSITIONAL for p in parameters):
+        return None
+    return len(parameters)

@@ -15,10 +15,11 @@ BROADCAST_HINT = (
 
 
 class Add(Function):
-    """a + b; both inputs receive the gradient unchanged."""
+    """a + b, with NumPy broadcasting."""
 
     __slots__ = ()
     name = "add"
+    numpy_ufuncs = ("add",)
     reads_inputs = False  # backward passes the gradient on: an array operand is not copied
     formula = "∂(a+b)/∂a = 1,  ∂(a+b)/∂b = 1"
     hint = BROADCAST_HINT
@@ -27,14 +28,15 @@ class Add(Function):
         return a + b
 
     def backward(self, grad, a, b):
-        return grad, grad  # d(a+b)/da = d(a+b)/db = 1
+        return grad, grad
 
 
 class Sub(Function):
-    """a - b; a receives the gradient, b its negative."""
+    """a - b, with NumPy broadcasting."""
 
     __slots__ = ()
     name = "sub"
+    numpy_ufuncs = ("subtract",)
     reads_inputs = False
     formula = "∂(a−b)/∂a = 1,  ∂(a−b)/∂b = −1"
     hint = BROADCAST_HINT
@@ -47,10 +49,11 @@ class Sub(Function):
 
 
 class Mul(Function):
-    """a * b; each input receives the gradient times the other input (product rule)."""
+    """a * b, elementwise, with NumPy broadcasting."""
 
     __slots__ = ()
     name = "mul"
+    numpy_ufuncs = ("multiply",)
     formula = "∂(a·b)/∂a = b,  ∂(a·b)/∂b = a"
     hint = BROADCAST_HINT
 
@@ -58,15 +61,16 @@ class Mul(Function):
         return a * b
 
     def backward(self, grad, a, b):
-        needs_a, needs_b = self.needs_input_grad  # d(ab)/da = b, d(ab)/db = a
+        needs_a, needs_b = self.needs_input_grad
         return (grad * b if needs_a else None, grad * a if needs_b else None)
 
 
 class Div(Function):
-    """a / b; d/da = 1/b, d/db = -a/b^2 (quotient rule)."""
+    """a / b, elementwise, with NumPy broadcasting (x / 0 is ±inf or NaN, as in NumPy)."""
 
     __slots__ = ()
     name = "div"
+    numpy_ufuncs = ("true_divide",)
     formula = "∂(a/b)/∂a = 1/b,  ∂(a/b)/∂b = −a/b²"
     hint = BROADCAST_HINT
 
@@ -79,10 +83,11 @@ class Div(Function):
 
 
 class Neg(Function):
-    """-a; the gradient comes back negated."""
+    """-a."""
 
     __slots__ = ()
     name = "neg"
+    numpy_ufuncs = ("negative",)
     formula = "∂(−a)/∂a = −1"
 
     def forward(self, a):
@@ -93,7 +98,10 @@ class Neg(Function):
 
 
 class PowConst(Function):
-    """``x ** k`` for a fixed Python number ``k`` (the common case: squares, roots, 1/x)."""
+    """``x ** k`` for a fixed Python number ``k`` (the common case: squares, roots, 1/x).
+
+    At k = 0 the slope is 0 everywhere, x = 0 included (x⁰ is the constant 1).
+    """
 
     __slots__ = ("exponent",)
     name = "pow"
@@ -110,9 +118,9 @@ class PowConst(Function):
         k = self.exponent
         if k == 2:
             return grad * a * 2.0
-        if k == 0:  # x^0 = 1 everywhere, so its slope is 0 everywhere -- also at x = 0
+        if k == 0:
             return grad * 0.0
-        return grad * np.power(a, k - 1) * k  # power rule: d(x^k)/dx = k x^(k-1)
+        return grad * np.power(a, k - 1) * k
 
 
 class Pow(Function):
@@ -144,15 +152,13 @@ class Pow(Function):
         needs_a, needs_b = self.needs_input_grad
         grad_a = grad_b = None
         if needs_a:
-            # b a^(b-1). At a == 0 with b == 0 that is 0 * inf; a^0 is the constant 1 there, so 0
-            # (and a is replaced by 1 there first, so NumPy does not warn about a value we discard)
+            # at a == b == 0 the rule reads 0 * inf: a is replaced by 1 there first, so NumPy does
+            # not warn about a value the convention (0) replaces
             constant = np.logical_and(a == 0, b == 0)
             grad_a = np.where(constant, 0.0, grad * b * np.power(np.where(constant, 1.0, a), b - 1.0))
         if needs_b:
-            # d(a^b)/db = a^b ln a, with PyTorch's values where a is not positive: at a == 0 it is
-            # 0 for b >= 0 (the limit from above; ln a is taken as 0 there) and a^b ln a = inf * -inf
-            # = -inf for b < 0; for a < 0 the real derivative does not exist, so it is NaN. (ln a
-            # is written out at a <= 0, so NumPy does not warn about values the rule decides.)
+            # ln a written out where a <= 0 (the conventions of the docstring), so NumPy does not
+            # warn about values the convention decides
             log_a = np.where(a < 0, np.nan, np.log(np.where(a > 0, a, 1.0)))
             log_a = np.where(np.logical_and(a == 0, b < 0), -np.inf, log_a)
             grad_b = grad * self.output(grad) * log_a

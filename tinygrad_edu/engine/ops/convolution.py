@@ -25,6 +25,7 @@ import numpy as np
 
 from ..arguments import is_whole_number
 from ..function import Function, shape_str
+from .adjoint_helpers import tie_shares
 
 
 def pair(value, name, op, minimum):
@@ -126,12 +127,12 @@ class Conv2d(Function):
 
 
 class ConvInputGrad(Function):
-    """The gradient of `Conv2d` for its input: fold(g · w), an image of the input's ``shape``
-    (a "transposed convolution")."""
+    """The gradient of `Conv2d` for its input, fold(g · w): an image of the input's ``shape`` (a
+    "transposed convolution")."""
 
     __slots__ = ("shape", "stride", "padding")
     name = "conv2d_input_grad"
-    formula = "linear in g and in w: its gradients are Conv2d(g', w) and ConvWeightGrad(g', g)"
+    formula = "∂L/∂g = Conv2d(∂L/∂y, w),  ∂L/∂w = ConvWeightGrad(∂L/∂y, g)"
 
     def forward(self, g, w, shape, stride, padding):
         self.shape, self.stride, self.padding = tuple(shape), stride, padding
@@ -152,7 +153,7 @@ class ConvWeightGrad(Function):
 
     __slots__ = ("kernel", "stride", "padding")
     name = "conv2d_weight_grad"
-    formula = "linear in x and in g: its gradients are ConvInputGrad(g, g') and Conv2d(x, g')"
+    formula = "∂L/∂x = ConvInputGrad(g, ∂L/∂y),  ∂L/∂g = Conv2d(x, ∂L/∂y)"
 
     def forward(self, x, g, kernel, stride, padding):
         self.kernel, self.stride, self.padding = tuple(kernel), stride, padding
@@ -166,7 +167,7 @@ class ConvWeightGrad(Function):
 
 
 class Unfold(Function):
-    """The windows of an image, copied position-major: (kh, kw, N, C, OH, OW). Its backward is `Fold`."""
+    """The windows of an image, copied position-major: (kh, kw, N, C, OH, OW)."""
 
     __slots__ = ("kernel", "stride", "padding")
     name = "unfold"
@@ -197,9 +198,8 @@ class Fold(Function):
 
 
 def kernel_positions(patches):
-    """(u, v) for every position of the kernel: the loops below reduce a window one position at
-    a time, because NumPy reduces over two small trailing axes of a strided view about 30 times
-    slower than it adds or compares whole images."""
+    """(u, v) for every position of the kernel: the poolings reduce a window one position at a
+    time, whole images at once, rather than over the window's two small axes (docs/performance.md)."""
     kh, kw = patches.shape[4:]
     return [(u, v) for u in range(kh) for v in range(kw)]
 
@@ -212,7 +212,7 @@ def total(images):
     return result
 
 
-class Pool2d(Function):
+class _Pool2d(Function):
     """What both poolings share: the options, the checks, one image per kernel position, and
     the folding of window-shaped gradients back onto the input."""
 
@@ -235,9 +235,9 @@ class Pool2d(Function):
         return Fold.call(per_position, shape=x.shape, stride=self.stride, padding=(0, 0))
 
 
-class MaxPool2d(Pool2d):
-    """The largest value of each window; tied values share the gradient equally (as `max`), and
-    a NaN wins its window."""
+class MaxPool2d(_Pool2d):
+    """The largest value of each window. Tied values share the gradient equally (as `Max`); a NaN
+    wins its window and takes its gradient (as PyTorch's ``max_pool2d``)."""
 
     __slots__ = ()
     name = "max_pool2d"
@@ -247,9 +247,8 @@ class MaxPool2d(Pool2d):
         out = images[0].copy()
         for image in images[1:]:
             out = np.maximum(out, image)  # NaN propagates, as in max
-        winners = [(image == out) | np.isnan(image) for image in images]
-        # (kh·kw, N, C, OH, OW): each position's share of its window's gradient
-        self.save_for_backward((np.stack(winners) / total(winners)).astype(x.dtype))
+        # (kh·kw, N, C, OH, OW): each kernel position's share of its window's gradient
+        self.save_for_backward(tie_shares(np.stack(images), out, axis=0, nan_wins=True))
         return out
 
     def backward(self, grad, x):
@@ -257,8 +256,8 @@ class MaxPool2d(Pool2d):
         return self.fold_back((grad * shares).reshape(tuple(self.kernel) + tuple(grad.shape)), x)
 
 
-class AvgPool2d(Pool2d):
-    """The mean of each window; each input pixel gets 1/(kh·kw) of each window's gradient."""
+class AvgPool2d(_Pool2d):
+    """The mean of each window."""
 
     __slots__ = ()
     name = "avg_pool2d"
@@ -269,5 +268,5 @@ class AvgPool2d(Pool2d):
 
     def backward(self, grad, x):
         kh, kw = self.kernel
-        spread = np.full((kh, kw, 1, 1, 1, 1), 1.0 / (kh * kw), dtype=x.dtype)  # each window element's share
+        spread = np.full((kh, kw, 1, 1, 1, 1), 1.0 / (kh * kw), dtype=x.dtype)
         return self.fold_back(spread * grad, x)

@@ -11,14 +11,15 @@ import numpy as np
 
 from .. import function
 from ..function import Function
-from .kernels import normalize_axis, scatter_add, unbroadcast
+from .adjoint_helpers import normalize_axis, scatter_add, unbroadcast
 
 
 class Reshape(Function):
-    """Same elements, new shape; backward reshapes the gradient back."""
+    """The same elements in a new shape (a view where NumPy can make one)."""
 
     __slots__ = ()
     name = "reshape"
+    tg_functions = ("reshape",)
     makes_views = True
     formula = "each element keeps its gradient: ∂L/∂x = reshape(∂L/∂y, x.shape)"
     hint = "The number of elements must stay the same; use -1 for one dimension to be inferred."
@@ -31,10 +32,11 @@ class Reshape(Function):
 
 
 class Transpose(Function):
-    """Permute axes; backward applies the inverse permutation."""
+    """The axes permuted (all reversed when ``axes`` is None, as ``.T``)."""
 
     __slots__ = ("axes",)
     name = "transpose"
+    tg_functions = ("transpose",)
     makes_views = True
     formula = "∂L/∂x = ∂L/∂y with the axes permuted back"
 
@@ -53,10 +55,11 @@ class Transpose(Function):
 
 
 class BroadcastTo(Function):
-    """Repeat along new or size-1 axes; backward sums the copies (`unbroadcast`)."""
+    """x repeated along new or size-1 axes to ``shape``, as ``np.broadcast_to`` (a copy)."""
 
     __slots__ = ()
     name = "broadcast_to"
+    tg_functions = ("broadcast_to",)
     formula = "∂L/∂x = ∂L/∂y summed over the copies"
 
     def forward(self, x, shape):
@@ -87,7 +90,7 @@ def plain_index(index):
 
 
 class GetItem(Function):
-    """x[index]; backward scatters the gradient back to the indexed places (`ScatterAdd`)."""
+    """x[index], with NumPy's basic, integer-array and boolean indexing."""
 
     __slots__ = ("index",)
     name = "getitem"
@@ -105,11 +108,8 @@ class GetItem(Function):
 
 
 class ScatterAdd(Function):
-    """Zeros of ``shape`` with ``grad`` added at ``index``: the backward of indexing.
-
-    Integer-array indices may repeat an element (``x[[0, 0, 1]]``); ``np.add.at`` adds every
-    occurrence, where plain assignment would keep only the last one.
-    """
+    """Zeros of ``shape`` with ``grad`` added at ``index``: the backward of indexing. An index
+    that names one element twice (``x[[0, 0, 1]]``) adds both values there."""
 
     __slots__ = ("index",)
     name = "scatter_add"
@@ -125,7 +125,7 @@ class ScatterAdd(Function):
 
 
 class Concatenate(Function):
-    """Join along an axis; backward slices the gradient back into the pieces."""
+    """The inputs joined along an existing axis, as ``np.concatenate``."""
 
     __slots__ = ("axis",)
     name = "concatenate"
@@ -149,7 +149,7 @@ class Concatenate(Function):
 
 
 class Stack(Function):
-    """Join along a new axis; backward takes each input's slice of the gradient."""
+    """The inputs joined along a new axis, as ``np.stack``."""
 
     __slots__ = ("axis",)
     name = "stack"
@@ -171,7 +171,7 @@ class Stack(Function):
 
 
 class Clone(Function):
-    """A copy of the values with a memory of its own; the gradient passes through unchanged."""
+    """A copy of the values with a memory of its own."""
 
     __slots__ = ()
     name = "clone"
@@ -185,7 +185,7 @@ class Clone(Function):
 
 
 class Cast(Function):
-    """The same values in another dtype (``astype``); the gradient is cast back."""
+    """The same values in another float dtype (``astype``)."""
 
     __slots__ = ("dtype",)
     name = "astype"
@@ -208,3 +208,4 @@ class CastToIntegers(Cast):
 
     __slots__ = ()
     differentiable = False
+    formula = ""

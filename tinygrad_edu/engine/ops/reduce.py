@@ -2,7 +2,7 @@
 import numpy as np
 
 from ..function import Function
-from .kernels import kept_shape, ones, tie_shares
+from .adjoint_helpers import kept_shape, ones, tie_shares
 
 
 def describe_axis(name, axis, keepdims):
@@ -13,29 +13,29 @@ def describe_axis(name, axis, keepdims):
 
 
 class Sum(Function):
-    """Sum over axes; backward spreads the gradient back over the summed elements."""
+    """Sum over ``axis`` (an int, a tuple, or None for all), as NumPy's ``sum``."""
 
     __slots__ = ("axis", "keepdims")
     name = "sum"
+    tg_functions = ("sum",)
     formula = "∂(Σx)/∂xᵢ = 1"
 
     def forward(self, x, axis, keepdims):
         self.axis, self.keepdims = axis, keepdims
-        return x.sum(axis=axis, keepdims=keepdims)  # the method: np.sum's Python wrapper costs 1 us
+        return x.sum(axis=axis, keepdims=keepdims)  # the array method, not np.sum (docs/performance.md)
 
     def describe(self):
         return describe_axis("sum", self.axis, self.keepdims)
 
     def backward(self, grad, x):
-        # Every input element contributed with weight 1: spread the gradient back out. (Times
-        # ones is exact, and on small arrays three times cheaper than np.broadcast_to.)
+        # spread out by a product with ones rather than np.broadcast_to (docs/performance.md)
         if self.axis is not None and not self.keepdims:
             grad = grad.reshape(kept_shape(x.shape, self.axis))  # the summed axes back, as 1s
         return grad * ones(x.shape, like=grad)
 
 
 class Max(Function):
-    """Largest element; when several elements tie, they share the gradient equally.
+    """The largest element along ``axis``. Tied elements share the gradient equally.
 
     A NaN makes its slice's maximum NaN (as NumPy's ``max``), and every element of that slice
     gets a NaN gradient: the share 1/k has no element equal to the result (k = 0), which is
@@ -46,6 +46,7 @@ class Max(Function):
 
     __slots__ = ("axis", "keepdims")
     name = "max"
+    tg_functions = ("max",)
     formula = "∂(max x)/∂xᵢ = 1/k for the k largest elements, 0 for the others"
     kink = "tied elements share the gradient equally"
     reduce = "max"  # the array method
@@ -71,10 +72,12 @@ class Max(Function):
 
 
 class Min(Max):
-    """Smallest element(s); tied elements share the gradient equally. A NaN in a slice makes
-    its minimum NaN and the gradient of each of its elements NaN, as for `Max`."""
+    """The smallest element along ``axis``. Tied elements share the gradient equally; a NaN in
+    a slice makes its minimum NaN and the gradient of each of its elements NaN, as for `Max`."""
 
     __slots__ = ()
     name = "min"
+    formula = "∂(min x)/∂xᵢ = 1/k for the k smallest elements, 0 for the others"
+    tg_functions = ("min",)
     reduce = "min"
 

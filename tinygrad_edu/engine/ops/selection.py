@@ -9,7 +9,7 @@ from .arithmetic import BROADCAST_HINT
 
 
 class Maximum(Function):
-    """Elementwise max of two tensors; at a tie each input gets half the gradient (as PyTorch).
+    """The elementwise larger of a and b. At a tie each input gets half the gradient (as PyTorch).
 
     A NaN wins, as in NumPy's result (``np.maximum(nan, 1)`` is nan): the gradient goes to the
     input the NaN came from, half to each when both are NaN. (PyTorch gives both inputs the
@@ -19,7 +19,10 @@ class Maximum(Function):
 
     __slots__ = ()
     name = "maximum"
-    formula = "∂max(a,b)/∂a = 1 where a > b, ½ at a tie, 0 where a < b"
+    numpy_ufuncs = ("maximum",)
+    tg_functions = ("maximum",)
+    formula_functions = ("max",)
+    formula = "∂max(a,b)/∂a = 1 where a > b, ½ at a tie, 0 where a < b,  ∂max(a,b)/∂b = 1 − ∂max(a,b)/∂a"
     hint = BROADCAST_HINT
     kink = "each input gets half the gradient at a tie (a = b)"
     pick = staticmethod(np.maximum)
@@ -43,22 +46,26 @@ class Maximum(Function):
 
 
 class Minimum(Maximum):
-    """Elementwise min of two tensors; at a tie each input gets half the gradient."""
+    """The elementwise smaller of a and b. At a tie each input gets half the gradient, as `Maximum`."""
 
     __slots__ = ()
     name = "minimum"
+    formula = "∂min(a,b)/∂a = 1 where a < b, ½ at a tie, 0 where a > b,  ∂min(a,b)/∂b = 1 − ∂min(a,b)/∂a"
+    numpy_ufuncs = ("minimum",)
+    tg_functions = ("minimum",)
+    formula_functions = ("min",)
     pick = staticmethod(np.minimum)
     first_wins = staticmethod(np.less)
 
 
 class Where(Function):
-    """``where(condition, a, b)``: a where condition holds, else b. The condition gets no gradient."""
+    """``where(condition, a, b)``: a where the condition holds, else b. The condition gets no gradient."""
 
     __slots__ = ("condition",)
     name = "where"
     reads_inputs = False  # backward reads the condition (copied: an array option), not a or b
     array_options = ("condition",)
-    formula = "∂/∂a = 1 where the condition holds, ∂/∂b = 1 where it does not"
+    formula = "∂/∂a = 1 where the condition holds, else 0,  ∂/∂b = 1 where it does not, else 0"
     hint = BROADCAST_HINT
 
     def forward(self, a, b, condition):
@@ -72,13 +79,14 @@ class Where(Function):
 
 
 class Clip(Function):
-    """Clamp into [low, high]; the gradient passes where low <= x <= high (ends included, as PyTorch).
+    """x clamped into [low, high]. At the ends themselves the gradient passes (ends included, as PyTorch).
 
     A NaN stays NaN (as ``np.clip``) and gets gradient 0, as in PyTorch: NaN is not inside.
     """
 
     __slots__ = ("low", "high")
     name = "clip"
+    tg_functions = ("clip",)
     formula = "∂clip(x)/∂x = 1 inside [low, high], 0 outside"
     kink = "slope 1 at the ends of [low, high]"
 

@@ -11,10 +11,11 @@ from .reduce import describe_axis
 
 
 class LogSoftmax(Function):
-    """x - log(sum(e^x)) along ``axis``, shifted by the max first so that e^x cannot overflow."""
+    """x − ln Σeˣ along ``axis``, shifted by the max first so that eˣ cannot overflow."""
 
     __slots__ = ("axis",)
     name = "log_softmax"
+    tg_functions = ("log_softmax",)
     formula = "∂L/∂x = g − softmax(x)·Σg   (Σ along the axis)"
 
     def forward(self, x, axis):
@@ -33,10 +34,11 @@ class LogSoftmax(Function):
 
 
 class Softmax(Function):
-    """e^x / sum(e^x) along ``axis``, shifted by the max first so that e^x cannot overflow."""
+    """eˣ / Σeˣ along ``axis``, shifted by the max first so that eˣ cannot overflow."""
 
     __slots__ = ("axis",)
     name = "softmax"
+    tg_functions = ("softmax",)
     formula = "∂L/∂x = s·(g − Σ g·s)   (s = softmax(x), Σ along the axis)"
 
     def forward(self, x, axis):

@@ -20,10 +20,13 @@ from .arithmetic import BROADCAST_HINT
 
 
 class Exp(Function):
-    """e^x; derivative e^x (read back from the saved output)."""
+    """eˣ."""
 
     __slots__ = ()
     name = "exp"
+    numpy_ufuncs = ("exp",)
+    tg_functions = ("exp",)
+    formula_functions = ("exp",)
     formula = "∂eˣ/∂x = eˣ"
 
     def forward(self, x):
@@ -32,28 +35,34 @@ class Exp(Function):
         return out
 
     def backward(self, grad, x):
-        return grad * self.output(grad)  # (e^x)' = e^x
+        return grad * self.output(grad)
 
 
 class Log(Function):
-    """ln x; derivative 1/x."""
+    """ln x. ``log(0) = -inf`` with gradient ``inf``; below 0 the value is NaN, as in NumPy."""
 
     __slots__ = ()
     name = "log"
+    numpy_ufuncs = ("log",)
+    tg_functions = ("log",)
+    formula_functions = ("log", "ln")
     formula = "∂ln x/∂x = 1/x"
 
     def forward(self, x):
         return np.log(x)
 
     def backward(self, grad, x):
-        return grad / x  # (ln x)' = 1/x
+        return grad / x
 
 
 class Sin(Function):
-    """sin x; derivative cos x."""
+    """sin x (radians)."""
 
     __slots__ = ()
     name = "sin"
+    numpy_ufuncs = ("sin",)
+    tg_functions = ("sin",)
+    formula_functions = ("sin",)
     formula = "∂sin x/∂x = cos x"
 
     def forward(self, x):
@@ -64,10 +73,13 @@ class Sin(Function):
 
 
 class Cos(Function):
-    """cos x; derivative -sin x."""
+    """cos x (radians)."""
 
     __slots__ = ()
     name = "cos"
+    numpy_ufuncs = ("cos",)
+    tg_functions = ("cos",)
+    formula_functions = ("cos",)
     formula = "∂cos x/∂x = −sin x"
 
     def forward(self, x):
@@ -78,10 +90,13 @@ class Cos(Function):
 
 
 class Tanh(Function):
-    """tanh x; derivative 1 - tanh^2 from the saved output."""
+    """tanh x, in (-1, 1)."""
 
     __slots__ = ()
     name = "tanh"
+    numpy_ufuncs = ("tanh",)
+    tg_functions = ("tanh",)
+    formula_functions = ("tanh",)
     formula = "∂tanh x/∂x = 1 − tanh²x"
 
     def forward(self, x):
@@ -91,14 +106,16 @@ class Tanh(Function):
 
     def backward(self, grad, x):
         t = self.output(grad)
-        return grad * (1.0 - t * t)  # tanh' = 1 - tanh^2
+        return grad * (1.0 - t * t)
 
 
 class Sigmoid(Function):
-    """1 / (1 + e^-x); derivative s (1 - s) from the saved output s."""
+    """σ(x) = 1 / (1 + e⁻ˣ), finite and warning-free for any x."""
 
     __slots__ = ()
     name = "sigmoid"
+    tg_functions = ("sigmoid",)
+    formula_functions = ("sigmoid",)
     formula = "∂σ(x)/∂x = σ(x)·(1 − σ(x))"
 
     def forward(self, x):
@@ -113,21 +130,23 @@ class Sigmoid(Function):
 
     def backward(self, grad, x):
         s = self.output(grad)
-        return grad * (s * (1.0 - s))  # sigma' = sigma (1 - sigma)
+        return grad * (s * (1.0 - s))
 
 
 class Softplus(Function):
-    """log(1 + e^x), computed as NumPy's logaddexp(0, x): no overflow for any x."""
+    """ln(1 + eˣ), a smooth relu, computed as NumPy's logaddexp(0, x): no overflow for any x."""
 
     __slots__ = ()
     name = "softplus"
+    tg_functions = ("softplus",)
+    formula_functions = ("softplus",)
     formula = "∂softplus(x)/∂x = σ(x)"
 
     def forward(self, x):
         return np.logaddexp(0.0, x)
 
     def backward(self, grad, x):
-        return grad * Sigmoid.call(x)  # softplus' = sigmoid
+        return grad * Sigmoid.call(x)
 
 
 @functools.lru_cache(maxsize=None)
@@ -137,10 +156,12 @@ def largest_safe_exponent(dtype):
 
 
 class Relu(Function):
-    """max(x, 0); derivative 1 where x > 0, else 0 (so 0 at 0, as in PyTorch)."""
+    """max(x, 0). At its corner x = 0 the gradient is 0, as in PyTorch; a NaN passes the gradient."""
 
     __slots__ = ()
     name = "relu"
+    tg_functions = ("relu",)
+    formula_functions = ("relu",)
     formula = "∂relu(x)/∂x = 1 where x > 0, else 0"
     kink = "relu'(0) = 0"
 
@@ -155,16 +176,19 @@ class Relu(Function):
 
     def backward(self, grad, x):
         (passes,) = self.saved_for(grad)
-        # grad * 1[x > 0], the chain rule as written (and 4x faster than np.where). A NaN
-        # arriving from above stays NaN where x <= 0, as in JAX (PyTorch makes it 0 there).
+        # a product, not np.where: a NaN arriving from above stays NaN where x <= 0, as in JAX
+        # (PyTorch makes it 0 there)
         return grad * passes
 
 
 class Abs(Function):
-    """|x|; derivative sign(x), 0 at 0 and at NaN (as in PyTorch)."""
+    """|x|. At its corner x = 0, and at a NaN, the gradient is 0, as in PyTorch."""
 
     __slots__ = ()
     name = "abs"
+    numpy_ufuncs = ("absolute",)
+    tg_functions = ("abs",)
+    formula_functions = ("abs",)
     formula = "∂|x|/∂x = sign x (0 at 0)"
     kink = "abs'(0) = 0"
 
@@ -186,7 +210,7 @@ LN2, LN10 = math.log(2.0), math.log(10.0)  # Python floats: a float32 tensor sta
 
 
 class Tan(Function):
-    """tan x (radians); derivative 1 + tan²x, from the saved output.
+    """tan x (radians).
 
     Between the poles at odd multiples of π/2 only: in floating point π/2 is never hit exactly,
     so there the value is NumPy's large finite one (about 1.6e16) and the slope its square.
@@ -194,6 +218,9 @@ class Tan(Function):
 
     __slots__ = ()
     name = "tan"
+    numpy_ufuncs = ("tan",)
+    tg_functions = ("tan",)
+    formula_functions = ("tan",)
     formula = "∂tan x/∂x = 1 + tan²x"
 
     def forward(self, x):
@@ -203,14 +230,17 @@ class Tan(Function):
 
     def backward(self, grad, x):
         t = self.output(grad)
-        return grad * (1.0 + t * t)  # tan' = 1/cos^2 = 1 + tan^2
+        return grad * (1.0 + t * t)
 
 
 class Arctan(Function):
-    """arctan x, in (-π/2, π/2); derivative 1 / (1 + x²), finite everywhere."""
+    """arctan x, in (-π/2, π/2)."""
 
     __slots__ = ()
     name = "arctan"
+    numpy_ufuncs = ("arctan",)
+    tg_functions = ("arctan", "atan")
+    formula_functions = ("arctan", "atan")
     formula = "∂arctan x/∂x = 1/(1 + x²)"
 
     def forward(self, x):
@@ -221,7 +251,7 @@ class Arctan(Function):
 
 
 class Arcsin(Function):
-    """arcsin x for -1 <= x <= 1, in [-π/2, π/2]; derivative 1 / sqrt(1 - x²).
+    """arcsin x for -1 <= x <= 1, in [-π/2, π/2].
 
     At x = ±1 the slope is vertical: the gradient is ``inf`` (NumPy warns, divide by zero), as
     in PyTorch. Outside [-1, 1] the value is NaN (NumPy warns, invalid value) and so is the
@@ -230,6 +260,9 @@ class Arcsin(Function):
 
     __slots__ = ()
     name = "arcsin"
+    numpy_ufuncs = ("arcsin",)
+    tg_functions = ("arcsin", "asin")
+    formula_functions = ("arcsin", "asin")
     formula = "∂arcsin x/∂x = 1/√(1 − x²)"
 
     def forward(self, x):
@@ -241,7 +274,7 @@ class Arcsin(Function):
 
 
 class Arccos(Function):
-    """arccos x for -1 <= x <= 1, in [0, π]; derivative -1 / sqrt(1 - x²).
+    """arccos x for -1 <= x <= 1, in [0, π].
 
     At x = ±1 the gradient is ``-inf`` (a vertical slope, as in PyTorch); outside [-1, 1] the
     value and the gradient are NaN (NumPy warns).
@@ -249,6 +282,9 @@ class Arccos(Function):
 
     __slots__ = ()
     name = "arccos"
+    numpy_ufuncs = ("arccos",)
+    tg_functions = ("arccos", "acos")
+    formula_functions = ("arccos", "acos")
     formula = "∂arccos x/∂x = −1/√(1 − x²)"
 
     def forward(self, x):
@@ -259,25 +295,31 @@ class Arccos(Function):
 
 
 class Sinh(Function):
-    """sinh x = (eˣ − e⁻ˣ)/2; derivative cosh x. Overflows to ±inf past |x| ≈ 710 (float64),
-    with NumPy's warning, as exp does."""
+    """sinh x = (eˣ − e⁻ˣ)/2. Overflows to ±inf past |x| ≈ 710 (float64), with NumPy's warning,
+    as exp does."""
 
     __slots__ = ()
     name = "sinh"
+    numpy_ufuncs = ("sinh",)
+    tg_functions = ("sinh",)
+    formula_functions = ("sinh",)
     formula = "∂sinh x/∂x = cosh x"
 
     def forward(self, x):
         return np.sinh(x)
 
     def backward(self, grad, x):
-        return grad * np.cosh(x)  # on Tensors np.cosh is the Cosh op: its own backward is sinh
+        return grad * np.cosh(x)  # on Tensors np.cosh is the Cosh op, so second derivatives work
 
 
 class Cosh(Function):
-    """cosh x = (eˣ + e⁻ˣ)/2; derivative sinh x. Overflows to inf past |x| ≈ 710 (float64)."""
+    """cosh x = (eˣ + e⁻ˣ)/2. Overflows to inf past |x| ≈ 710 (float64)."""
 
     __slots__ = ()
     name = "cosh"
+    numpy_ufuncs = ("cosh",)
+    tg_functions = ("cosh",)
+    formula_functions = ("cosh",)
     formula = "∂cosh x/∂x = sinh x"
 
     def forward(self, x):
@@ -288,7 +330,7 @@ class Cosh(Function):
 
 
 class Log10(Function):
-    """log₁₀ x; derivative 1 / (x ln 10).
+    """log₁₀ x.
 
     As `Log`: ``log10(0) = -inf`` with gradient ``inf``; for x < 0 the value is NaN (NumPy
     warns) while the gradient is the formula's finite number, as in PyTorch -- the NaN value
@@ -297,6 +339,9 @@ class Log10(Function):
 
     __slots__ = ()
     name = "log10"
+    numpy_ufuncs = ("log10",)
+    tg_functions = ("log10",)
+    formula_functions = ("log10",)
     formula = "∂log₁₀x/∂x = 1/(x·ln 10)"
 
     def forward(self, x):
@@ -307,10 +352,13 @@ class Log10(Function):
 
 
 class Log2(Function):
-    """log₂ x; derivative 1 / (x ln 2). At 0 and below, as `Log10`."""
+    """log₂ x. At 0 and below, as `Log10`."""
 
     __slots__ = ()
     name = "log2"
+    numpy_ufuncs = ("log2",)
+    tg_functions = ("log2",)
+    formula_functions = ("log2",)
     formula = "∂log₂x/∂x = 1/(x·ln 2)"
 
     def forward(self, x):
@@ -321,7 +369,7 @@ class Log2(Function):
 
 
 class Log1p(Function):
-    """ln(1 + x), accurate for tiny x (where 1 + x would round x away); derivative 1 / (1 + x).
+    """ln(1 + x), accurate for tiny x (where 1 + x would round x away).
 
     At x = -1 the value is -inf and the gradient ``inf``; below -1 the value is NaN (NumPy
     warns) and the gradient the formula's finite number, as `Log` and PyTorch.
@@ -329,6 +377,9 @@ class Log1p(Function):
 
     __slots__ = ()
     name = "log1p"
+    numpy_ufuncs = ("log1p",)
+    tg_functions = ("log1p",)
+    formula_functions = ("log1p",)
     formula = "∂ln(1 + x)/∂x = 1/(1 + x)"
 
     def forward(self, x):
@@ -339,7 +390,7 @@ class Log1p(Function):
 
 
 class Expm1(Function):
-    """eˣ − 1, accurate for tiny x; derivative eˣ.
+    """eˣ − 1, accurate for tiny x.
 
     The slope is computed as e^x itself rather than from the output as expm1(x) + 1 (PyTorch's
     way), which loses every digit for very negative x, where e^x is tiny.
@@ -347,6 +398,9 @@ class Expm1(Function):
 
     __slots__ = ()
     name = "expm1"
+    numpy_ufuncs = ("expm1",)
+    tg_functions = ("expm1",)
+    formula_functions = ("expm1",)
     formula = "∂(eˣ − 1)/∂x = eˣ"
 
     def forward(self, x):
@@ -358,7 +412,7 @@ class Expm1(Function):
 
 class Arctan2(Function):
     """The angle of the point (x, y), ``arctan2(y, x)`` in (-π, π], NumPy's argument order
-    (y first, as ``torch.atan2``). Derivatives: ∂/∂y = x / (x² + y²), ∂/∂x = -y / (x² + y²).
+    (y first, as ``torch.atan2``).
 
     At the origin the angle has no slope: both gradients are NaN (0/0, NumPy warns), as in
     PyTorch and JAX. Across the negative x axis the angle jumps from π to -π; either side has
@@ -367,6 +421,9 @@ class Arctan2(Function):
 
     __slots__ = ()
     name = "arctan2"
+    numpy_ufuncs = ("arctan2",)
+    tg_functions = ("arctan2", "atan2")
+    formula_functions = ("arctan2", "atan2")
     formula = "∂atan2(y, x)/∂y = x/(x² + y²),  ∂atan2(y, x)/∂x = −y/(x² + y²)"
     hint = BROADCAST_HINT
 

@@ -1,4 +1,7 @@
-"""Array-generic helpers that more than one op (or the engine) uses.
+"""The adjoint helpers: the pieces of backward formulas that more than one op (or the engine)
+uses -- undoing broadcasting (`unbroadcast`), scattering a gradient back to indexed places
+(`scatter_add`), sharing a max's gradient among tied elements (`tie_shares`) -- and the axis
+checks and shapes they need.
 
 Like the ops themselves they use only operators, array methods and ``np.*`` functions, so they
 run unchanged on ndarrays, on Tensors and on the program writers' stand-in arrays.
@@ -42,8 +45,8 @@ def conform(grad, like):
 
 def ones(shape, like):
     """Ones of ``shape`` in ``like``'s dtype, made the way ``like`` is made: a read-only array
-    for an array (small ones are made once per shape and dtype and reused: np.ones costs more
-    than the multiplication it serves), a constant Tensor for a Tensor (``like=`` lets NumPy hand
+    for an array (small ones are made once per shape and dtype and reused, see
+    docs/performance.md), a constant Tensor for a Tensor (``like=`` lets NumPy hand
     the call to it, so that programs say ``np.ones(...)``)."""
     if not isinstance(like, (np.ndarray, np.generic)):
         return np.ones(shape, like.dtype, like=like)
@@ -105,24 +108,31 @@ def normalize_axis(axis, shape, op="axis", ndim=None):
     return int(axis) % positions
 
 
-def tie_shares(x, extreme, axis):
+def tie_shares(x, extreme, axis, nan_wins=False):
     """Each element's share of the gradient of max/min: 1/k for the k elements equal to
     ``extreme`` along ``axis``, 0 elsewhere (in x's dtype).
 
     A slice holding a NaN has NaN as its extreme (NumPy's max propagates it), and NaN equals
     nothing: no element "won", so the share of every element of that slice is NaN -- the 0/0
     of the rule itself, which is what JAX and PyTorch's ``amax``/``amin`` give. The gradient
-    then says that this slice's max has no derivative, instead of a finite number.
+    then says that this slice's max has no derivative, instead of a finite number. With
+    ``nan_wins=True`` (max pooling, as PyTorch's ``max_pool2d``) the NaNs are the winners of
+    their slice instead and share its gradient.
 
     >>> tie_shares(np.array([1.0, 3.0, 3.0]), np.array([3.0]), axis=None).tolist()
     [0.0, 0.5, 0.5]
     >>> tie_shares(np.array([[1.0, np.nan], [2.0, 0.0]]), np.array([[np.nan], [2.0]]), axis=1).tolist()
     [[nan, nan], [1.0, 0.0]]
+    >>> tie_shares(np.array([[1.0, np.nan], [2.0, 0.0]]), np.array([[np.nan], [2.0]]), axis=1, nan_wins=True).tolist()
+    [[0.0, 1.0], [1.0, 0.0]]
     """
     winners = x == extreme
+    if nan_wins:
+        winners = winners | np.isnan(x)
     count = np.sum(winners, axis=axis, keepdims=True)
-    # 0/0 written out where the extreme is NaN (NumPy would warn about the division)
-    shares = np.where(np.isnan(extreme), np.nan, winners / np.maximum(count, 1))
+    shares = winners / np.maximum(count, 1)
+    if not nan_wins:  # 0/0 written out where the extreme is NaN (NumPy would warn about the division)
+        shares = np.where(np.isnan(extreme), np.nan, shares)
     return shares.astype(x.dtype, copy=False)
 
 
