@@ -79,20 +79,30 @@ class Optimizer:
 
     def step(self):
         """Update every parameter that has a gradient, in place (no graph is recorded)."""
-        recorder = grad_mode.recorder
+        if grad_mode.recorder is not None:  # inside tg.compile: the update becomes program lines
+            return self._write_step(grad_mode.recorder)
         settings = {name: getattr(self, name) for name in self.settings}
+        for p, state in zip(self.params, self.state):
+            grad = p._grad
+            if grad is None:
+                continue
+            if not state:
+                self.init_state(state, p._array, grad._array)
+            self.update(p._array, grad._array, *state.values(), **settings)
+            p._note_in_place()
+
+    def _write_step(self, recorder):
+        """`step` while a program is written: each update is handed to the recorder, which
+        writes its lines and reads the settings afresh at every call of the program."""
         for p, state in zip(self.params, self.state):
             if p._grad is None:
                 continue
             if not state:
-                self.init_state(state, p.data, p._grad.data)
-            arrays = (p.data, p._grad.data, *state.values())
-            if recorder is None:
-                self.update(*arrays, **settings)
-            else:  # inside tg.compile: the update becomes program lines
-                recorder.update(self.update, arrays, {name: (self, name) for name in self.settings},
-                                fixed=[(self, name) for name in self.fixed_settings],
-                                names=[None, None] + [f"{type(self).__name__.lower()}_{key}" for key in state])
+                self.init_state(state, p._array, p._grad._array)
+            recorder.update(self.update, (p._array, p._grad._array, *state.values()),
+                            {name: (self, name) for name in self.settings},
+                            fixed=[(self, name) for name in self.fixed_settings],
+                            names=[None, None] + [f"{type(self).__name__.lower()}_{key}" for key in state])
             p._note_in_place()
 
     def init_state(self, state, value, grad):  # pragma: no cover - abstract
